@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace ModelSync.Store.IO;
+
+/// <summary>
+/// Replaces a file so a reader sees the old content or the new, never a mix:
+/// write a temp file beside it, fsync, rename over the target, fsync the directory.
+/// </summary>
+public static class AtomicFile
+{
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))
+            ?? throw new ArgumentException($"'{path}' has no parent directory.", nameof(path));
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+            NativeMethods.FsyncDirectory(directory);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    public static void WriteJson<T>(string path, T value, JsonTypeInfo<T> typeInfo) =>
+        WriteAllBytes(path, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The temp name is unique; a leftover is harmless and GC removes it.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

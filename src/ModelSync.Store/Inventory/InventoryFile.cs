@@ -1,0 +1,67 @@
+using System.Text.Json;
+using ModelSync.Store.IO;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Store.Inventory;
+
+/// <summary>Reads and writes <c>inventory.json</c>. Reads never fail because of a concurrent replace:
+/// the writer renames a complete file over the old one, so an open sees one whole version.</summary>
+public static class InventoryFile
+{
+    public static InventoryReadResult Read(StoreLayout layout)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(layout.InventoryPath);
+        }
+        catch (FileNotFoundException)
+        {
+            return InventoryReadResult.Fail($"no inventory at {layout.InventoryPath}");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return InventoryReadResult.Fail($"store root {layout.Root} does not exist");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return InventoryReadResult.Fail($"cannot read {layout.InventoryPath}: {ex.Message}");
+        }
+
+        return Parse(bytes, layout.InventoryPath);
+    }
+
+    public static InventoryReadResult Parse(ReadOnlySpan<byte> json, string source)
+    {
+        try
+        {
+            var inventory = JsonSerializer.Deserialize(json, StoreJsonContext.Default.StoreInventory);
+            if (inventory is null)
+            {
+                return InventoryReadResult.Fail($"{source}: inventory is null");
+            }
+
+            return inventory.SchemaVersion != StoreInventory.CurrentSchemaVersion
+                ? InventoryReadResult.Fail($"{source}: schemaVersion {inventory.SchemaVersion} is not supported (expected {StoreInventory.CurrentSchemaVersion})")
+                : InventoryReadResult.Ok(inventory);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $"{source}:{line + 1}" : source;
+            return InventoryReadResult.Fail($"{where}: corrupt inventory: {ex.Message}");
+        }
+    }
+
+    public static void Write(StoreLayout layout, StoreInventory inventory)
+    {
+        Directory.CreateDirectory(layout.Root);
+        AtomicFile.WriteJson(layout.InventoryPath, inventory, StoreJsonContext.Default.StoreInventory);
+    }
+}
+
+public sealed record InventoryReadResult(StoreInventory? Inventory, string? Error)
+{
+    public static InventoryReadResult Ok(StoreInventory inventory) => new(inventory, null);
+
+    public static InventoryReadResult Fail(string error) => new(null, error);
+}

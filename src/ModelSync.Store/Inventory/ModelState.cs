@@ -1,0 +1,9 @@
+namespace ModelSync.Store.Inventory;
+
+public enum ModelState
+{
+    Pending,
+    Downloading,
+    Ready,
+    Failed,
+}

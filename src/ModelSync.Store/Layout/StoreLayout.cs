@@ -1,0 +1,50 @@
+namespace ModelSync.Store.Layout;
+
+/// <summary>
+/// The on-disk layout of a model store. Every path any part of ModelSync touches is derived here,
+/// so the daemon (writer) and the gate (reader) cannot disagree about where things are.
+/// </summary>
+public sealed class StoreLayout
+{
+    public const string InventoryFileName = "inventory.json";
+    public const string MarkerFileName = ".modelsync.json";
+    public const string ModelsDirName = "models";
+    public const string CurrentDirName = "current";
+    public const string StateDirName = ".modelsync";
+
+    public StoreLayout(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string InventoryPath => Path.Combine(Root, InventoryFileName);
+
+    public string ModelsDir => Path.Combine(Root, ModelsDirName);
+
+    public string CurrentDir => Path.Combine(Root, CurrentDirName);
+
+    public string StateDir => Path.Combine(Root, StateDirName);
+
+    public string StagingRoot => Path.Combine(StateDir, "staging");
+
+    public string LockPath => Path.Combine(StateDir, "lock");
+
+    public string ModelDir(string name) => Path.Combine(ModelsDir, name);
+
+    public string VersionDir(string name, string version) => Path.Combine(ModelsDir, name, version);
+
+    /// <summary>The relative path stored in the inventory, e.g. <c>models/finbert/2024-06</c>.</summary>
+    public static string VersionRelativePath(string name, string version) => $"{ModelsDirName}/{name}/{version}";
+
+    public string MarkerPath(string name, string version) => Path.Combine(VersionDir(name, version), MarkerFileName);
+
+    public string CurrentLink(string name) => Path.Combine(CurrentDir, name);
+
+    /// <summary>Target of <c>current/&lt;name&gt;</c>: relative, so the store can be mounted anywhere.</summary>
+    public static string CurrentLinkTarget(string name, string version) => $"../{ModelsDirName}/{name}/{version}";
+
+    public string StagingDir(string name, string version) => Path.Combine(StagingRoot, name, version);
+}

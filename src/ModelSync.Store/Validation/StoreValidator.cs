@@ -1,0 +1,133 @@
+using ModelSync.Store.Digests;
+using ModelSync.Store.Inventory;
+using ModelSync.Store.IO;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Store.Validation;
+
+/// <summary>
+/// Checks an inventory against the disk and returns every problem found, never only the first.
+/// Nothing the inventory says is trusted: paths are resolved under the root without following symlinks.
+/// </summary>
+public static class StoreValidator
+{
+    public static ValidationReport Validate(
+        StoreLayout layout,
+        StoreInventory inventory,
+        IReadOnlyList<ModelRequirement>? requirements,
+        VerifyMode mode,
+        CancellationToken cancellationToken = default)
+    {
+        requirements ??= [.. inventory.Models.Select(m => new ModelRequirement(m.Name, null))];
+        var checks = new List<ModelCheck>(requirements.Count);
+        foreach (var requirement in requirements)
+        {
+            checks.Add(Check(layout, inventory.Find(requirement.Name), requirement, mode, cancellationToken));
+        }
+
+        return new ValidationReport(checks);
+    }
+
+    private static ModelCheck Check(StoreLayout layout, ModelEntry? entry, ModelRequirement requirement, VerifyMode mode, CancellationToken ct)
+    {
+        var name = requirement.Name;
+        if (entry is null)
+        {
+            return new(requirement, null, null, [new(name, null, ProblemKind.NotInInventory, "not in the inventory")]);
+        }
+
+        // A pinned version must be the one named; otherwise the version that is usable right now wins:
+        // the new one once Ready, else the previous one that stays current while the new one downloads.
+        var wantsCurrent = requirement.Version is null || requirement.Version == entry.Version;
+        if (wantsCurrent && entry.State == ModelState.Ready && entry.Path is not null)
+        {
+            var problems = CheckFiles(layout, name, entry.Path, entry.Files, mode, ct);
+            return new(requirement, entry, problems.Count == 0 ? entry.Version : null, problems);
+        }
+
+        if (entry.Previous is { } previous && (requirement.Version is null || requirement.Version == previous.Version))
+        {
+            var problems = CheckFiles(layout, name, previous.Path, previous.Files, mode, ct);
+            return new(requirement, entry, problems.Count == 0 ? previous.Version : null, problems);
+        }
+
+        var state = requirement.Version is not null && requirement.Version != entry.Version
+            ? $"version {requirement.Version} is not in the inventory (it has {entry.Version}, {entry.State})"
+            : $"{entry.Version} is {entry.State}" + (entry.Error is { } e ? $": {e.Reason}: {e.Message}" : "");
+        return new(requirement, entry, null, [new(name, null, ProblemKind.NotReady, state)]);
+    }
+
+    private static List<ValidationProblem> CheckFiles(StoreLayout layout, string name, string modelPath, IReadOnlyList<FileEntry> files, VerifyMode mode, CancellationToken ct)
+    {
+        var problems = new List<ValidationProblem>();
+        var modelDir = SafePath.Resolve(layout.Root, modelPath, out var pathProblem);
+        if (modelDir is null)
+        {
+            problems.Add(new(name, null, ProblemKind.UnsafePath, pathProblem!));
+            return problems;
+        }
+
+        if (!File.Exists(Path.Combine(modelDir, StoreLayout.MarkerFileName)))
+        {
+            problems.Add(new(name, null, ProblemKind.MarkerMissing, $"{modelPath} has no {StoreLayout.MarkerFileName}: not a published version"));
+        }
+
+        if (files.Count == 0)
+        {
+            problems.Add(new(name, null, ProblemKind.FileMissing, "the inventory lists no files"));
+        }
+
+        foreach (var file in files)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (CheckFile(modelDir, file, mode) is { } problem)
+            {
+                problems.Add(new ValidationProblem(name, file.Path, problem.Kind, problem.Message));
+            }
+        }
+
+        return problems;
+    }
+
+    private static (ProblemKind Kind, string Message)? CheckFile(string modelDir, FileEntry file, VerifyMode mode)
+    {
+        var path = SafePath.Resolve(modelDir, file.Path, out var pathProblem);
+        if (path is null)
+        {
+            return (ProblemKind.UnsafePath, pathProblem!);
+        }
+
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            return (ProblemKind.FileMissing, "missing");
+        }
+
+        if (info.Length != file.Size)
+        {
+            return (ProblemKind.SizeMismatch, $"size {info.Length}, expected {file.Size}");
+        }
+
+        if (mode == VerifyMode.Size)
+        {
+            return null;
+        }
+
+        var kind = DigestFormat.IsXxh128(file.Xxh128) ? DigestKind.Xxh128 : DigestFormat.IsSha256(file.Sha256) ? DigestKind.Sha256 : DigestKind.None;
+        if (kind == DigestKind.None)
+        {
+            return (ProblemKind.NoDigest, "no valid sha256 or xxh128 recorded to verify against");
+        }
+
+        try
+        {
+            var actual = FileHasher.Hash(path, kind);
+            var (expected, got, label) = kind == DigestKind.Xxh128 ? (file.Xxh128, actual.Xxh128, "xxh128") : (file.Sha256, actual.Sha256, "sha256");
+            return expected == got ? null : (ProblemKind.DigestMismatch, $"{label} {got}, expected {expected}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (ProblemKind.Unreadable, ex.Message);
+        }
+    }
+}
