@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what building and testing ModelSync needs on a fresh Debian 12 machine. Idempotent.
+set -euo pipefail
+
+packages=(clang zlib1g-dev nginx-light aria2 xxhash time curl openssl shellcheck)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The Debian nginx package starts a system instance; tests run their own on 127.0.0.1.

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace ModelSync.Daemon.Cli;
+
+/// <summary>The verbs of the daemon binary; each lives in its own command class.</summary>
+public static class DaemonCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("ModelSync daemon: keeps ML models on this node in sync with a manifest.");
+        var result = root.Parse(args);
+        return await result.InvokeAsync();
+    }
+}

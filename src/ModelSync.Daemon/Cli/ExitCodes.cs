@@ -1,0 +1,17 @@
+namespace ModelSync.Daemon.Cli;
+
+/// <summary>Exit codes shared by every verb (docs/daemon.md).</summary>
+public static class ExitCodes
+{
+    /// <summary>Everything asked for is done: every model Ready, the manifest valid, no corruption.</summary>
+    public const int Ok = 0;
+
+    /// <summary>At least one model Failed or is corrupted; the others were still synced.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad manifest or bad command line; nothing on disk was changed.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The store cannot be used: lock held by another writer, root not writable.</summary>
+    public const int StoreUnusable = 3;
+}

@@ -1,0 +1,16 @@
+namespace ModelSync.Daemon.Manifest;
+
+public static class ManifestDefaults
+{
+    public const string Root = "/var/lib/k3s-storage/ml-models";
+    public const long Reserve = 1L << 30;
+    public const int KeepVersions = 1;
+    public const int Concurrency = 2;
+    public const int MaxAttempts = 5;
+    public const long SegmentSize = 64L << 20;
+    public const int SegmentsPerFile = 4;
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(2);
+}

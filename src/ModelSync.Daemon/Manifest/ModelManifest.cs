@@ -1,0 +1,92 @@
+namespace ModelSync.Daemon.Manifest;
+
+/// <summary>A validated manifest (docs/manifest.md). Every value here already passed validation.</summary>
+public sealed record ModelManifest
+{
+    /// <summary>The file it was loaded from, for messages.</summary>
+    public required string SourcePath { get; init; }
+
+    public required StoreSettings Store { get; init; }
+
+    public required SyncSettings Sync { get; init; }
+
+    public required IReadOnlyList<ModelSpec> Models { get; init; }
+}
+
+public sealed record StoreSettings
+{
+    public required string Root { get; init; }
+
+    /// <summary>Bytes the store may use in all; null means no limit but the filesystem reserve.</summary>
+    public long? Capacity { get; init; }
+
+    /// <summary>Bytes always left free on the filesystem.</summary>
+    public long Reserve { get; init; } = ManifestDefaults.Reserve;
+
+    public int KeepVersions { get; init; } = ManifestDefaults.KeepVersions;
+}
+
+public sealed record SyncSettings
+{
+    public TimeSpan Interval { get; init; } = ManifestDefaults.Interval;
+
+    public int Concurrency { get; init; } = ManifestDefaults.Concurrency;
+
+    public RetrySettings Retry { get; init; } = new();
+
+    public TimeSpan StallTimeout { get; init; } = ManifestDefaults.StallTimeout;
+
+    /// <summary>Bytes per second for the whole node; 0 is unlimited.</summary>
+    public long BandwidthLimit { get; init; }
+
+    public Uri? Proxy { get; init; }
+
+    /// <summary>Scheduled scrub in run mode; null is off.</summary>
+    public TimeSpan? VerifyInterval { get; init; }
+
+    /// <summary>Files at least this large are fetched in parallel ranges when the server allows it.</summary>
+    public long SegmentSize { get; init; } = ManifestDefaults.SegmentSize;
+
+    /// <summary>Connections per large file.</summary>
+    public int SegmentsPerFile { get; init; } = ManifestDefaults.SegmentsPerFile;
+}
+
+public sealed record RetrySettings
+{
+    public int MaxAttempts { get; init; } = ManifestDefaults.MaxAttempts;
+
+    public TimeSpan BaseDelay { get; init; } = ManifestDefaults.BaseDelay;
+
+    public TimeSpan MaxDelay { get; init; } = ManifestDefaults.MaxDelay;
+}
+
+public sealed record ModelSpec
+{
+    public required string Name { get; init; }
+
+    public required string Version { get; init; }
+
+    public Uri? BaseUrl { get; init; }
+
+    /// <summary>A file whose content is sent as <c>Authorization: Bearer</c>; read at download time, never logged.</summary>
+    public string? BearerTokenFile { get; init; }
+
+    public required IReadOnlyList<FileSpec> Files { get; init; }
+
+    public long TotalBytes => Files.Sum(f => f.Size);
+}
+
+public sealed record FileSpec
+{
+    /// <summary>Relative path inside the model directory.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Resolved source: the file's own <c>url</c>, else <c>baseUrl + path</c>. http, https or file.</summary>
+    public required Uri Url { get; init; }
+
+    public required long Size { get; init; }
+
+    public string? Sha256 { get; init; }
+
+    public string? Xxh128 { get; init; }
+}

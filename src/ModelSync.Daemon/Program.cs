@@ -1,0 +1,1 @@
+return await ModelSync.Daemon.Cli.DaemonCli.RunAsync(args);
