@@ -7,7 +7,11 @@ public static class DaemonCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("ModelSync daemon: keeps ML models on this node in sync with a manifest.");
+        var root = new RootCommand("ModelSync daemon: keeps ML models on this node in sync with a manifest.")
+        {
+            SyncCommand.Create(),
+            StatusCommand.Create(),
+        };
         var result = root.Parse(args);
         return await result.InvokeAsync();
     }

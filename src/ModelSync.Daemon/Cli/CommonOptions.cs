@@ -1,0 +1,48 @@
+using System.CommandLine;
+using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.Manifest;
+
+namespace ModelSync.Daemon.Cli;
+
+/// <summary>Options shared by several verbs. Defaults come from env vars, so a pod spec needs no args.</summary>
+internal static class CommonOptions
+{
+    public const string DefaultManifest = "/etc/modelsync/models.yaml";
+
+    public static Option<string> Manifest() => new("--manifest", "-m")
+    {
+        Description = "The manifest (YAML). Env: MODELSYNC_MANIFEST.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MODELSYNC_MANIFEST") is { Length: > 0 } m ? m : DefaultManifest,
+    };
+
+    public static Option<LogFormat> LogFormat() => new("--log-format")
+    {
+        Description = "text or json (compact JSON, one event per line). Env: MODELSYNC_LOG_FORMAT.",
+        DefaultValueFactory = _ => Enum.TryParse<LogFormat>(Environment.GetEnvironmentVariable("MODELSYNC_LOG_FORMAT"), ignoreCase: true, out var f) ? f : Logging.LogFormat.Text,
+    };
+
+    public static Option<string> Node() => new("--node")
+    {
+        Description = "Node name written into the inventory. Env: MODELSYNC_NODE (the pod's spec.nodeName).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MODELSYNC_NODE") is { Length: > 0 } n ? n : Environment.MachineName,
+    };
+
+    public static Option<string?> Root() => new("--root")
+    {
+        Description = "Store root; defaults to store.root of --manifest.",
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table." };
+
+    /// <summary>Loads the manifest or prints every problem to stderr; null means exit <see cref="ExitCodes.Usage"/>.</summary>
+    public static ModelManifest? LoadManifest(string path)
+    {
+        var result = ManifestLoader.Load(path);
+        foreach (var problem in result.Problems)
+        {
+            Console.Error.WriteLine(problem);
+        }
+
+        return result.Problems.Count == 0 ? result.Manifest : null;
+    }
+}

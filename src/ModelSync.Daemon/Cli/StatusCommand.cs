@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ModelSync.Daemon.Sync;
+using ModelSync.Store.Inventory;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Cli;
+
+/// <summary><c>status</c>: the inventory as a table (or JSON). Reads only; needs no lock.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var manifestOption = CommonOptions.Manifest();
+        var rootOption = CommonOptions.Root();
+        var json = CommonOptions.Json();
+        var command = new Command("status", "Show every model's state, version, size, progress and error.") { manifestOption, rootOption, json };
+        command.SetAction(parse =>
+        {
+            var root = parse.GetValue(rootOption) ?? CommonOptions.LoadManifest(parse.GetValue(manifestOption)!)?.Store.Root;
+            if (root is null)
+            {
+                return ExitCodes.Usage;
+            }
+
+            var read = InventoryFile.Read(new StoreLayout(root));
+            if (read.Inventory is not { } inventory)
+            {
+                Console.Error.WriteLine(read.Error);
+                return ExitCodes.StoreUnusable;
+            }
+
+            Console.Out.Write(parse.GetValue(json) ? JsonSerializer.Serialize(inventory, StoreJsonContext.Default.StoreInventory) + "\n" : Table(inventory));
+            return inventory.Models.All(m => m.State == ModelState.Ready) ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    public static string Table(StoreInventory inventory)
+    {
+        var rows = new List<string[]> { new[] { "MODEL", "VERSION", "STATE", "SIZE", "PROGRESS", "ERROR" } };
+        rows.AddRange(inventory.Models.Select(m => new[]
+        {
+            m.Name,
+            m.Version,
+            m.State.ToString(),
+            Bytes.Format(m.Bytes),
+            m.Progress is { BytesTotal: > 0 } p ? string.Create(CultureInfo.InvariantCulture, $"{100.0 * p.BytesDone / p.BytesTotal:0.0}%") : "-",
+            m.Error is { } e ? $"{e.Reason}: {e.Message} (attempt {e.Attempts})" : "-",
+        }));
+        var widths = Enumerable.Range(0, 6).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        var lines = rows.Select(r => string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
+        return string.Join('\n', lines) + $"\ngeneration {inventory.Generation}, written {inventory.WrittenAt:u} on {inventory.Node ?? "?"}\n";
+    }
+}

@@ -1,0 +1,34 @@
+using ModelSync.Store.IO;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Cli;
+
+/// <summary>Opens a store for writing: creates the root, proves it writable, takes the single-writer lock.</summary>
+internal static class StoreAccess
+{
+    /// <summary>The lock, or null after printing why the store is unusable (exit <see cref="ExitCodes.StoreUnusable"/>).</summary>
+    public static StoreLock? OpenForWriting(StoreLayout layout)
+    {
+        try
+        {
+            Directory.CreateDirectory(layout.StateDir);
+            var probe = Path.Combine(layout.StateDir, $".probe-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"store root {layout.Root} is not writable: {ex.Message}");
+            return null;
+        }
+
+        var storeLock = StoreLock.TryAcquire(layout);
+        if (storeLock is null)
+        {
+            var holder = StoreLock.ReadHolder(layout);
+            Console.Error.WriteLine($"store {layout.Root} is locked by another ModelSync process{(holder is null ? "" : $" (pid {holder})")}: {layout.LockPath}");
+        }
+
+        return storeLock;
+    }
+}

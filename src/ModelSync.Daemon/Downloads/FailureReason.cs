@@ -1,0 +1,15 @@
+namespace ModelSync.Daemon.Downloads;
+
+/// <summary>Why a model is <c>Failed</c>; the names appear in the inventory, on /status and in metrics.</summary>
+public enum FailureReason
+{
+    ChecksumMismatch,
+    SizeMismatch,
+    HttpStatus,
+    Stalled,
+    SourceUnreachable,
+    InsufficientCapacity,
+    Unauthorized,
+    StorageError,
+    Corrupted,
+}

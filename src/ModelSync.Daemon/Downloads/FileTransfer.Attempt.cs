@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Net;
+using Microsoft.Win32.SafeHandles;
+
+namespace ModelSync.Daemon.Downloads;
+
+internal sealed partial class FileTransfer
+{
+    /// <summary>One attempt: continue from <see cref="BytesDone"/> to the end, then verify. Throws
+    /// <see cref="DownloadException"/>; transient ones leave the transfer ready for the next attempt.</summary>
+    public async Task RunAttemptAsync(CancellationToken ct)
+    {
+        if (Result is not null)
+        {
+            return;
+        }
+
+        using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
+        try
+        {
+            using var handle = OpenTarget(_job.TargetPath, _job.Spec.Size);
+            if (_offset < _job.Spec.Size)
+            {
+                using var body = await OpenBodyAsync(stall, ct);
+                await CopyAsync(body, handle, stall);
+            }
+
+            Finish(handle);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new DownloadException(FailureReason.Stalled, $"no byte received for {_job.StallTimeout.TotalSeconds:0.#}s", transient: true);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or HttpIOException)
+        {
+            throw new DownloadException(FailureReason.SourceUnreachable, ex.Message, transient: true, inner: ex);
+        }
+        finally
+        {
+            if (Result is null && File.Exists(_job.TargetPath))
+            {
+                Persist();
+            }
+        }
+    }
+
+    private async Task<Stream> OpenBodyAsync(CancellationTokenSource stall, CancellationToken ct)
+    {
+        var url = _job.Spec.Url;
+        if (url.IsFile)
+        {
+            return OpenLocal(url.LocalPath);
+        }
+
+        stall.CancelAfter(_job.StallTimeout);
+        var response = await _http.GetAsync(url, _offset, _validator, _job.BearerToken, stall.Token);
+        try
+        {
+            CheckStatus(response);
+            return await response.Content.ReadAsStreamAsync(ct);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private Stream OpenLocal(string path)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DownloadException(FailureReason.SourceUnreachable, $"{path}: {ex.Message}", transient: true, inner: ex);
+        }
+
+        if (stream.Length != _job.Spec.Size)
+        {
+            stream.Dispose();
+            Restart();
+            throw new DownloadException(FailureReason.SizeMismatch, $"{path} has {stream.Length} bytes, manifest says {_job.Spec.Size}", transient: true);
+        }
+
+        stream.Position = _offset;
+        return stream;
+    }
+
+    private void CheckStatus(HttpResponseMessage response)
+    {
+        var code = response.StatusCode;
+        var size = _job.Spec.Size;
+        switch (code)
+        {
+            case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange is { From: { } from } range && from == _offset:
+                if (range.Length is { } total && total != size)
+                {
+                    Restart();
+                    throw new DownloadException(FailureReason.SizeMismatch, $"server has {total} bytes, manifest says {size}", transient: true);
+                }
+
+                break;
+            case HttpStatusCode.PartialContent:
+                Restart();
+                throw new DownloadException(FailureReason.SourceUnreachable, "server answered with a different range than asked", transient: true);
+            case HttpStatusCode.OK:
+                if (_offset > 0)
+                {
+                    // The source changed (If-Range failed) or ignores ranges: the bytes we have are worthless.
+                    Restart();
+                }
+
+                if (response.Content.Headers.ContentLength is { } length && length != size)
+                {
+                    throw new DownloadException(FailureReason.SizeMismatch, $"server sends {length} bytes, manifest says {size}", transient: true);
+                }
+
+                break;
+            case HttpStatusCode.RequestedRangeNotSatisfiable:
+                Restart();
+                throw new DownloadException(FailureReason.SizeMismatch, $"server has fewer bytes than the {size} in the manifest", transient: true);
+            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                throw new DownloadException(FailureReason.Unauthorized, $"HTTP {(int)code} {code}: check auth.bearerTokenFile", transient: false);
+            default:
+                var retryAfter = RetryAfter.From(response, _time.GetUtcNow());
+                throw new DownloadException(FailureReason.HttpStatus, $"HTTP {(int)code} {code}", IsTransientStatus(code), retryAfter);
+        }
+
+        _validator = response.Headers.ETag is { IsWeak: false } etag ? etag.Tag
+            : response.Content.Headers.LastModified?.ToString("R");
+    }
+
+    private async Task CopyAsync(Stream body, SafeFileHandle handle, CancellationTokenSource stall)
+    {
+        var size = _job.Spec.Size;
+        var front = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var back = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var pending = ReadAsync(body, front, stall);
+        try
+        {
+            while (true)
+            {
+                var read = await pending;
+                if (read == 0)
+                {
+                    break;
+                }
+
+                // Overlap: the next read fills one buffer while this one is written and hashed.
+                var current = front;
+                (front, back) = (back, front);
+                pending = _offset + read < size ? ReadAsync(body, front, stall) : Task.FromResult(0);
+                var write = WriteAsync(handle, current.AsMemory(0, read), _offset);
+                _digest.Append(current.AsSpan(0, read));
+                await write;
+                _offset += read;
+                _onBytes(read);
+                PersistPeriodically();
+            }
+        }
+        finally
+        {
+            stall.Cancel();
+            try
+            {
+                await pending;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+            {
+                // The attempt already ended; the in-flight read only has to finish before its buffer is returned.
+            }
+
+            ArrayPool<byte>.Shared.Return(front);
+            ArrayPool<byte>.Shared.Return(back);
+        }
+
+        if (_offset < size)
+        {
+            throw new DownloadException(FailureReason.SourceUnreachable, $"body ended after {_offset} of {size} bytes", transient: true);
+        }
+    }
+
+    private async Task<int> ReadAsync(Stream body, byte[] buffer, CancellationTokenSource stall)
+    {
+        var want = (int)Math.Min(Math.Min(ChunkSize, _limiter.MaxChunk), _job.Spec.Size - _offset);
+        await _limiter.AcquireAsync(want, stall.Token);
+        var total = 0;
+        while (total < want)
+        {
+            stall.CancelAfter(_job.StallTimeout);
+            var read = await body.ReadAsync(buffer.AsMemory(total, want - total), stall.Token);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+
+    private static async ValueTask WriteAsync(SafeFileHandle handle, ReadOnlyMemory<byte> data, long offset)
+    {
+        try
+        {
+            await RandomAccess.WriteAsync(handle, data, offset);
+        }
+        catch (IOException ex)
+        {
+            throw new DownloadException(FailureReason.StorageError, $"write failed: {ex.Message}", transient: false, inner: ex);
+        }
+    }
+
+    private void Finish(SafeFileHandle handle)
+    {
+        RandomAccess.FlushToDisk(handle);
+        var result = _digest.Finish();
+        if (Matches(result.Sha256, result.Xxh128) is { } mismatch)
+        {
+            handle.Dispose();
+            DeletePartial();
+            Restart();
+            throw new DownloadException(FailureReason.ChecksumMismatch, mismatch, transient: true);
+        }
+
+        Result = result;
+        Persist(complete: true);
+    }
+}

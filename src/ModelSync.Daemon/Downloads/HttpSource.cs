@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace ModelSync.Daemon.Downloads;
+
+/// <summary>
+/// GET with redirects followed by hand, so the bearer token goes only to the origin it was meant for:
+/// never to another host, never from https down to http.
+/// </summary>
+internal sealed class HttpSource(HttpClient http)
+{
+    public const int MaxRedirects = 10;
+
+    public async Task<HttpResponseMessage> GetAsync(Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct)
+    {
+        var origin = url;
+        var current = url;
+        for (var hop = 0; ; hop++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            if (offset > 0)
+            {
+                request.Headers.Range = new RangeHeaderValue(offset, null);
+                if (validator is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("If-Range", validator);
+                }
+            }
+
+            if (bearerToken is not null && MayCarryToken(origin, current))
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+            }
+
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!IsRedirect(response.StatusCode))
+            {
+                return response;
+            }
+
+            var location = response.Headers.Location;
+            response.Dispose();
+            if (location is null || hop >= MaxRedirects)
+            {
+                throw new DownloadException(FailureReason.HttpStatus, $"too many or broken redirects from {Redact(url)}", transient: false);
+            }
+
+            current = location.IsAbsoluteUri ? location : new Uri(current, location);
+            if (current.Scheme is not ("http" or "https"))
+            {
+                throw new DownloadException(FailureReason.HttpStatus, $"redirect to unsupported scheme {current.Scheme}", transient: false);
+            }
+        }
+    }
+
+    public static bool MayCarryToken(Uri origin, Uri target) =>
+        string.Equals(origin.Host, target.Host, StringComparison.OrdinalIgnoreCase)
+        && origin.Port == target.Port
+        && !(origin.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp);
+
+    /// <summary>URLs are logged without query or user info: signed URLs carry credentials there.</summary>
+    public static string Redact(Uri url) =>
+        url.IsFile ? url.LocalPath : $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
+
+    private static bool IsRedirect(HttpStatusCode code) =>
+        code is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ModelSync.Daemon.Downloads;
+
+/// <summary>
+/// Sidecar of a staged file (<c>.modelsync/staging/&lt;name&gt;/&lt;version&gt;.resume/</c>). Only this
+/// record says a file is complete: a preallocated file has its full length long before its last byte.
+/// </summary>
+internal sealed record ResumeState
+{
+    public required string Url { get; init; }
+
+    public required long Size { get; init; }
+
+    /// <summary>Strong ETag or Last-Modified of the response the bytes came from; sent as If-Range.</summary>
+    public string? Validator { get; init; }
+
+    /// <summary>Bytes from offset 0 known written; a restart re-hashes them from disk and resumes after.</summary>
+    public long BytesDone { get; init; }
+
+    public bool Complete { get; init; }
+
+    public string? Sha256 { get; init; }
+
+    public string? Xxh128 { get; init; }
+
+    public static ResumeState? TryRead(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), DaemonJsonContext.Default.ResumeState);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Atomic but not fsynced: after a crash a stale record only costs re-downloaded bytes,
+    /// and a record ahead of the disk is caught by the digest.</summary>
+    public void Write(string path)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(this, DaemonJsonContext.Default.ResumeState));
+        File.Move(temp, path, overwrite: true);
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(ResumeState))]
+internal sealed partial class DaemonJsonContext : JsonSerializerContext;

@@ -1,0 +1,164 @@
+using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.Manifest;
+using ModelSync.Store.Inventory;
+using ModelSync.Store.IO;
+using ModelSync.Store.Layout;
+using Polly;
+
+namespace ModelSync.Daemon.Sync;
+
+/// <summary>Brings one model of the manifest to <c>Ready</c>: nothing if its version is already
+/// published and matches; else download into staging, verify, publish, switch <c>current</c>.</summary>
+internal sealed partial class ModelSyncer(
+    StoreLayout layout,
+    ModelManifest manifest,
+    InventoryState inventory,
+    HttpSource http,
+    BandwidthLimiter limiter,
+    TimeProvider time,
+    ILogger logger)
+{
+    /// <summary>Files of one model fetched at once; large files also split into ranges (issue: speed).</summary>
+    public const int FilesInFlight = 4;
+
+    public async Task<bool> SyncAsync(ModelSpec model, CancellationToken ct)
+    {
+        var previous = FindPrevious(model);
+        if (Publisher.FindPublished(layout, model) is { } published)
+        {
+            if (CurrentLink.Read(layout, model.Name) != model.Version)
+            {
+                CurrentLink.Switch(layout, model.Name, model.Version);
+            }
+
+            var known = inventory.Find(model.Name);
+            inventory.Set(ReadyEntry(model, published, known?.Version == model.Version ? known.VerifiedAt : null));
+            Log.ModelUpToDate(logger, model.Name, model.Version);
+            return true;
+        }
+
+        try
+        {
+            return await DownloadAsync(model, previous, ct);
+        }
+        catch (DownloadException ex)
+        {
+            Fail(model, previous, ex.Reason, ex.Message, attempts: null);
+            return false;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Disk trouble or a bug: this model fails and says why; the other models and the loop go on.
+            Log.ModelCrashed(logger, ex, model.Name, model.Version);
+            Fail(model, previous, FailureReason.StorageError, ex.Message, attempts: null);
+            return false;
+        }
+    }
+
+    private async Task<bool> DownloadAsync(ModelSpec model, PreviousVersion? previous, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        inventory.Set(new ModelEntry { Name = model.Name, Version = model.Version, State = ModelState.Pending, Bytes = model.TotalBytes, Previous = previous });
+        if (CapacityGuard.Check(layout, manifest.Store, model) is { } noRoom)
+        {
+            throw new DownloadException(FailureReason.InsufficientCapacity, noRoom, transient: false);
+        }
+
+        var token = ReadToken(model);
+        var staging = layout.StagingDir(model.Name, model.Version);
+        var resumeDir = staging + ".resume";
+        Directory.CreateDirectory(staging);
+        Directory.CreateDirectory(resumeDir);
+        Log.ModelDownloading(logger, model.Name, model.Version, model.Files.Count, model.TotalBytes);
+
+        var progress = new ModelProgressTracker(inventory, model);
+        var transfers = model.Files.Select(f => OpenTransfer(model, f, staging, resumeDir, token, progress)).ToList();
+        inventory.Update(model.Name, e => e with { State = ModelState.Downloading, Progress = new ModelProgress(progress.Done, model.TotalBytes) });
+
+        var attempts = new AttemptCounter();
+        await Parallel.ForEachAsync(
+            transfers,
+            new ParallelOptions { MaxDegreeOfParallelism = FilesInFlight, CancellationToken = ct },
+            async (t, token) =>
+            {
+                var pipeline = RetryPipelineFactory.Create(manifest.Sync.Retry, time, args => OnRetry(model, t.Spec, args, attempts));
+                await pipeline.ExecuteAsync(async c => await t.Transfer.RunAttemptAsync(c), token);
+            });
+
+        var files = transfers.Select(t => new FileEntry { Path = t.Spec.Path, Size = t.Spec.Size, Sha256 = t.Transfer.Result!.Sha256, Xxh128 = t.Transfer.Result.Xxh128 }).ToList();
+        var marker = Publisher.Publish(layout, model, files, time.GetUtcNow());
+        Directory.Delete(resumeDir, recursive: true);
+        inventory.Set(ReadyEntry(model, marker, verifiedAt: marker.PublishedAt));
+        Log.ModelPublished(logger, model.Name, model.Version, model.TotalBytes, time.GetElapsedTime(started));
+        return true;
+    }
+
+    private (FileSpec Spec, FileTransfer Transfer) OpenTransfer(ModelSpec model, FileSpec file, string staging, string resumeDir, string? token, ModelProgressTracker progress)
+    {
+        var target = Path.Combine(staging, file.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var statePath = Path.Combine(resumeDir, Uri.EscapeDataString(file.Path) + ".json");
+        var job = new FileJob(file, target, statePath, token, manifest.Sync.StallTimeout);
+        var transfer = FileTransfer.Open(job, http, limiter, time, progress.Add);
+        progress.Add(transfer.BytesDone);
+        if (transfer.BytesResumedFrom > 0)
+        {
+            Log.FileResuming(logger, model.Name, file.Path, transfer.BytesResumedFrom, file.Size);
+        }
+
+        return (file, transfer);
+    }
+
+    private ValueTask OnRetry(ModelSpec model, FileSpec file, Polly.Retry.OnRetryArguments<object> args, AttemptCounter attempts)
+    {
+        var error = args.Outcome.Exception as DownloadException;
+        var count = attempts.Next();
+        Log.FileRetrying(logger, model.Name, file.Path, args.AttemptNumber + 1, error?.Reason.ToString() ?? "Unknown", error?.Message ?? "", args.RetryDelay);
+        inventory.Update(model.Name, e => e with
+        {
+            Error = new ModelError
+            {
+                Reason = error?.Reason.ToString() ?? "Unknown",
+                Message = error?.Message ?? "",
+                Attempts = count,
+                NextRetryAt = time.GetUtcNow() + args.RetryDelay,
+            },
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    private void Fail(ModelSpec model, PreviousVersion? previous, FailureReason reason, string message, int? attempts)
+    {
+        Log.ModelFailed(logger, model.Name, model.Version, reason.ToString(), message);
+        var known = inventory.Find(model.Name);
+        inventory.Set(new ModelEntry
+        {
+            Name = model.Name,
+            Version = model.Version,
+            State = ModelState.Failed,
+            Bytes = model.TotalBytes,
+            Progress = known?.Progress,
+            Previous = previous,
+            Error = new ModelError { Reason = reason.ToString(), Message = message, Attempts = attempts ?? (known?.Error?.Attempts ?? 0) + 1 },
+        });
+    }
+
+    private static string? ReadToken(ModelSpec model)
+    {
+        if (model.BearerTokenFile is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.ReadAllText(model.BearerTokenFile).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DownloadException(FailureReason.Unauthorized, $"cannot read auth.bearerTokenFile {model.BearerTokenFile}: {ex.Message}", transient: false);
+        }
+    }
+}

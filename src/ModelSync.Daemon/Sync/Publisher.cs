@@ -1,0 +1,62 @@
+using ModelSync.Daemon.Manifest;
+using ModelSync.Store.Inventory;
+using ModelSync.Store.IO;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Sync;
+
+/// <summary>
+/// Turns a verified staging directory into a published version: marker last, files read-only,
+/// one rename into <c>models/</c>, then the <c>current</c> link flips. A reader sees all or nothing.
+/// </summary>
+internal static class Publisher
+{
+    public static ModelMarker Publish(StoreLayout layout, ModelSpec model, IReadOnlyList<FileEntry> files, DateTimeOffset now)
+    {
+        var staging = layout.StagingDir(model.Name, model.Version);
+        foreach (var file in files)
+        {
+            File.SetUnixFileMode(Path.Combine(staging, file.Path), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        foreach (var dir in files.Select(f => Path.GetDirectoryName(Path.Combine(staging, f.Path))!).Distinct())
+        {
+            Durable.FsyncDirectory(dir);
+        }
+
+        var marker = new ModelMarker { Name = model.Name, Version = model.Version, PublishedAt = now, Files = files };
+        MarkerFile.Write(staging, marker);
+
+        var target = layout.VersionDir(model.Name, model.Version);
+        Directory.CreateDirectory(layout.ModelDir(model.Name));
+        if (Directory.Exists(target))
+        {
+            // Same version, different content in the manifest (or a damaged copy): park the old one for GC.
+            var trash = Path.Combine(layout.StateDir, "trash", $"{model.Name}-{model.Version}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
+            Directory.Move(target, trash);
+        }
+
+        Directory.Move(staging, target);
+        Durable.FsyncDirectory(layout.ModelDir(model.Name));
+        CurrentLink.Switch(layout, model.Name, model.Version);
+        return marker;
+    }
+
+    /// <summary>True when <c>models/&lt;name&gt;/&lt;version&gt;</c> carries a marker listing exactly the manifest's files.</summary>
+    public static ModelMarker? FindPublished(StoreLayout layout, ModelSpec model)
+    {
+        var marker = MarkerFile.TryRead(layout.VersionDir(model.Name, model.Version));
+        return marker is not null && marker.Name == model.Name && marker.Version == model.Version && SameFiles(model, marker.Files) ? marker : null;
+    }
+
+    private static bool SameFiles(ModelSpec model, IReadOnlyList<FileEntry> files)
+    {
+        var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        return byPath.Count == model.Files.Count
+            && model.Files.All(spec => byPath.TryGetValue(spec.Path, out var f)
+                && f.Size == spec.Size
+                && (spec.Sha256 is null || spec.Sha256 == f.Sha256)
+                && (spec.Xxh128 is null || spec.Xxh128 == f.Xxh128));
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.Manifest;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Sync;
+
+public sealed record ReconcileResult(int Ready, int Failed, DateTimeOffset FinishedAt)
+{
+    public bool AllReady => Failed == 0;
+}
+
+/// <summary>One pass that makes the store match a manifest: up to <c>sync.concurrency</c> models at
+/// once; a model that fails is recorded and the others go on.</summary>
+internal sealed class Reconciler(
+    InventoryState inventory,
+    HttpSource http,
+    BandwidthLimiter limiter,
+    TimeProvider time,
+    ILogger<Reconciler> logger)
+{
+    public async Task<ReconcileResult> ReconcileAsync(ModelManifest manifest, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        Log.ReconcileStarted(logger, manifest.Models.Count, manifest.SourcePath);
+        var layout = new StoreLayout(manifest.Store.Root);
+        inventory.RetainOnly(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
+
+        var syncer = new ModelSyncer(layout, manifest, inventory, http, limiter, time, logger);
+        var ready = 0;
+        var failed = 0;
+        await Parallel.ForEachAsync(
+            manifest.Models,
+            new ParallelOptions { MaxDegreeOfParallelism = manifest.Sync.Concurrency, CancellationToken = ct },
+            async (model, token) =>
+            {
+                var ok = await syncer.SyncAsync(model, token);
+                Interlocked.Increment(ref ok ? ref ready : ref failed);
+            });
+
+        Log.ReconcileFinished(logger, ready, failed, time.GetElapsedTime(started));
+        return new ReconcileResult(ready, failed, time.GetUtcNow());
+    }
+}
