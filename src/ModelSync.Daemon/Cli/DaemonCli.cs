@@ -8,6 +8,7 @@ public static class DaemonCli
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("ModelSync daemon: keeps ML models on this node in sync with a manifest.");
+        root.Subcommands.Add(ValidateCommand.Create());
         var result = root.Parse(args);
         return await result.InvokeAsync();
     }

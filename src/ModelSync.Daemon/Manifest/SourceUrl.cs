@@ -16,7 +16,7 @@ public static class SourceUrl
         if (!schemes.Contains(scheme, StringComparer.OrdinalIgnoreCase)
             || !Uri.TryCreate(text, UriKind.Absolute, out var parsed))
         {
-            return $"must be an absolute {string.Join(", ", schemes)} URL, got '{text}'";
+            return $"must be an absolute {(proxy ? "http or https" : "http, https or file")} URL, got '{text}'";
         }
 
         if (parsed.Scheme != Uri.UriSchemeFile && parsed.Host.Length == 0)

@@ -12,9 +12,9 @@ internal sealed class YamlTreeReader(ProblemList problems)
     /// <summary>The root node, or null when the text is empty or not valid YAML (problems say why).</summary>
     public YNode? Read(string text)
     {
+        var parser = new Parser(new StringReader(text));
         try
         {
-            var parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
             if (!parser.TryConsume<DocumentStart>(out _))
             {
@@ -33,12 +33,39 @@ internal sealed class YamlTreeReader(ProblemList problems)
         }
         catch (YamlException e)
         {
-            // The exception message repeats the marks; the inner message alone is the useful part.
-            var message = e.InnerException is YamlException inner ? inner.Message : e.Message;
-            var at = message.IndexOf("): ", StringComparison.Ordinal);
-            problems.Add((int)e.Start.Line, (int)e.Start.Column, "", $"invalid YAML: {(at >= 0 ? message[(at + 3)..] : message)}");
+            var (line, column) = ((int)e.Start.Line, (int)e.Start.Column);
+            if (e.Message.Contains("tab", StringComparison.Ordinal) && FirstTabIndent(text) is { } tab)
+            {
+                // YamlDotNet points at the enclosing mapping; the offending tab is what needs fixing.
+                (line, column) = tab;
+            }
+
+            problems.Add(line, column, "", $"invalid YAML: {e.Message}");
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed input (e.g. an unclosed '[' at the end).
+            var at = parser.Current?.End ?? Mark.Empty;
+            problems.Add(Math.Max(1, (int)at.Line), Math.Max(1, (int)at.Column), "", "invalid YAML near here: the parser gave up (look for an unclosed bracket or quote)");
+            return null;
+        }
+    }
+
+    private static (int Line, int Column)? FirstTabIndent(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+            {
+                return (i + 1, tab + 1);
+            }
+        }
+
+        return null;
     }
 
     private YNode ReadNode(IParser parser)
