@@ -11,6 +11,7 @@ public static class DaemonCli
         {
             SyncCommand.Create(),
             StatusCommand.Create(),
+            ValidateCommand.Create(),
         };
         var result = root.Parse(args);
         return await result.InvokeAsync();

@@ -1,0 +1,106 @@
+using ModelSync.Daemon.Manifest.Yaml;
+using ModelSync.Store.Validation;
+
+namespace ModelSync.Daemon.Manifest;
+
+/// <summary>The <c>models:</c> list; each model's files are read by <see cref="FileSectionReader"/>.</summary>
+internal static class ModelSectionReader
+{
+    public static List<ModelSpec> Read(YNode? node, ProblemList problems)
+    {
+        var models = new List<ModelSpec>();
+        if (node is null)
+        {
+            return models;
+        }
+
+        if (node is not YSequence list)
+        {
+            problems.Add(node, "models", $"must be a list, not {node.Kind}");
+            return models;
+        }
+
+        var firstByName = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            if (MappingReader.AsMapping(list.Items[i], $"models[{i}]", problems) is not { } m)
+            {
+                continue;
+            }
+
+            var model = ReadModel(m);
+            if (model.Name.Length > 0 && !firstByName.TryAdd(model.Name, i))
+            {
+                problems.Add(m.Get("name")!, m.Field("name"), $"duplicate model name '{model.Name}' (also models[{firstByName[model.Name]}])");
+            }
+
+            models.Add(model);
+        }
+
+        return models;
+    }
+
+    private static ModelSpec ReadModel(MappingReader m)
+    {
+        var name = m.String("name", required: true);
+        if (name is not null && !Names.IsDns1123Label(name))
+        {
+            m.Problems.Add(m.Get("name")!, m.Field("name"),
+                $"must be a DNS-1123 label (lowercase letters, digits and '-', alphanumeric at both ends, at most {Names.MaxNameLength} characters), got '{name}'");
+        }
+
+        var version = m.String("version", required: true);
+        if (version is not null && !Names.IsVersion(version))
+        {
+            m.Problems.Add(m.Get("version")!, m.Field("version"),
+                $"must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (at most {Names.MaxVersionLength} characters), got '{version}'");
+        }
+
+        var baseUrl = ReadBaseUrl(m);
+        var tokenFile = ReadAuth(m.Mapping("auth"));
+        var files = FileSectionReader.Read(m.Require("files"), m.Field("files"), baseUrl, m.Problems);
+        m.ReportUnknownKeys();
+        return new ModelSpec { Name = name ?? "", Version = version ?? "", BaseUrl = baseUrl, BearerTokenFile = tokenFile, Files = files };
+    }
+
+    private static Uri? ReadBaseUrl(MappingReader m)
+    {
+        if (m.String("baseUrl") is not { } text)
+        {
+            return null;
+        }
+
+        var problem = SourceUrl.Check(text, out var uri);
+        if (problem is null && uri!.Query.Length > 0)
+        {
+            // A file path is appended to the base; a query would end up in the middle of the URL.
+            problem = $"must not have a ?query (give such files their own url), got '{text}'";
+        }
+
+        if (problem is not null)
+        {
+            m.Problems.Add(m.Get("baseUrl")!, m.Field("baseUrl"), problem);
+            return null;
+        }
+
+        return SourceUrl.AsBase(uri!);
+    }
+
+    private static string? ReadAuth(MappingReader? m)
+    {
+        if (m is null)
+        {
+            return null;
+        }
+
+        // Only the path is checked: the secret may be mounted later than the manifest is validated.
+        var path = m.String("bearerTokenFile", required: true);
+        if (path is not null && !StoreSectionReader.IsAbsolute(path))
+        {
+            m.Problems.Add(m.Get("bearerTokenFile")!, m.Field("bearerTokenFile"), $"must be an absolute path, got '{path}'");
+        }
+
+        m.ReportUnknownKeys();
+        return path;
+    }
+}

@@ -1,0 +1,78 @@
+using ModelSync.Daemon.Manifest.Yaml;
+
+namespace ModelSync.Daemon.Manifest;
+
+/// <summary>The <c>sync:</c> section, with its nested <c>retry:</c>.</summary>
+internal static class SyncSectionReader
+{
+    public const int MaxConcurrency = 64;
+    public const int MaxSegmentsPerFile = 32;
+
+    public static SyncSettings Read(MappingReader? m)
+    {
+        if (m is null)
+        {
+            return new SyncSettings();
+        }
+
+        var settings = new SyncSettings
+        {
+            Interval = m.Duration("interval", positive: true) ?? ManifestDefaults.Interval,
+            Concurrency = m.Int("concurrency", 1, MaxConcurrency) ?? ManifestDefaults.Concurrency,
+            Retry = ReadRetry(m.Mapping("retry")),
+            StallTimeout = m.Duration("stallTimeout", positive: true) ?? ManifestDefaults.StallTimeout,
+            BandwidthLimit = m.Size("bandwidthLimit") ?? 0,
+            Proxy = ReadProxy(m),
+            // 0 and absent both mean off, so a ConfigMap can switch it off without deleting the key.
+            VerifyInterval = m.Duration("verifyInterval", positive: false) is { } v && v > TimeSpan.Zero ? v : null,
+            SegmentSize = m.Size("segmentSize", min: 1) ?? ManifestDefaults.SegmentSize,
+            SegmentsPerFile = m.Int("segmentsPerFile", 1, MaxSegmentsPerFile) ?? ManifestDefaults.SegmentsPerFile,
+        };
+        m.ReportUnknownKeys();
+        return settings;
+    }
+
+    private static RetrySettings ReadRetry(MappingReader? m)
+    {
+        if (m is null)
+        {
+            return new RetrySettings();
+        }
+
+        var maxAttempts = m.Int("maxAttempts", 1, int.MaxValue);
+        var baseDelay = m.Duration("baseDelay", positive: false);
+        var maxDelay = m.Duration("maxDelay", positive: false);
+        var effectiveBase = baseDelay ?? ManifestDefaults.BaseDelay;
+        var effectiveMax = maxDelay ?? ManifestDefaults.MaxDelay;
+        if (effectiveBase > effectiveMax && (baseDelay is not null || maxDelay is not null))
+        {
+            var at = baseDelay is not null ? "baseDelay" : "maxDelay";
+            m.Problems.Add(m.Get(at)!, m.Field("baseDelay"),
+                $"must not exceed {m.Field("maxDelay")} ({DurationText.Format(effectiveMax)}), got {DurationText.Format(effectiveBase)}");
+        }
+
+        m.ReportUnknownKeys();
+        return new RetrySettings
+        {
+            MaxAttempts = maxAttempts ?? ManifestDefaults.MaxAttempts,
+            BaseDelay = effectiveBase,
+            MaxDelay = effectiveMax,
+        };
+    }
+
+    private static Uri? ReadProxy(MappingReader m)
+    {
+        if (m.String("proxy") is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        var problem = SourceUrl.Check(text, out var uri, proxy: true);
+        if (problem is not null)
+        {
+            m.Problems.Add(m.Get("proxy")!, m.Field("proxy"), problem);
+        }
+
+        return uri;
+    }
+}

@@ -1,0 +1,91 @@
+namespace ModelSync.Daemon.Manifest.Yaml;
+
+/// <summary>Typed reads of scalar values; each reports its own problem and returns null on failure.</summary>
+internal static class ScalarValues
+{
+    public static string? String(this MappingReader m, string key, bool required = false) =>
+        (required ? m.Require(key) : m.Get(key)) is { } node ? AsString(node, m.Field(key), m.Problems) : null;
+
+    public static string? AsString(YNode node, string field, ProblemList problems)
+    {
+        if (node is YScalar s)
+        {
+            return s.Value;
+        }
+
+        problems.Add(node, field, $"must be a string, not {node.Kind}");
+        return null;
+    }
+
+    /// <summary>An integer in [min, max]. Must be a plain YAML integer: a quoted "5" is a string.</summary>
+    public static int? Int(this MappingReader m, string key, int min, int max)
+    {
+        if (m.Get(key) is not { } node)
+        {
+            return null;
+        }
+
+        var field = m.Field(key);
+        if (node is not YScalar { IsPlain: true } s || !int.TryParse(s.Value, System.Globalization.NumberStyles.AllowLeadingSign, null, out var value))
+        {
+            var shown = node is YScalar q ? $"'{q.Value}'" : node.Kind;
+            m.Problems.Add(node, field, $"must be an integer, got {shown}");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            var range = max == int.MaxValue ? $"at least {min}" : $"between {min} and {max}";
+            m.Problems.Add(node, field, $"must be {range}, got {value}");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>A size (see <see cref="ByteSize"/>) of at least <paramref name="min"/> bytes.</summary>
+    public static long? Size(this MappingReader m, string key, long min = 0, bool required = false)
+    {
+        if ((required ? m.Require(key) : m.Get(key)) is not { } node || AsString(node, m.Field(key), m.Problems) is not { } text)
+        {
+            return null;
+        }
+
+        if (!ByteSize.TryParse(text, out var bytes, out var error))
+        {
+            m.Problems.Add(node, m.Field(key), error);
+            return null;
+        }
+
+        if (bytes < min)
+        {
+            m.Problems.Add(node, m.Field(key), min == 1 ? $"must be greater than 0, got '{text}'" : $"must be at least {ByteSize.Format(min)}, got '{text}'");
+            return null;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>A duration (see <see cref="DurationText"/>); <paramref name="positive"/> refuses zero.</summary>
+    public static TimeSpan? Duration(this MappingReader m, string key, bool positive)
+    {
+        if (m.Get(key) is not { } node || AsString(node, m.Field(key), m.Problems) is not { } text)
+        {
+            return null;
+        }
+
+        if (!DurationText.TryParse(text, out var value, out var error))
+        {
+            m.Problems.Add(node, m.Field(key), error);
+            return null;
+        }
+
+        if (positive && value <= TimeSpan.Zero)
+        {
+            m.Problems.Add(node, m.Field(key), $"must be greater than 0, got '{text}'");
+            return null;
+        }
+
+        return value;
+    }
+}
