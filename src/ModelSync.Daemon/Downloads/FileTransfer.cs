@@ -154,6 +154,8 @@ internal sealed partial class FileTransfer
     private static bool IsTransientStatus(HttpStatusCode code) =>
         code is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)code >= 500;
 
-    private static SafeFileHandle OpenTarget(string path, long size) =>
-        File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocationSize: size);
+    /// <summary>A new file is preallocated (fallocate), so a full disk fails now, not at 90 %.</summary>
+    private static SafeFileHandle OpenTarget(string path, long size) => File.Exists(path)
+        ? File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None)
+        : File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocationSize: size);
 }

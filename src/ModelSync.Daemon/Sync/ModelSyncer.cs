@@ -26,21 +26,21 @@ internal sealed partial class ModelSyncer(
     public async Task<bool> SyncAsync(ModelSpec model, CancellationToken ct)
     {
         var previous = FindPrevious(model);
-        if (Publisher.FindPublished(layout, model) is { } published)
-        {
-            if (CurrentLink.Read(layout, model.Name) != model.Version)
-            {
-                CurrentLink.Switch(layout, model.Name, model.Version);
-            }
-
-            var known = inventory.Find(model.Name);
-            inventory.Set(ReadyEntry(model, published, known?.Version == model.Version ? known.VerifiedAt : null));
-            Log.ModelUpToDate(logger, model.Name, model.Version);
-            return true;
-        }
-
         try
         {
+            if (Publisher.FindPublished(layout, model) is { } published)
+            {
+                if (CurrentLink.Read(layout, model.Name) != model.Version)
+                {
+                    CurrentLink.Switch(layout, model.Name, model.Version);
+                }
+
+                var known = inventory.Find(model.Name);
+                inventory.Set(ReadyEntry(model, published, known?.Version == model.Version ? known.VerifiedAt : null));
+                Log.ModelUpToDate(logger, model.Name, model.Version);
+                return true;
+            }
+
             return await DownloadAsync(model, previous, ct);
         }
         catch (DownloadException ex)

@@ -13,8 +13,8 @@ public static class CurrentLink
         File.CreateSymbolicLink(temp, StoreLayout.CurrentLinkTarget(name, version));
         try
         {
-            // rename(2) replaces the old link in one step; a directory symlink is still a file to rename.
-            File.Move(temp, link, overwrite: true);
+            // rename(2) replaces the old link in one step, so a reader never finds no link.
+            NativeMethods.Rename(temp, link);
         }
         catch
         {

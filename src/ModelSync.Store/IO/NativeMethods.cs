@@ -14,8 +14,23 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int FSync(int fd);
 
+    [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int RenameNative(string from, string to);
+
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
+
+    /// <summary>
+    /// rename(2) itself: unlike <see cref="File.Move(string, string, bool)"/> it never looks through a
+    /// symlink, so it can swap a link to a directory in one atomic step.
+    /// </summary>
+    public static void Rename(string from, string to)
+    {
+        if (RenameNative(from, to) != 0)
+        {
+            throw new IOException($"rename '{from}' -> '{to}' failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
 
     /// <summary>
     /// Makes a rename or create inside <paramref name="directory"/> durable. Best effort off Linux:
