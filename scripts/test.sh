@@ -13,7 +13,7 @@ rm -rf "$artifacts/test-results"
 mkdir -p "$artifacts"
 
 echo "== restore + build (warnings are errors)"
-dotnet build ModelSync.slnx -c Release -warnaserror -nologo -clp:ErrorsOnly
+dotnet build ModelSync.slnx -c Release -nologo -p:TreatWarningsAsErrors=true -clp:ErrorsOnly
 
 echo "== publish the gate (Native AOT; any trim/AOT warning fails)"
 bash scripts/publish.sh
