@@ -20,7 +20,11 @@ internal sealed partial class FileTransfer
         try
         {
             using var handle = OpenTarget(_job.TargetPath, _job.Spec.Size);
-            if (_offset < _job.Spec.Size)
+            if (_offset < _job.Spec.Size && _job.UseSegments)
+            {
+                await SegmentedAsync(handle, ct);
+            }
+            else if (_offset < _job.Spec.Size)
             {
                 using var body = await OpenBodyAsync(stall, ct);
                 await CopyAsync(body, handle, stall);
@@ -38,6 +42,13 @@ internal sealed partial class FileTransfer
         }
         finally
         {
+            if (_sourceChanged)
+            {
+                _sourceChanged = false;
+                Restart();
+            }
+
+            SettleProgress();
             if (Result is null && File.Exists(_job.TargetPath))
             {
                 Persist();
@@ -120,18 +131,29 @@ internal sealed partial class FileTransfer
                 }
 
                 break;
+            default:
+                ThrowForStatus(response);
+                break;
+        }
+
+        _validator = response.Headers.ETag is { IsWeak: false } etag ? etag.Tag
+            : response.Content.Headers.LastModified?.ToString("R");
+    }
+
+    private void ThrowForStatus(HttpResponseMessage response)
+    {
+        var code = response.StatusCode;
+        switch (code)
+        {
             case HttpStatusCode.RequestedRangeNotSatisfiable:
-                Restart();
-                throw new DownloadException(FailureReason.SizeMismatch, $"server has fewer bytes than the {size} in the manifest", transient: true);
+                _sourceChanged = true;
+                throw new DownloadException(FailureReason.SizeMismatch, $"server has fewer bytes than the {_job.Spec.Size} in the manifest", transient: true);
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 throw new DownloadException(FailureReason.Unauthorized, $"HTTP {(int)code} {code}: check auth.bearerTokenFile", transient: false);
             default:
                 var retryAfter = RetryAfter.From(response, _time.GetUtcNow());
                 throw new DownloadException(FailureReason.HttpStatus, $"HTTP {(int)code} {code}", IsTransientStatus(code), retryAfter);
         }
-
-        _validator = response.Headers.ETag is { IsWeak: false } etag ? etag.Tag
-            : response.Content.Headers.LastModified?.ToString("R");
     }
 
     private async Task CopyAsync(Stream body, SafeFileHandle handle, CancellationTokenSource stall)
@@ -158,7 +180,12 @@ internal sealed partial class FileTransfer
                 _digest.Append(current.AsSpan(0, read));
                 await write;
                 _offset += read;
-                _onBytes(read);
+                Report(read);
+                if (_offset % WriteBackEvery < read)
+                {
+                    WriteBack.Start(handle, _offset - WriteBackEvery, WriteBackEvery);
+                }
+
                 PersistPeriodically();
             }
         }

@@ -13,6 +13,7 @@ namespace ModelSync.Daemon.Downloads;
 internal sealed partial class FileTransfer
 {
     private const int ChunkSize = 1 << 20;
+    private const long WriteBackEvery = 32L << 20;
     private static readonly TimeSpan PersistEvery = TimeSpan.FromSeconds(1);
 
     private readonly FileJob _job;
@@ -24,6 +25,8 @@ internal sealed partial class FileTransfer
     private long _offset;
     private string? _validator;
     private long _lastPersistTicks;
+    private long _reported;
+    private bool _sourceChanged;
 
     private FileTransfer(FileJob job, HttpSource http, BandwidthLimiter limiter, TimeProvider time, Action<long> onBytes)
     {
@@ -72,6 +75,7 @@ internal sealed partial class FileTransfer
 
         _validator = state.Validator;
         _offset = Math.Min(state.BytesDone, spec.Size);
+        _reported = _offset;
         BytesResumedFrom = _offset;
         HashPrefixFromDisk();
     }
@@ -115,11 +119,28 @@ internal sealed partial class FileTransfer
 
     private void Restart()
     {
-        _onBytes(-_offset);
         _offset = 0;
+        SettleProgress();
         _validator = null;
         _digest.Dispose();
         _digest = new ContentDigest(Kinds);
+    }
+
+    /// <summary>Counts written bytes for progress; they may run ahead of the hashed prefix.</summary>
+    private void Report(long bytes)
+    {
+        Interlocked.Add(ref _reported, bytes);
+        _onBytes(bytes);
+    }
+
+    /// <summary>After an attempt, progress falls back to what the next attempt will not fetch again.</summary>
+    private void SettleProgress()
+    {
+        var delta = _offset - Interlocked.Exchange(ref _reported, _offset);
+        if (delta != 0)
+        {
+            _onBytes(delta);
+        }
     }
 
     private void DeletePartial()

@@ -11,16 +11,16 @@ internal sealed class HttpSource(HttpClient http)
 {
     public const int MaxRedirects = 10;
 
-    public async Task<HttpResponseMessage> GetAsync(Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct)
+    public async Task<HttpResponseMessage> GetAsync(Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct, long? end = null)
     {
         var origin = url;
         var current = url;
         for (var hop = 0; ; hop++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
-            if (offset > 0)
+            if (offset > 0 || end is not null)
             {
-                request.Headers.Range = new RangeHeaderValue(offset, null);
+                request.Headers.Range = new RangeHeaderValue(offset, end);
                 if (validator is not null)
                 {
                     request.Headers.TryAddWithoutValidation("If-Range", validator);

@@ -7,7 +7,7 @@ public static class ManifestDefaults
     public const int KeepVersions = 1;
     public const int Concurrency = 2;
     public const int MaxAttempts = 5;
-    public const long SegmentSize = 64L << 20;
+    public const long SegmentSize = 16L << 20;
     public const int SegmentsPerFile = 4;
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);

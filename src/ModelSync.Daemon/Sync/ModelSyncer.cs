@@ -100,7 +100,7 @@ internal sealed partial class ModelSyncer(
         var target = Path.Combine(staging, file.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var statePath = Path.Combine(resumeDir, Uri.EscapeDataString(file.Path) + ".json");
-        var job = new FileJob(file, target, statePath, token, manifest.Sync.StallTimeout);
+        var job = new FileJob(file, target, statePath, token, manifest.Sync.StallTimeout, manifest.Sync.SegmentSize, manifest.Sync.SegmentsPerFile);
         var transfer = FileTransfer.Open(job, http, limiter, time, progress.Add);
         progress.Add(transfer.BytesDone);
         if (transfer.BytesResumedFrom > 0)

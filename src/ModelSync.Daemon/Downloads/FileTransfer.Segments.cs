@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.ExceptionServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace ModelSync.Daemon.Downloads;
+
+/// <summary>
+/// Large files over HTTP: <see cref="FileJob.Segments"/> connections fetch consecutive pieces of
+/// <see cref="FileJob.SegmentSize"/> bytes into their place in the file, while one hasher follows in
+/// order, reading each finished piece back from the page cache it was just written to (never from the
+/// network twice). A window keeps the connections at most 2 × Segments pieces ahead of the hasher, which
+/// bounds both the re-read to hot cache and what a crash can lose: the resume point is the hashed prefix.
+/// </summary>
+internal sealed partial class FileTransfer
+{
+    private const int HashChunkSize = 4 << 20;
+
+    private async Task SegmentedAsync(SafeFileHandle handle, CancellationToken ct)
+    {
+        var start = _offset;
+        var pieceSize = _job.SegmentSize;
+        var count = (int)((_job.Spec.Size - start + pieceSize - 1) / pieceSize);
+        (long From, long To) Piece(int k) => (start + (k * pieceSize), Math.Min(_job.Spec.Size, start + ((k + 1) * pieceSize)));
+
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var window = new SemaphoreSlim(Math.Min(count, _job.Segments * 2));
+        var done = Enumerable.Range(0, count).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+
+        // The first piece doubles as the probe: a 200 means no ranges (or a changed source) and one stream.
+        await window.WaitAsync(ct);
+        var (firstFrom, firstTo) = Piece(0);
+        using var stall = new CancellationTokenSource(_job.StallTimeout, _time);
+        using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
+        var probe = await _http.GetAsync(_job.Spec.Url, firstFrom, _validator, _job.BearerToken, stall.Token, firstTo - 1);
+        stall.CancelAfter(Timeout.InfiniteTimeSpan);
+        try
+        {
+            CheckStatus(probe);
+        }
+        catch
+        {
+            probe.Dispose();
+            throw;
+        }
+
+        if (probe.StatusCode == HttpStatusCode.OK)
+        {
+            using (probe)
+            {
+                await CopyAsync(await probe.Content.ReadAsStreamAsync(ct), handle, stall);
+            }
+
+            return;
+        }
+
+        var next = 0;
+        async Task Worker(HttpResponseMessage? first)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            try
+            {
+                for (var k = first is null ? -1 : 0; ; k = -1)
+                {
+                    if (k < 0)
+                    {
+                        await window.WaitAsync(attempt.Token);
+                        k = Interlocked.Increment(ref next);
+                        if (k >= count)
+                        {
+                            return;
+                        }
+                    }
+
+                    var (from, to) = Piece(k);
+                    await FetchPieceAsync(handle, k == 0 ? first! : null, from, to, buffer, attempt.Token);
+                    done[k].TrySetResult();
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        async Task Hasher()
+        {
+            await Task.Yield();
+            var buffer = ArrayPool<byte>.Shared.Rent(HashChunkSize);
+            try
+            {
+                for (var k = 0; k < count; k++)
+                {
+                    await done[k].Task.WaitAsync(attempt.Token);
+                    var (from, to) = Piece(k);
+                    for (var pos = from; pos < to;)
+                    {
+                        var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(HashChunkSize, to - pos)), pos);
+                        _digest.Append(buffer.AsSpan(0, read));
+                        pos += read;
+                    }
+
+                    _offset = to;
+                    window.Release();
+                    WriteBack.Start(handle, from, to - from);
+                    PersistPeriodically();
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        var tasks = new List<Task> { Guard(() => Hasher()), Guard(() => Worker(probe)) };
+        tasks.AddRange(Enumerable.Range(1, Math.Min(_job.Segments, count) - 1).Select(_ => Guard(() => Worker(null))));
+        async Task Guard(Func<Task> body)
+        {
+            try
+            {
+                await Task.Run(body, CancellationToken.None);
+            }
+            catch
+            {
+                await attempt.CancelAsync();
+                throw;
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch when (!ct.IsCancellationRequested)
+        {
+            // WhenAll reports one exception; the cause is the first that is not a cancellation it triggered.
+            var errors = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
+            ExceptionDispatchInfo.Throw(errors.OfType<DownloadException>().FirstOrDefault()
+                ?? errors.FirstOrDefault(e => e is not OperationCanceledException) ?? errors[0]);
+        }
+    }
+
+    private async Task FetchPieceAsync(SafeFileHandle handle, HttpResponseMessage? response, long from, long to, byte[] buffer, CancellationToken ct)
+    {
+        using var stall = new CancellationTokenSource(_job.StallTimeout, _time);
+        using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
+        try
+        {
+            response ??= await GetPieceAsync(from, to, stall.Token);
+            using (response)
+            {
+                var body = await response.Content.ReadAsStreamAsync(stall.Token);
+                for (var pos = from; pos < to;)
+                {
+                    var want = (int)Math.Min(Math.Min(buffer.Length, _limiter.MaxChunk), to - pos);
+                    await _limiter.AcquireAsync(want, stall.Token);
+                    stall.CancelAfter(_job.StallTimeout);
+                    var read = await body.ReadAsync(buffer.AsMemory(0, want), stall.Token);
+                    if (read == 0)
+                    {
+                        throw new DownloadException(FailureReason.SourceUnreachable, $"range {from}-{to - 1} ended after {pos - from} bytes", transient: true);
+                    }
+
+                    await WriteAsync(handle, buffer.AsMemory(0, read), pos);
+                    pos += read;
+                    Report(read);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new DownloadException(FailureReason.Stalled, $"no byte received for {_job.StallTimeout.TotalSeconds:0.#}s", transient: true);
+        }
+    }
+
+    private async Task<HttpResponseMessage> GetPieceAsync(long from, long to, CancellationToken ct)
+    {
+        var response = await _http.GetAsync(_job.Spec.Url, from, _validator, _job.BearerToken, ct, to - 1);
+        if (response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == from)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.PartialContent)
+            {
+                // If-Range failed: the source changed under us, so every byte so far is worthless.
+                _sourceChanged = true;
+                throw new DownloadException(FailureReason.SourceUnreachable, "the source changed during the download; starting over", transient: true);
+            }
+
+            ThrowForStatus(response);
+            throw new UnreachableException();
+        }
+    }
+}
