@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shared by the bench scripts: a throwaway nginx on 127.0.0.1 serving one directory.
+# Shared by bench/ and examples/: a throwaway nginx on 127.0.0.1 serving one directory.
 # shellcheck disable=SC2034 # variables are used by the scripts that source this file
 
 # start_nginx DIR PORT WORKDIR [LIMIT_RATE] -> sets NGINX_PID_FILE
