@@ -14,6 +14,18 @@ public static class DaemonCli
             ValidateCommand.Create(),
         };
         var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            // Usage errors are exit 2 by contract (System.CommandLine would say 1).
+            foreach (var error in result.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
+            }
+
+            await Console.Error.WriteLineAsync("Run with --help for usage.");
+            return ExitCodes.Usage;
+        }
+
         return await result.InvokeAsync();
     }
 }
