@@ -11,7 +11,7 @@ internal static class FileSectionReader
     // A stand-in so later checks still run on a file whose URL was bad; never leaves the loader.
     private static readonly Uri Invalid = new("file:///invalid");
 
-    public static List<FileSpec> Read(YNode? node, string field, Uri? baseUrl, ProblemList problems)
+    public static List<FileSpec> Read(YNode? node, string field, Uri? baseUrl, bool baseUrlWritten, ProblemList problems)
     {
         var files = new List<FileSpec>();
         if (node is null)
@@ -33,7 +33,7 @@ internal static class FileSectionReader
                 continue;
             }
 
-            var file = ReadFile(m, baseUrl);
+            var file = ReadFile(m, baseUrl, baseUrlWritten);
             if (file.Path.Length > 0 && CheckUnique(file.Path, i, paths) is { } clash)
             {
                 problems.Add(m.Get("path")!, m.Field("path"), clash);
@@ -45,7 +45,7 @@ internal static class FileSectionReader
         return files;
     }
 
-    private static FileSpec ReadFile(MappingReader m, Uri? baseUrl)
+    private static FileSpec ReadFile(MappingReader m, Uri? baseUrl, bool baseUrlWritten)
     {
         var path = m.String("path", required: true);
         var pathProblem = path is null ? null
@@ -56,7 +56,7 @@ internal static class FileSectionReader
             m.Problems.Add(m.Get("path")!, m.Field("path"), pathProblem);
         }
 
-        var url = ReadUrl(m, baseUrl, pathProblem is null ? path : null);
+        var url = ReadUrl(m, baseUrl, baseUrlWritten, pathProblem is null ? path : null);
         var size = m.Size("size", required: true);
         var sha256 = ReadDigest(m, "sha256", DigestFormat.Sha256HexLength, DigestFormat.IsSha256);
         var xxh128 = ReadDigest(m, "xxh128", DigestFormat.Xxh128HexLength, DigestFormat.IsXxh128);
@@ -69,7 +69,7 @@ internal static class FileSectionReader
         return new FileSpec { Path = path ?? "", Url = url ?? Invalid, Size = size ?? 0, Sha256 = sha256, Xxh128 = xxh128 };
     }
 
-    private static Uri? ReadUrl(MappingReader m, Uri? baseUrl, string? path)
+    private static Uri? ReadUrl(MappingReader m, Uri? baseUrl, bool baseUrlWritten, string? path)
     {
         if (m.String("url") is { } text)
         {
@@ -84,10 +84,10 @@ internal static class FileSectionReader
 
         if (baseUrl is null)
         {
-            // The model's baseUrl may be missing or invalid; only the first is this file's problem.
-            if (m.Get("url") is null && path is not null)
+            // An invalid baseUrl is already reported once at the model; don't repeat it for every file.
+            if (!baseUrlWritten)
             {
-                m.Problems.Add(m.Node, m.Field("url"), "is required when the model has no valid baseUrl");
+                m.Problems.Add(m.Node, m.Field("url"), "is required when the model has no baseUrl");
             }
 
             return null;

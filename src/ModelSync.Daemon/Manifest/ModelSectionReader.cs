@@ -58,7 +58,7 @@ internal static class ModelSectionReader
 
         var baseUrl = ReadBaseUrl(m);
         var tokenFile = ReadAuth(m.Mapping("auth"));
-        var files = FileSectionReader.Read(m.Require("files"), m.Field("files"), baseUrl, m.Problems);
+        var files = FileSectionReader.Read(m.Require("files"), m.Field("files"), baseUrl, baseUrlWritten: m.Get("baseUrl") is not null, m.Problems);
         m.ReportUnknownKeys();
         return new ModelSpec { Name = name ?? "", Version = version ?? "", BaseUrl = baseUrl, BearerTokenFile = tokenFile, Files = files };
     }

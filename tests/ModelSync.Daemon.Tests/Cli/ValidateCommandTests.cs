@@ -1,0 +1,58 @@
+using System.Text.Json;
+using ModelSync.Daemon.Tests.Manifest;
+
+namespace ModelSync.Daemon.Tests.Cli;
+
+/// <summary>The validate verb as a real process: what CI and k3s-models.sh actually run.</summary>
+public sealed class ValidateCommandTests
+{
+    [Fact]
+    public void Validate_GoodManifest_OkSummaryExit0()
+    {
+        var file = ManifestLoaderTests.TestData("full.yaml");
+
+        var (exit, stdout, stderr) = DaemonProcess.Run("validate", file);
+
+        Assert.Equal(0, exit);
+        Assert.Equal($"{file}: ok (2 models, 3 files, 1.41 GiB)", stdout.Trim());
+        Assert.Equal("", stderr);
+    }
+
+    [Fact]
+    public void Validate_BadManifest_EveryProblemOnStderrExit2()
+    {
+        var file = ManifestLoaderTests.TestData("bad.yaml");
+
+        var (exit, stdout, stderr) = DaemonProcess.Run("validate", file);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(6, lines.Length);
+        Assert.Equal($"{file}:2:9: store.root: must be an absolute path, got 'models'", lines[0]);
+        Assert.All(lines, l => Assert.StartsWith($"{file}:", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_Json_ArrayOfProblems()
+    {
+        var file = ManifestLoaderTests.TestData("bad.yaml");
+
+        var (exit, stdout, _) = DaemonProcess.Run("validate", "--json", file);
+
+        Assert.Equal(2, exit);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(6, doc.RootElement.GetArrayLength());
+        var first = doc.RootElement[0];
+        Assert.Equal((2, 9, "store.root"), (first.GetProperty("line").GetInt32(), first.GetProperty("column").GetInt32(), first.GetProperty("field").GetString()));
+    }
+
+    [Fact]
+    public void Validate_MissingFile_Exit2()
+    {
+        var (exit, _, stderr) = DaemonProcess.Run("validate", "/nonexistent/models.yaml");
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("/nonexistent/models.yaml: cannot read the manifest:", stderr, StringComparison.Ordinal);
+    }
+}

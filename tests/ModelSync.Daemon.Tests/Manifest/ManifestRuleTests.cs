@@ -1,0 +1,92 @@
+using ModelSync.Daemon.Manifest;
+
+namespace ModelSync.Daemon.Tests.Manifest;
+
+/// <summary>Each rule of docs/manifest.md broken alone: exactly one problem, with its exact position and text.</summary>
+public sealed class ManifestRuleTests
+{
+    private const string Xxh = "0123456789abcdef0123456789abcdef";
+    private const string ModelsEmpty = "\nmodels: []";
+
+    /// <summary>One model whose keys start at line 2, column 5.</summary>
+    private static string Model(params string[] keys) => "models:\n  - " + string.Join("\n    ", keys);
+
+    /// <summary>A valid model whose only file's keys start at line 6, column 9.</summary>
+    private static string File(params string[] keys) =>
+        Model("name: m", "version: \"1\"", "baseUrl: http://127.0.0.1/m/", "files:") + "\n      - " + string.Join("\n        ", keys);
+
+    public static TheoryData<string, string> Cases => new()
+    {
+        { "store:\n  root: relative" + ModelsEmpty, "t.yaml:2:9: store.root: must be an absolute path, got 'relative'" },
+        { "store:\n  capacity: 0" + ModelsEmpty, "t.yaml:2:13: store.capacity: must be greater than 0, got '0'" },
+        { "store:\n  capacity: 1Gi\n  reserve: 1Gi" + ModelsEmpty, "t.yaml:2:13: store.capacity: must be larger than store.reserve (1 GiB), got 1 GiB" },
+        { "store:\n  reserve: 10GB" + ModelsEmpty, "t.yaml:2:12: store.reserve: unknown size unit 'GB' in '10GB': use Ki, Mi, Gi, Ti (powers of 1024) or k, M, G, T (powers of 1000)" },
+        { "store:\n  keepVersions: -1" + ModelsEmpty, "t.yaml:2:17: store.keepVersions: must be at least 0, got -1" },
+        { "store:\n  keepVersions: \"1\"" + ModelsEmpty, "t.yaml:2:17: store.keepVersions: must be an integer, got '1'" },
+        { "store: [1]" + ModelsEmpty, "t.yaml:1:8: store: must be a mapping, not a list" },
+        { "sync:\n  interval: 0s" + ModelsEmpty, "t.yaml:2:13: sync.interval: must be greater than 0, got '0s'" },
+        { "sync:\n  interval: 5" + ModelsEmpty, "t.yaml:2:13: sync.interval: must be a duration like 500ms, 30s, 5m or 1h30m, got '5'" },
+        { "sync:\n  concurrency: 65" + ModelsEmpty, "t.yaml:2:16: sync.concurrency: must be between 1 and 64, got 65" },
+        { "sync:\n  concurrency: 1.5" + ModelsEmpty, "t.yaml:2:16: sync.concurrency: must be an integer, got '1.5'" },
+        { "sync:\n  concurrency: {}" + ModelsEmpty, "t.yaml:2:16: sync.concurrency: must be an integer, got a mapping" },
+        { "sync:\n  retry: { maxAttempts: 0 }" + ModelsEmpty, "t.yaml:2:25: sync.retry.maxAttempts: must be at least 1, got 0" },
+        { "sync:\n  retry: { baseDelay: 3m }" + ModelsEmpty, "t.yaml:2:23: sync.retry.baseDelay: must not exceed sync.retry.maxDelay (2m), got 3m" },
+        { "sync:\n  retry: 5" + ModelsEmpty, "t.yaml:2:10: sync.retry: must be a mapping, not a scalar" },
+        { "sync:\n  stallTimeout: 0" + ModelsEmpty, "t.yaml:2:17: sync.stallTimeout: must be greater than 0, got '0'" },
+        { "sync:\n  bandwidthLimit: -1" + ModelsEmpty, "t.yaml:2:19: sync.bandwidthLimit: must be a size like 10Gi, 512Mi, 1G or 1000 (bytes), got '-1'" },
+        { "sync:\n  proxy: file:///run/proxy" + ModelsEmpty, "t.yaml:2:10: sync.proxy: must be an absolute http or https URL, got 'file:///run/proxy'" },
+        { "sync:\n  verifyInterval: soon" + ModelsEmpty, "t.yaml:2:19: sync.verifyInterval: must be a duration like 500ms, 30s, 5m or 1h30m, got 'soon'" },
+        { "sync:\n  segmentSize: 0" + ModelsEmpty, "t.yaml:2:16: sync.segmentSize: must be greater than 0, got '0'" },
+        { "sync:\n  segmentsPerFile: 33" + ModelsEmpty, "t.yaml:2:20: sync.segmentsPerFile: must be between 1 and 32, got 33" },
+        { "store: {}", "t.yaml:1:1: models: is required" },
+        { "models: {}", "t.yaml:1:9: models: must be a list, not a mapping" },
+        { "models: [5]", "t.yaml:1:10: models[0]: must be a mapping, not a scalar" },
+        { Model("name: Fin_BERT", "version: v1", $"files: [{{ path: a, size: 1, xxh128: {Xxh}, url: http://h/a }}]"),
+            "t.yaml:2:11: models[0].name: must be a DNS-1123 label (lowercase letters, digits and '-', alphanumeric at both ends, at most 63 characters), got 'Fin_BERT'" },
+        { Model("version: v1", $"files: [{{ path: a, size: 1, xxh128: {Xxh}, url: http://h/a }}]"), "t.yaml:2:5: models[0].name: is required" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("\"1\"", "\"../1\"", StringComparison.Ordinal),
+            "t.yaml:3:14: models[0].version: must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (at most 128 characters), got '../1'" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("http://127.0.0.1/m/", "ftp://h/m/", StringComparison.Ordinal),
+            "t.yaml:4:14: models[0].baseUrl: must be an absolute http, https or file URL, got 'ftp://h/m/'" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("http://127.0.0.1/m/", "/mnt/m", StringComparison.Ordinal),
+            "t.yaml:4:14: models[0].baseUrl: must be an absolute http, https or file URL, got '/mnt/m'" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("http://127.0.0.1/m/", "http://u:p@h/m/", StringComparison.Ordinal),
+            "t.yaml:4:14: models[0].baseUrl: must not contain credentials (user:password@); use auth.bearerTokenFile" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("http://127.0.0.1/m/", "http://h/m/?x=1", StringComparison.Ordinal),
+            "t.yaml:4:14: models[0].baseUrl: must not have a ?query (give such files their own url), got 'http://h/m/?x=1'" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("files:", "auth: { bearerTokenFile: token }\n    files:", StringComparison.Ordinal),
+            "t.yaml:5:30: models[0].auth.bearerTokenFile: must be an absolute path, got 'token'" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("files:", "auth: {}\n    files:", StringComparison.Ordinal),
+            "t.yaml:5:11: models[0].auth.bearerTokenFile: is required" },
+        { Model("name: m", "version: v1", "baseUrl: http://h/"), "t.yaml:2:5: models[0].files: is required" },
+        { Model("name: m", "version: v1", "baseUrl: http://h/", "files: []"), "t.yaml:5:12: models[0].files: must list at least one file" },
+        { File("path: /etc/passwd", "size: 1", $"xxh128: {Xxh}"), "t.yaml:6:15: models[0].files[0].path: path '/etc/passwd' is absolute" },
+        { File("path: a//b", "size: 1", $"xxh128: {Xxh}"), "t.yaml:6:15: models[0].files[0].path: path 'a//b' has a '' segment" },
+        { File("path: .modelsync.json", "size: 1", $"xxh128: {Xxh}"), "t.yaml:6:15: models[0].files[0].path: '.modelsync.json' is reserved for the completion marker" },
+        { File("path: a", $"xxh128: {Xxh}"), "t.yaml:6:9: models[0].files[0].size: is required" },
+        { File("path: a", "size: -5", $"xxh128: {Xxh}"), "t.yaml:7:15: models[0].files[0].size: must be a size like 10Gi, 512Mi, 1G or 1000 (bytes), got '-5'" },
+        { File("path: a", "size: 0.5", $"xxh128: {Xxh}"), "t.yaml:7:15: models[0].files[0].size: size '0.5' is not a whole number of bytes" },
+        { File("path: a", "size: 1"), "t.yaml:6:9: models[0].files[0]: needs at least one digest: sha256 or xxh128" },
+        { File("path: a", "size: 1", "sha256: 0123"), "t.yaml:8:17: models[0].files[0].sha256: must be 64 hex characters, got '0123' (4 characters)" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}g"), $"t.yaml:8:17: models[0].files[0].xxh128: must be 32 hex characters, got '{Xxh}g' (33 characters)" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}", "url: mirror/a"), "t.yaml:9:14: models[0].files[0].url: must be an absolute http, https or file URL, got 'mirror/a'" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("    baseUrl: http://127.0.0.1/m/\n", "", StringComparison.Ordinal),
+            "t.yaml:5:9: models[0].files[0].url: is required when the model has no baseUrl" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}") + $"\n      - {{ path: a, size: 1, xxh128: {Xxh} }}",
+            "t.yaml:9:17: models[0].files[1].path: duplicate path 'a' (also files[0])" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}") + $"\n      - {{ path: a/b, size: 1, xxh128: {Xxh} }}",
+            "t.yaml:9:17: models[0].files[1].path: path 'a/b' conflicts with files[0] 'a': one would have to be a directory" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}") + "\n  - " + File("path: a", "size: 1", $"xxh128: {Xxh}")[12..],
+            "t.yaml:9:11: models[1].name: duplicate model name 'm' (also models[0])" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Load_OneRuleBroken_ExactlyThatProblem(string yaml, string expected)
+    {
+        var result = ManifestLoaderTests.Load(yaml);
+
+        Assert.Null(result.Manifest);
+        Assert.Equal([expected], result.Problems.Select(p => p.ToString()));
+    }
+}
