@@ -14,9 +14,13 @@ internal static class Publisher
     public static ModelMarker Publish(StoreLayout layout, ModelSpec model, IReadOnlyList<FileEntry> files, DateTimeOffset now)
     {
         var staging = layout.StagingDir(model.Name, model.Version);
-        foreach (var file in files)
+        // The daemon runs on Linux nodes; the guard only keeps the analyzer (and a dev build elsewhere) honest.
+        if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(Path.Combine(staging, file.Path), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            foreach (var file in files)
+            {
+                File.SetUnixFileMode(Path.Combine(staging, file.Path), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
         }
 
         foreach (var dir in files.Select(f => Path.GetDirectoryName(Path.Combine(staging, f.Path))!).Distinct())
