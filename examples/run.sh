@@ -10,7 +10,9 @@ work=/tmp/modelsync-example
 manifest=$repo/examples/models.yaml
 
 bash scripts/install-deps.sh
-[ -x artifacts/daemon/ModelSync.Daemon ] && [ -x artifacts/gate/ModelSync.Gate ] || bash scripts/publish.sh
+if [ ! -x artifacts/daemon/ModelSync.Daemon ] || [ ! -x artifacts/gate/ModelSync.Gate ]; then
+  bash scripts/publish.sh
+fi
 
 # shellcheck source=scripts/lib/nginx.sh
 source scripts/lib/nginx.sh

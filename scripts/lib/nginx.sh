@@ -36,5 +36,12 @@ CONF
 }
 
 stop_nginx() {
-  [ -n "${NGINX_PID_FILE:-}" ] && [ -f "$NGINX_PID_FILE" ] && kill "$(cat "$NGINX_PID_FILE")" 2>/dev/null || true
+  local pid
+  if [ -n "${NGINX_PID_FILE:-}" ] && [ -f "$NGINX_PID_FILE" ]; then
+    pid=$(cat "$NGINX_PID_FILE")
+    kill "$pid" 2>/dev/null || true
+    # The port must be free before the next start_nginx on it.
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    rm -f "$NGINX_PID_FILE"
+  fi
 }

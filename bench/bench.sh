@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Download + verify benchmark: ModelSync `sync` against curl, aria2c, openssl, sha256sum and xxhsum
+# on the same file, same nginx, same run. Writes bench/RESULTS.md.
+#   bash bench/bench.sh                 # 2 GiB file, 3 runs each (median wall, max RSS)
+#   BENCH_SIZE_MIB=512 RUNS=1 bash bench/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+size_mib=${BENCH_SIZE_MIB:-2048}
+runs=${RUNS:-3}
+port=${BENCH_PORT:-18181}
+work=${BENCH_WORK:-/var/tmp/modelsync-bench}
+out=$repo/bench/RESULTS.md
+
+bash scripts/install-deps.sh
+[ -x artifacts/daemon/ModelSync.Daemon ] || bash scripts/publish.sh
+daemon=$repo/artifacts/daemon/ModelSync.Daemon
+# shellcheck source=scripts/lib/nginx.sh
+source scripts/lib/nginx.sh
+
+rm -rf "$work"
+mkdir -p "$work/src" "$work/dl"
+file=$work/src/model.bin
+echo "bench: making a ${size_mib} MiB random file"
+head -c "$((size_mib << 20))" /dev/urandom >"$file"
+bytes=$(stat -c %s "$file")
+sha=$(openssl dgst -sha256 -r "$file" | cut -c1-64)
+xxh=$(xxhsum -H2 "$file" | cut -d' ' -f1)
+start_nginx "$work/src" "$port" "$work"
+trap stop_nginx EXIT
+url=http://127.0.0.1:$port/model.bin
+
+manifest() { # NAME DIGEST-LINE [SYNC-EXTRA]
+  cat >"$work/$1.yaml" <<YAML
+store: { root: $work/store-$1, reserve: 1Gi }
+sync: { concurrency: 1${3:+, $3} }
+models:
+  - name: bench
+    version: v1
+    baseUrl: http://127.0.0.1:$port/
+    files:
+      - { path: model.bin, size: $bytes, $2 }
+YAML
+}
+manifest sha "sha256: $sha"
+manifest sha1 "sha256: $sha" "segmentsPerFile: 1"
+manifest xxh "xxh128: $xxh"
+
+declare -A wall rss
+# measure NAME PREP-COMMAND COMMAND: median wall seconds and max RSS (KiB) over $runs runs.
+measure() {
+  local name=$1 prep=$2 cmd=$3 i t m walls=() maxrss=0
+  for ((i = 0; i < runs; i++)); do
+    bash -c "$prep"
+    /usr/bin/time -f "%e %M" -o "$work/time" bash -c "$cmd" >/dev/null 2>"$work/$name.log" \
+      || { echo "bench: $name failed"; cat "$work/$name.log"; exit 1; }
+    read -r t m <"$work/time"
+    walls+=("$t")
+    ((m > maxrss)) && maxrss=$m
+  done
+  wall[$name]=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
+  rss[$name]=$maxrss
+  printf 'bench: %-22s %6ss  %7s KiB\n' "$name" "${wall[$name]}" "${rss[$name]}"
+}
+
+cat "$file" >/dev/null # the source in page cache for everyone
+dl=$work/dl/model.bin
+measure curl "rm -f $dl" "curl -sS -o $dl $url"
+measure curl+fsync "rm -f $dl" "curl -sS -o $dl $url && sync $dl"
+measure aria2c "rm -f $dl $dl.aria2" "aria2c -q -x8 -s8 --allow-overwrite=true -d $work/dl -o model.bin $url"
+measure "curl|tee|sha256sum" "rm -f $dl" "curl -sS $url | tee $dl | sha256sum"
+measure "curl|tee|openssl" "rm -f $dl" "curl -sS $url | tee $dl | openssl dgst -sha256"
+measure sha256sum "" "sha256sum $file"
+measure "openssl dgst" "" "openssl dgst -sha256 $file"
+measure "xxhsum -H2" "" "xxhsum -H2 $file"
+measure "sync sha256" "rm -rf $work/store-sha" "$daemon sync -m $work/sha.yaml"
+measure "sync sha256 1 stream" "rm -rf $work/store-sha1" "$daemon sync -m $work/sha1.yaml"
+measure "sync xxh128" "rm -rf $work/store-xxh" "$daemon sync -m $work/xxh.yaml"
+
+# Resume: throttle nginx so a kill lands mid-file, SIGKILL at ~50 %, then finish unthrottled and
+# count what nginx sent after the kill.
+stop_nginx
+start_nginx "$work/src" "$port" "$work" "$((bytes / 40))" # per connection: ~10 s with 4 connections
+rm -rf "$work/store-sha"
+"$daemon" sync -m "$work/sha.yaml" 2>"$work/resume1.log" &
+pid=$!
+state_dir=$work/store-sha/.modelsync/staging/bench/v1.resume
+done_bytes=0
+while kill -0 "$pid" 2>/dev/null; do
+  done_bytes=$(grep -ho '"bytesDone":[0-9]*' "$state_dir"/*.json 2>/dev/null | cut -d: -f2 | sort -n | tail -1)
+  done_bytes=${done_bytes:-0}
+  ((done_bytes * 2 >= bytes)) && break
+  sleep 0.05
+done
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+killed_at=$done_bytes
+stop_nginx
+: >"$work/nginx/logs/access.log"
+start_nginx "$work/src" "$port" "$work"
+"$daemon" sync -m "$work/sha.yaml" 2>"$work/resume2.log"
+resent=$(awk '{ s += $10 } END { print s + 0 }' "$work/nginx/logs/access.log")
+resume_pct=$(awk -v a="$resent" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * a / b }')
+killed_pct=$(awk -v a="$killed_at" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * a / b }')
+echo "bench: resume after SIGKILL at ${killed_pct}% (hashed prefix): ${resume_pct}% of the file sent again"
+
+ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / b }'; }
+{
+  echo "# Download and verify: ModelSync vs curl, aria2c, openssl, xxhsum"
+  echo
+  echo "Reproduce: \`bash bench/bench.sh\` (BENCH_SIZE_MIB=$size_mib RUNS=$runs). Generated $(date -u +%Y-%m-%dT%H:%MZ)."
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, kernel $(uname -r)."
+  echo "One ${size_mib} MiB random file served by nginx on 127.0.0.1 from page cache; every tool writes to the same disk."
+  echo "Median wall time of $runs runs; peak RSS from \`/usr/bin/time -v\`'s maximum resident set size."
+  echo
+  echo "| command | wall s | MB/s | peak RSS MiB |"
+  echo "|---|---:|---:|---:|"
+  for k in curl curl+fsync aria2c "curl|tee|sha256sum" "curl|tee|openssl" sha256sum "openssl dgst" "xxhsum -H2" "sync sha256" "sync sha256 1 stream" "sync xxh128"; do
+    awk -v n="$k" -v w="${wall[$k]}" -v r="${rss[$k]}" -v b="$bytes" \
+      'BEGIN { printf "| `%s` | %.2f | %.0f | %.1f |\n", n, w, (w > 0 ? b / w / 1048576 : 0), r / 1024 }'
+  done
+  echo
+  echo "| target | measured | goal |"
+  echo "|---|---:|---:|"
+  echo "| sync sha256 / curl -o | $(ratio "sync sha256" curl) | ≤ 1.10 |"
+  echo "| sync sha256 / aria2c -x8 | $(ratio "sync sha256" aria2c) | ≤ 1.00 |"
+  echo "| sync xxh128 / curl -o | $(ratio "sync xxh128" curl) | ≤ 1.00 |"
+  echo "| sync peak RSS | $(awk -v r="${rss["sync sha256"]}" 'BEGIN { printf "%.0f MiB", r / 1024 }') | ≤ 100 MiB |"
+  echo "| resent after SIGKILL at ${killed_pct}% | ${resume_pct}% | ≤ 60% |"
+  echo
+  echo "\`sync\` includes what the others do not: process start, manifest, fsync of the file before"
+  echo "publish (compare \`curl+fsync\`), marker, rename, inventory. Sources: \`bench/bench.sh\`."
+} >"$out"
+echo "bench: wrote $out"
