@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# Offline end-to-end of the K3s pod flow with podman kube play (no cluster, no registry):
+#   - a throttled HTTP server on 127.0.0.1 serves the model files (so a download takes seconds);
+#   - the k3s-example overlay is rendered with a manifest pointing at it, then
+#     the daemon's DaemonSet pod template is played as a Pod (podman has no DaemonSet) with the
+#     store hostPath moved to a temp dir; its chown init container runs first;
+#   - the sentiment-service pod is played while the models download: its gate init container must
+#     block (observed), then exit 0; the service container then reads /app/models and fails to write it;
+#   - a pod that requires a model nobody publishes fails its gate (timeout) and never starts.
+# Modes: --mode daemon   the real daemon downloads (needs `ModelSync.Daemon run`);
+#        --mode manual   no daemon: the script publishes the store by hand, as the daemon would, while
+#                        the gate waits (tests the gate, the images and the pod specs);
+#        --mode auto     (default) daemon if the image's daemon has a `run` verb, else manual.
+# Needs: podman, kubectl, python3 with PyYAML (python3-yaml), curl; images from scripts/deploy-images.sh
+# (built here with --no-test if missing). usage: scripts/deploy-e2e.sh [--mode M] [--keep] [--tag TAG]
+set -euo pipefail
+# shellcheck source=deploy-lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/deploy-lib.sh"
+cd "$deploy_repo"
+
+mode=auto
+keep=0
+tag=dev
+rate=$((1024 * 1024)) # bytes/s per connection of the test server: finbert (8 MiB) takes ~8 s
+while (($#)); do
+  case $1 in
+    --mode) mode=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --tag) tag=$2; shift 2 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) die "unknown argument $1" ;;
+  esac
+done
+need podman kubectl python3 curl sha256sum
+python3 -c 'import yaml' 2>/dev/null || die "python3-yaml is missing (apt-get install -y python3-yaml)"
+
+gate_image=localhost/modelsync-gate:$tag
+daemon_image=localhost/modelsync-daemon:$tag
+service_image=localhost/modelsync-e2e-service:$tag
+if ! podman image exists "$gate_image" || ! podman image exists "$daemon_image"; then
+  bash scripts/deploy-images.sh --tag "$tag" --no-test
+fi
+if [ "$mode" = auto ]; then
+  if podman run --rm --network=none "$daemon_image" --help 2>&1 | grep -qE '^\s+run\b'; then mode=daemon; else mode=manual; fi
+fi
+log "mode: $mode"
+
+work=$(mktemp -d /tmp/modelsync-e2e.XXXXXX)
+chmod 0755 "$work"
+store=$work/store     # the node's /var/lib/k3s-storage/ml-models
+results=$work/results # what the service container saw
+www=$work/www
+mkdir -p "$store" "$results" "$www"
+chmod 0777 "$results"
+server_pid=""
+played=()
+cleanup() {
+  local rc=$? f
+  for f in "${played[@]}"; do podman kube down "$f" >/dev/null 2>&1 || true; done
+  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
+  if ((keep)) || ((rc != 0)); then log "work dir kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+# --- a service image: busybox on scratch (stands in for the sentiment service)
+if ! podman image exists "$service_image"; then
+  (cd "$work" && apt-get download -qq -o APT::Sandbox::User=root busybox-static && dpkg-deb -x busybox-static_*.deb bb)
+  mkdir -p "$work/bb/usr/bin" "$work/bb/tmp"
+  ln -sf /bin/busybox "$work/bb/usr/bin/sh"
+  c=$(buildah from scratch)
+  buildah copy --quiet "$c" "$work/bb" / >/dev/null
+  buildah config --entrypoint '["/bin/busybox", "sh", "-c"]' "$c"
+  buildah commit --quiet --rm "$c" "$service_image" >/dev/null
+fi
+
+# --- the models, and a throttled HTTP server for them on 127.0.0.1
+for m in finbert:8 minilm:4; do
+  name=${m%:*}
+  mkdir -p "$www/$name"
+  printf '{"model": "%s"}\n' "$name" >"$www/$name/config.json"
+  head -c $((${m#*:} * 1024 * 1024)) /dev/urandom >"$www/$name/weights.bin"
+done
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+http_port=$(free_port)
+daemon_port=$(free_port)
+python3 - "$www" "$http_port" "$rate" >"$work/http.log" 2>&1 <<'EOF' &
+import functools, http.server, sys, time
+root, port, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+class Slow(http.server.SimpleHTTPRequestHandler):
+    def copyfile(self, src, dst):
+        while chunk := src.read(64 * 1024):
+            dst.write(chunk)
+            time.sleep(len(chunk) / rate)
+http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Slow, directory=root)).serve_forever()
+EOF
+server_pid=$!
+for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$http_port/finbert/config.json" 2>/dev/null && break; sleep 0.1; done
+log "model server on 127.0.0.1:$http_port (throttled to $((rate / 1024)) KiB/s)"
+
+# --- the manifest the daemon gets, pointing at the server
+manifest=$work/models.yaml
+{
+  cat <<EOF
+store:
+  root: /var/lib/k3s-storage/ml-models
+  capacity: 1Gi
+  reserve: 100Mi
+  keepVersions: 1
+sync:
+  interval: 1m
+  concurrency: 2
+  retry: { maxAttempts: 3, baseDelay: 1s, maxDelay: 5s }
+  stallTimeout: 30s
+  bandwidthLimit: 0
+  proxy: ""
+models:
+EOF
+  for name in finbert minilm; do
+    printf '  - name: %s\n    version: "e2e-1"\n    baseUrl: http://127.0.0.1:%s/%s/\n    files:\n' "$name" "$http_port" "$name"
+    for f in config.json weights.bin; do
+      printf '      - path: %s\n        size: %s\n        sha256: %s\n' "$f" "$(stat -c %s "$www/$name/$f")" "$(sha256sum "$www/$name/$f" | cut -d' ' -f1)"
+    done
+  done
+} >"$manifest"
+
+# --- render the overlay with that manifest, then turn it into what podman kube play accepts
+kdir=$work/kustomize
+mkdir -p "$kdir"
+cp "$manifest" "$kdir/models.yaml"
+cat >"$kdir/kustomization.yaml" <<EOF
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - $(realpath --relative-to="$kdir" deploy/kustomize/overlays/k3s-example)
+configMapGenerator:
+  - name: modelsync-models
+    namespace: modelsync
+    behavior: replace
+    files: [models.yaml]
+generatorOptions:
+  disableNameSuffixHash: true
+images:
+  - { name: localhost/modelsync-daemon, newTag: "$tag" }
+  - { name: localhost/modelsync-gate, newTag: "$tag" }
+EOF
+kubectl kustomize "$kdir" >"$work/rendered.yaml"
+
+python3 - "$work/rendered.yaml" "$work" "$store" "$results" "$daemon_port" "$service_image" <<'EOF'
+import copy, sys, yaml
+rendered, work, store, results, daemon_port, service_image = sys.argv[1:]
+docs = [d for d in yaml.safe_load_all(open(rendered)) if d]
+by = {(d["kind"], d["metadata"]["name"]): d for d in docs}
+
+def as_pod(name, template):
+    # kind: Pod, restartPolicy Never: podman 4.3 applies a Deployment's restartPolicy Always to init
+    # containers too, restarting a gate that exited 0 until kube play gives up (seen here).
+    template = copy.deepcopy(template)
+    spec = template["spec"]
+    spec["restartPolicy"] = "Never"
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": template["metadata"]["labels"]}, "spec": spec}
+
+def store_to(spec, path):
+    # The node's store, at a temp path; a PVC (the PV is a hostPath of the store) becomes that hostPath.
+    for v in spec["volumes"]:
+        if "hostPath" in v or "persistentVolumeClaim" in v:
+            v.pop("persistentVolumeClaim", None)
+            v["hostPath"] = {"path": path, "type": "Directory"}
+
+# 1. ConfigMap + the DaemonSet's pod template as a Deployment, on the host network (the server is on 127.0.0.1)
+cm = by[("ConfigMap", "modelsync-models")]
+cm["metadata"].pop("namespace", None)
+ds = by[("DaemonSet", "modelsync-daemon")]
+daemon = as_pod("modelsync-daemon", ds["spec"]["template"])
+spec = daemon["spec"]
+store_to(spec, store)
+spec["hostNetwork"] = True
+c = spec["containers"][0]
+c["args"] = [a if not a.startswith("http://0.0.0.0:") else f"http://127.0.0.1:{daemon_port}" for a in c["args"]]
+c.pop("ports", None)
+# podman turns probes into in-container healthchecks (curl, absent here); the script probes from the host.
+c.pop("livenessProbe", None); c.pop("readinessProbe", None)
+c["env"] = [e for e in c["env"] if "valueFrom" not in e] + [{"name": "MODELSYNC_NODE", "value": "e2e-node"}]
+yaml.safe_dump_all([cm, daemon], open(f"{work}/daemon.yaml", "w"), sort_keys=False)
+
+# 2. the sentiment service, gated; its container checks what it can do with /app/models
+svc = by[("Deployment", "sentiment-service")]
+pod = as_pod("sentiment-service", svc["spec"]["template"])
+spec = pod["spec"]
+store_to(spec, store)
+spec["volumes"].append({"name": "results", "hostPath": {"path": results, "type": "Directory"}})
+c = spec["containers"][0]
+c["image"] = service_image
+c["command"] = ["/bin/busybox", "sh", "-c", """
+  id -u > /results/uid
+  cat "$MODEL_DIR/config.json" > /results/read.txt 2>/results/read.err
+  if (echo x > /app/models/written-by-service) 2>/results/write.err; then echo WRITABLE; else echo READONLY; fi > /results/write.txt
+  touch /results/done
+  trap 'exit 0' TERM
+  while :; do sleep 1; done
+"""]
+c.pop("ports", None)
+c["resources"] = {"limits": {"memory": "64Mi"}}
+c["volumeMounts"].append({"name": "results", "mountPath": "/results"})
+yaml.safe_dump(pod, open(f"{work}/service.yaml", "w"), sort_keys=False)
+
+# 3. a service requiring a model that nobody publishes: the gate must time out and fail the pod
+missing = copy.deepcopy(pod)
+missing["metadata"]["name"] = "missing-model-service"
+missing["metadata"]["labels"] = {"app.kubernetes.io/name": "missing-model-service"}
+gate = missing["spec"]["initContainers"][0]
+for e in gate["env"]:
+    if e["name"] == "MODELSYNC_REQUIRE": e["value"] = "finbert,no-such-model"
+    if e["name"] == "MODELSYNC_TIMEOUT": e["value"] = "4s"
+    if e["name"] == "MODELSYNC_INTERVAL": e["value"] = "1s"
+missing["spec"]["containers"][0]["command"][-1] = "touch /results/missing-started; sleep 1"
+yaml.safe_dump(missing, open(f"{work}/missing.yaml", "w"), sort_keys=False)
+EOF
+log "rendered: $work/daemon.yaml $work/service.yaml $work/missing.yaml"
+
+ready_models() { # how many models inventory.json says are Ready (0 without one); $1: only that model
+  [ -f "$store/inventory.json" ] || { echo 0; return; }
+  python3 -c 'import json,sys; print(sum(m["state"] == "Ready" and sys.argv[2] in ("", m["name"]) for m in json.load(open(sys.argv[1]))["models"]))' \
+    "$store/inventory.json" "${1:-}"
+}
+gate_running() { podman ps --format '{{.Names}}' | grep -q '^sentiment-service-modelsync-gate$'; }
+
+# --- play
+if [ "$mode" = daemon ]; then
+  log "playing the daemon (chown init container, then ModelSync.Daemon run)"
+  played+=("$work/daemon.yaml")
+  podman kube play "$work/daemon.yaml" >"$work/play-daemon.log" 2>&1 || { cat "$work/play-daemon.log" >&2; die "daemon pod did not start"; }
+  for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:$daemon_port/healthz" 2>/dev/null && break; sleep 0.2; done
+  curl -fsS -o /dev/null "http://127.0.0.1:$daemon_port/healthz" || die "/healthz did not answer on 127.0.0.1:$daemon_port"
+  [ "$(stat -c %u "$store")" = 65532 ] || die "the chown init container did not hand the store to 65532"
+  log "ok: /healthz 200, store owned by 65532"
+fi
+
+log "playing sentiment-service (gate init container MODELSYNC_REQUIRE=finbert) on a store without finbert"
+played+=("$work/service.yaml")
+started=$(date +%s)
+podman kube play "$work/service.yaml" >"$work/play-service.log" 2>&1 &
+play_pid=$!
+blocked=0
+for _ in $(seq 100); do
+  if gate_running && [ ! -e "$results/done" ] && [ "$(ready_models finbert)" -eq 0 ]; then blocked=1; break; fi
+  sleep 0.1
+done
+((blocked)) || die "never saw the gate blocking while finbert was not Ready"
+sleep 2
+if [ -e "$results/done" ] && [ "$(ready_models finbert)" -eq 0 ]; then die "the service started before finbert was Ready"; fi
+log "ok: gate blocks while finbert is missing (service container not started)"
+
+if [ "$mode" = daemon ]; then
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$daemon_port/readyz" || true)
+  [ "$code" != 200 ] || [ "$(ready_models)" -eq 2 ] || die "/readyz 200 before every model is Ready"
+  log "ok: /readyz $code while downloading"
+else
+  log "publishing the models by hand (what the daemon does: versions in place, then the inventory, atomically)"
+  sleep 1
+  write_inventory "$store" "$(make_model "$store" finbert e2e-1 $((8 * 1024 * 1024)))" "$(make_model "$store" minilm e2e-1 $((4 * 1024 * 1024)))"
+fi
+
+rc=0
+wait "$play_pid" || rc=$?
+((rc == 0)) || { cat "$work/play-service.log" >&2; die "podman kube play of the service returned $rc"; }
+for _ in $(seq 50); do [ -e "$results/done" ] && break; sleep 0.1; done
+[ -e "$results/done" ] || die "the service container did not run"
+log "ok: gate exited 0 after $(($(date +%s) - started)) s and the service started ($(ready_models) models Ready)"
+
+grep -q '"model": "finbert"' "$results/read.txt" || die "the service could not read /app/models/current/finbert/config.json: $(cat "$results/read.err")"
+[ "$(cat "$results/write.txt")" = READONLY ] || die "the service could write to /app/models"
+grep -qi 'read-only file system' "$results/write.err" || die "write failed, but not as read-only: $(cat "$results/write.err")"
+[ ! -e "$store/written-by-service" ] || die "a file written by the service appeared in the store"
+log "ok: service (uid $(cat "$results/uid")) reads /app/models/current/finbert, writing fails: $(cat "$results/write.err")"
+
+if [ "$mode" = daemon ]; then
+  for _ in $(seq 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$daemon_port/readyz")" = 200 ] && break; sleep 0.2; done
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$daemon_port/readyz")" = 200 ] || die "/readyz not 200 once every model is Ready"
+  curl -fsS "http://127.0.0.1:$daemon_port/metrics" | grep -q . || die "/metrics is empty"
+  podman exec modelsync-daemon-daemon ModelSync.Daemon status --root /var/lib/k3s-storage/ml-models >&2 \
+    || die "ModelSync.Daemon status inside the pod failed (the k3s-models.sh status path)"
+  log "ok: /readyz 200, /metrics, status inside the pod"
+fi
+
+log "playing missing-model-service (requires no-such-model, MODELSYNC_TIMEOUT=4s)"
+played+=("$work/missing.yaml")
+rc=0
+podman kube play "$work/missing.yaml" >"$work/play-missing.log" 2>&1 || rc=$?
+((rc != 0)) || die "kube play succeeded although the gate cannot pass"
+sleep 1
+[ ! -e "$results/missing-started" ] || die "the service started although its gate failed"
+log "ok: gate timed out, kube play returned $rc, the service never started"
+
+if [ "$mode" = daemon ]; then
+  t0=$(date +%s%N)
+  podman kube down "$work/daemon.yaml" >/dev/null
+  log "ok: daemon pod stopped in $((($(date +%s%N) - t0) / 1000000)) ms (SIGTERM handled if well under 10 s)"
+fi
+log "e2e OK ($mode)"
