@@ -2,7 +2,10 @@
 # Installs what building and testing ModelSync needs on a fresh Debian 12 machine. Idempotent.
 set -euo pipefail
 
-packages=(clang zlib1g-dev nginx-light aria2 xxhash time curl openssl shellcheck)
+# build: clang zlib1g-dev (Native AOT) · tests and bench: nginx-light aria2 xxhash time curl openssl
+# deploy checks and the pod e2e: shellcheck podman buildah runc python3 python3-yaml · status page test: chromium
+packages=(clang zlib1g-dev nginx-light aria2 xxhash time curl openssl shellcheck
+  podman buildah runc python3 python3-yaml chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

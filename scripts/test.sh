@@ -27,6 +27,25 @@ test_rc=${PIPESTATUS[0]}
 set -e
 
 passed=0 failed=0
+# Script-level tests: each counts as one test; its output goes to artifacts/test-results/NAME.log.
+run_check() { # NAME COMMAND...
+  local log=$artifacts/test-results/$1.log
+  shift
+  echo "== $*"
+  if "$@" >"$log" 2>&1; then
+    passed=$((passed + 1))
+    echo "   passed"
+  else
+    failed=$((failed + 1))
+    echo "   FAILED (tail of $log):"
+    tail -n 30 "$log"
+  fi
+}
+run_check deploy-check bash scripts/deploy-check.sh --no-dotnet
+run_check deploy-images bash scripts/deploy-images.sh
+run_check deploy-e2e bash scripts/deploy-e2e.sh
+run_check example bash examples/run.sh
+
 for trx in "$artifacts"/test-results/*.trx; do
   [ -e "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx")
