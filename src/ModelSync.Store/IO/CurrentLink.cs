@@ -13,8 +13,9 @@ public static class CurrentLink
         File.CreateSymbolicLink(temp, StoreLayout.CurrentLinkTarget(name, version));
         try
         {
-            // rename(2) replaces the old link in one step; a directory symlink is still a file to rename.
-            File.Move(temp, link, overwrite: true);
+            // rename(2) replaces the old link in one step. Not File.Move: it follows the link, sees a
+            // directory and throws FileNotFoundException.
+            NativeMethods.Rename(temp, link);
         }
         catch
         {
