@@ -4,7 +4,8 @@ namespace ModelSync.Gate.Tests.Support;
 
 /// <summary>
 /// The real Native AOT gate: <c>MODELSYNC_GATE_BIN</c>, else <c>artifacts/gate/ModelSync.Gate</c>. When that
-/// is missing, <c>scripts/publish.sh</c> runs once for the whole test run (scripts/test.sh publishes first).
+/// is missing or older than a gate/store source file, <c>scripts/publish.sh</c> runs once for the whole
+/// test run, so a plain <c>dotnet test</c> never tests a stale binary (scripts/test.sh publishes first).
 /// </summary>
 internal static class GateBinary
 {
@@ -36,7 +37,7 @@ internal static class GateBinary
 
         var repo = RepoRoot();
         var binary = System.IO.Path.Combine(repo, "artifacts", "gate", "ModelSync.Gate");
-        if (!File.Exists(binary))
+        if (!File.Exists(binary) || File.GetLastWriteTimeUtc(binary) < NewestSource(repo))
         {
             Publish(repo);
         }
@@ -45,6 +46,12 @@ internal static class GateBinary
             ? binary
             : throw new InvalidOperationException($"{binary} is missing after 'bash scripts/publish.sh'; run it by hand to see why");
     }
+
+    private static DateTime NewestSource(string repo) =>
+        new[] { "src/ModelSync.Gate", "src/ModelSync.Store" }
+            .SelectMany(dir => Directory.EnumerateFiles(System.IO.Path.Combine(repo, dir), "*", SearchOption.AllDirectories))
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .Max(File.GetLastWriteTimeUtc);
 
     private static void Publish(string repo)
     {
