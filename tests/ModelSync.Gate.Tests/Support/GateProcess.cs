@@ -4,13 +4,6 @@ using Xunit.Abstractions;
 
 namespace ModelSync.Gate.Tests.Support;
 
-internal sealed record GateResult(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)
-{
-    public string Out => string.Join('\n', Stdout);
-
-    public string Err => string.Join('\n', Stderr);
-}
-
 /// <summary>
 /// One run of the gate binary with a clean MODELSYNC_* environment. Output lines are logged to the test
 /// and can be awaited while the process runs. <see cref="HangGuard"/> only stops a hung test; no test
