@@ -13,7 +13,8 @@ public static class CurrentLink
         File.CreateSymbolicLink(temp, StoreLayout.CurrentLinkTarget(name, version));
         try
         {
-            // rename(2) replaces the old link in one step, so a reader never finds no link.
+            // rename(2) replaces the old link in one step. Not File.Move: it follows the link, sees a
+            // directory and throws FileNotFoundException.
             NativeMethods.Rename(temp, link);
         }
         catch

@@ -2,7 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace ModelSync.Store.IO;
 
-/// <summary>The few POSIX calls the BCL does not expose: fsync of a directory.</summary>
+/// <summary>
+/// The few POSIX calls the BCL does not expose: fsync of a directory, rename(2) of a symlink, and a
+/// read that takes no flock (every FileStream does, which a lock holder's exclusive flock refuses).
+/// </summary>
 internal static partial class NativeMethods
 {
     private const int ORdOnly = 0;
@@ -14,21 +17,50 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int FSync(int fd);
 
-    [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int RenameNative(string from, string to);
-
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
 
+    [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int RenameNative(string oldPath, string newPath);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static unsafe partial nint ReadNative(int fd, byte* buffer, nint count);
+
     /// <summary>
-    /// rename(2) itself: unlike <see cref="File.Move(string, string, bool)"/> it never looks through a
-    /// symlink, so it can swap a link to a directory in one atomic step.
+    /// rename(2) as is. File.Move refuses a symlink whose target is a directory ("file not found"), so
+    /// a <c>current</c> link could never be swapped with it once the version directory existed.
     /// </summary>
     public static void Rename(string from, string to)
     {
         if (RenameNative(from, to) != 0)
         {
             throw new IOException($"rename '{from}' -> '{to}' failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="max"/> bytes without taking a flock; null when the file cannot be opened.</summary>
+    public static unsafe byte[]? ReadPrefixWithoutLock(string path, int max)
+    {
+        var fd = Open(path, ORdOnly);
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var buffer = new byte[max];
+            nint read;
+            fixed (byte* p = buffer)
+            {
+                read = ReadNative(fd, p, max);
+            }
+
+            return read < 0 ? null : buffer[..(int)read];
+        }
+        finally
+        {
+            _ = Close(fd);
         }
     }
 

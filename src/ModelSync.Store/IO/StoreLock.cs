@@ -34,16 +34,17 @@ public sealed class StoreLock : IDisposable
     /// <summary>The pid written by the holder, for error messages; null if unreadable.</summary>
     public static string? ReadHolder(StoreLayout layout)
     {
-        try
-        {
-            using var stream = new FileStream(layout.LockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            return reader.ReadLine();
-        }
-        catch (IOException)
+        // Not a FileStream: .NET takes flock(LOCK_SH) on every open, which the holder's LOCK_EX refuses,
+        // so the pid could never be read while it matters.
+        var bytes = NativeMethods.ReadPrefixWithoutLock(layout.LockPath, 64);
+        if (bytes is null)
         {
             return null;
         }
+
+        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        return newline < 0 ? (text.Length == 0 ? null : text) : text[..newline];
     }
 
     public void Dispose() => _stream.Dispose();

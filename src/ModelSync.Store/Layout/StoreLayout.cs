@@ -15,7 +15,8 @@ public sealed class StoreLayout
     public StoreLayout(string root)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        Root = Path.GetFullPath(root);
+        // Without the trailing separator, so messages and reports show one spelling of the root.
+        Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
     }
 
     public string Root { get; }

@@ -1,0 +1,17 @@
+namespace ModelSync.Gate.Cli;
+
+/// <summary>The gate's exit codes (docs/gate.md); a pod spec or script branches on these.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Every required model validated.</summary>
+    public const int Valid = 0;
+
+    /// <summary>At least one required model is not valid, the wait timed out, or SIGTERM arrived.</summary>
+    public const int NotValid = 1;
+
+    /// <summary>Bad command line or environment; nothing was checked.</summary>
+    public const int Usage = 2;
+
+    /// <summary>No inventory, or a corrupt one, at the end of the wait or on <c>--check</c>.</summary>
+    public const int StoreUnreadable = 3;
+}

@@ -1,0 +1,85 @@
+namespace ModelSync.Gate.Cli;
+
+/// <summary>
+/// Hand-written so the AOT binary stays small. The environment is read first and the command line
+/// overrides it, so a bad env value that the command line replaces is never an error.
+/// </summary>
+internal static class GateOptionsParser
+{
+    private static readonly (string Option, string Env, bool IsFlag)[] Known =
+    [
+        ("--root", "MODELSYNC_ROOT", false),
+        ("--require", "MODELSYNC_REQUIRE", false),
+        ("--timeout", "MODELSYNC_TIMEOUT", false),
+        ("--interval", "MODELSYNC_INTERVAL", false),
+        ("--verify", "MODELSYNC_VERIFY", false),
+        ("--check", "MODELSYNC_CHECK", true),
+        ("--json", "MODELSYNC_JSON", true),
+    ];
+
+    /// <summary>Returns null and a one-line <paramref name="error"/> naming the argument on a usage error.</summary>
+    public static GateOptions? Parse(IReadOnlyList<string> args, Func<string, string?> env, out string? error)
+    {
+        // option -> (raw value, where it came from, so the error names what the user actually wrote)
+        var raw = new Dictionary<string, (string Value, string Source)>(StringComparer.Ordinal);
+        foreach (var (option, variable, _) in Known)
+        {
+            if (env(variable) is { } value)
+            {
+                raw[option] = (value, variable);
+            }
+        }
+
+        var help = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "--help" or "-h")
+            {
+                help = true;
+                continue;
+            }
+
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = arg.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? arg[..eq] : arg;
+            var known = Array.FindIndex(Known, k => k.Option == name);
+            if (known < 0)
+            {
+                error = arg.StartsWith('-') ? $"unknown option '{arg}'" : $"unexpected argument '{arg}'";
+                return null;
+            }
+
+            if (Known[known].IsFlag)
+            {
+                if (eq > 0)
+                {
+                    error = $"option '{name}' takes no value (got '{arg}')";
+                    return null;
+                }
+
+                raw[name] = ("true", name);
+            }
+            else if (eq > 0)
+            {
+                raw[name] = (arg[(eq + 1)..], name);
+            }
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                raw[name] = (args[++i], name);
+            }
+            else
+            {
+                error = $"option '{name}' needs a value";
+                return null;
+            }
+        }
+
+        if (help)
+        {
+            error = null;
+            return new GateOptions { Help = true };
+        }
+
+        return OptionValues.Build(raw, out error);
+    }
+}

@@ -1,0 +1,31 @@
+namespace ModelSync.Gate.Cli;
+
+internal static class Usage
+{
+    private const string Text = """
+        ModelSync.Gate: waits until the models a pod needs are present and intact (docs/gate.md).
+
+        Usage: ModelSync.Gate [--root DIR] [--require NAME[@VERSION],...] [--timeout DUR]
+                              [--interval DUR] [--verify size|full] [--check] [--json]
+
+          --root DIR          store root (env MODELSYNC_ROOT, default /app/models)
+          --require LIST      models to wait for, NAME or NAME@VERSION, comma-separated
+                              (env MODELSYNC_REQUIRE, default: every model in the inventory)
+          --timeout DUR       give up after this long (env MODELSYNC_TIMEOUT, default 30m)
+          --interval DUR      poll this often (env MODELSYNC_INTERVAL, default 2s)
+          --verify MODE       size: existence and size; full: re-hash every file
+                              (env MODELSYNC_VERIFY, default size)
+          --check             validate once and exit (env MODELSYNC_CHECK=true)
+          --json              print the report as one JSON document (env MODELSYNC_JSON=true)
+          -h, --help          this text
+
+        Durations: 500ms, 2s, 5m, 1h, 1h30m. The command line wins over the environment.
+        Exit codes: 0 valid, 1 not valid or timed out, 2 usage error, 3 no or corrupt inventory.
+        """;
+
+    public static int Print()
+    {
+        Console.Out.WriteLine(Text);
+        return ExitCodes.Valid;
+    }
+}

@@ -1,0 +1,37 @@
+using ModelSync.Gate.Cli;
+using ModelSync.Gate.Output;
+
+namespace ModelSync.Gate.Commands;
+
+/// <summary><c>--check</c>: validate once, report, exit.</summary>
+internal static class CheckCommand
+{
+    public static int Run(GateOptions options)
+    {
+        using var shutdown = new Shutdown();
+        ProbeResult probe;
+        try
+        {
+            probe = StoreProbe.Run(options, shutdown.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"stopped by {shutdown.Signal} during the check");
+            return ExitCodes.NotValid;
+        }
+
+        if (options.Json)
+        {
+            JsonReport.Write(Console.Out, options, probe);
+        }
+        else
+        {
+            ReportPrinter.PrintCheck(Console.Out, options, probe);
+        }
+
+        return ExitCodeOf(probe);
+    }
+
+    public static int ExitCodeOf(ProbeResult probe) =>
+        probe.StoreError is not null ? ExitCodes.StoreUnreadable : probe.IsValid ? ExitCodes.Valid : ExitCodes.NotValid;
+}

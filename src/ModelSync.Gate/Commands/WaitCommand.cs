@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using ModelSync.Gate.Cli;
+using ModelSync.Gate.Output;
+
+namespace ModelSync.Gate.Commands;
+
+/// <summary>The default mode: poll until every required model validates, the timeout passes, or SIGTERM.</summary>
+internal static class WaitCommand
+{
+    public static int Run(GateOptions options)
+    {
+        using var shutdown = new Shutdown();
+        // With --json, stdout carries only the final document; the waiting lines go to stderr.
+        var log = options.Json ? Console.Error : Console.Out;
+        var reporter = new WaitReporter();
+        var clock = Stopwatch.StartNew();
+        ProbeResult probe;
+        try
+        {
+            while (true)
+            {
+                probe = StoreProbe.Run(options, shutdown.Token);
+                if (probe.IsValid)
+                {
+                    break;
+                }
+
+                if (reporter.Next(probe) is { } line)
+                {
+                    log.WriteLine(line);
+                }
+
+                var remaining = options.Timeout - clock.Elapsed;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    ReportPrinter.PrintTimeout(log, options, probe);
+                    break;
+                }
+
+                if (shutdown.Token.WaitHandle.WaitOne(remaining < options.Interval ? remaining : options.Interval))
+                {
+                    throw new OperationCanceledException(shutdown.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            log.WriteLine($"stopped by {shutdown.Signal} after {Duration.Format(clock.Elapsed)}: models not ready");
+            return ExitCodes.NotValid;
+        }
+
+        if (options.Json)
+        {
+            JsonReport.Write(Console.Out, options, probe);
+        }
+        else if (probe.IsValid)
+        {
+            ReportPrinter.PrintReady(log, options, probe);
+        }
+
+        return CheckCommand.ExitCodeOf(probe);
+    }
+}

@@ -1,0 +1,74 @@
+using ModelSync.Gate.Cli;
+using ModelSync.Gate.Commands;
+using ModelSync.Store.Inventory;
+using ModelSync.Store.Validation;
+
+namespace ModelSync.Gate.Output;
+
+/// <summary>The human-readable outputs: the <c>--check</c> report, the ready line and the timeout summary.</summary>
+internal static class ReportPrinter
+{
+    public static void PrintCheck(TextWriter output, GateOptions options, ProbeResult probe)
+    {
+        if (probe.Report is not { } report)
+        {
+            output.WriteLine($"store unreadable: {probe.StoreError}");
+            return;
+        }
+
+        foreach (var check in report.Models)
+        {
+            output.WriteLine(check.IsValid
+                ? $"OK    {check.Requirement.Name}@{check.ValidVersion} ({Detail(check)})"
+                : $"FAIL  {WaitStatus.Label(check)}: {string.Join("; ", check.Problems.Select(Describe))}");
+        }
+
+        var failed = report.Models.Count(m => !m.IsValid);
+        output.WriteLine(report.Models.Count == 0
+            ? $"valid: no models required (the inventory at {options.Root} lists none)"
+            : failed == 0
+                ? $"valid: {report.Models.Count} of {report.Models.Count} models ({options.VerifyName} verified)"
+                : $"not valid: {failed} of {report.Models.Count} models failed ({options.VerifyName} verified)");
+    }
+
+    public static void PrintReady(TextWriter output, GateOptions options, ProbeResult probe)
+    {
+        var models = probe.Report!.Models;
+        output.WriteLine(models.Count == 0
+            ? $"ready: no models required (the inventory at {options.Root} lists none)"
+            : $"ready: {string.Join(", ", models.Select(m => $"{m.Requirement.Name}@{m.ValidVersion}"))} ({options.VerifyName} verified)");
+    }
+
+    public static void PrintTimeout(TextWriter output, GateOptions options, ProbeResult probe)
+    {
+        var after = Duration.Format(options.Timeout);
+        if (probe.Report is null)
+        {
+            output.WriteLine($"timed out after {after}: {probe.StoreError}");
+            return;
+        }
+
+        output.WriteLine($"timed out after {after}; not valid:");
+        foreach (var item in WaitStatus.Describe(probe, int.MaxValue))
+        {
+            output.WriteLine($"  {item.Label}: {item.Text}");
+        }
+    }
+
+    public static string Describe(ValidationProblem problem) =>
+        problem.File is null ? problem.Message : $"{problem.File}: {problem.Message}";
+
+    private static string Detail(ModelCheck check)
+    {
+        var entry = check.Entry!;
+        if (check.ValidVersion != entry.Version && entry.Previous is { } previous)
+        {
+            return $"previous version, {Files(previous.Files)}; {entry.Version} is {entry.State}";
+        }
+
+        return Files(entry.Files);
+    }
+
+    private static string Files(IReadOnlyList<FileEntry> files) =>
+        $"{files.Count} file{(files.Count == 1 ? "" : "s")}, {ByteSize.Format(files.Sum(f => f.Size))}";
+}

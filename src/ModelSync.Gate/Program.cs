@@ -1,0 +1,11 @@
+using ModelSync.Gate.Cli;
+using ModelSync.Gate.Commands;
+
+var options = GateOptionsParser.Parse(args, Environment.GetEnvironmentVariable, out var error);
+if (options is null)
+{
+    Console.Error.WriteLine($"ModelSync.Gate: {error} (see --help)");
+    return ExitCodes.Usage;
+}
+
+return options.Help ? Usage.Print() : options.Check ? CheckCommand.Run(options) : WaitCommand.Run(options);
