@@ -21,6 +21,18 @@ internal static partial class NativeMethods
     private static partial int Close(int fd);
 
     /// <summary>
+    /// open(2) for reading, without the flock(LOCK_SH) a <see cref="FileStream"/> takes on Unix: that lock
+    /// fails while another process holds LOCK_EX, which is exactly when the store lock's pid is wanted.
+    /// </summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenReadWithoutLock(string path)
+    {
+        var fd = Open(path, ORdOnly);
+        return fd >= 0
+            ? new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true)
+            : throw new IOException($"Cannot open '{path}' (errno {Marshal.GetLastPInvokeError()}).");
+    }
+
+    /// <summary>
     /// rename(2) itself: unlike <see cref="File.Move(string, string, bool)"/> it never looks through a
     /// symlink, so it can swap a link to a directory in one atomic step.
     /// </summary>

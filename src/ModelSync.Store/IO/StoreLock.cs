@@ -36,7 +36,8 @@ public sealed class StoreLock : IDisposable
     {
         try
         {
-            using var stream = new FileStream(layout.LockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            // Not a FileStream on the path: its shared flock would fail against the holder's exclusive one.
+            using var stream = new FileStream(NativeMethods.OpenReadWithoutLock(layout.LockPath), FileAccess.Read, 1);
             using var reader = new StreamReader(stream);
             return reader.ReadLine();
         }
