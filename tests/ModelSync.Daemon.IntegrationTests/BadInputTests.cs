@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using Xunit;
@@ -18,7 +17,7 @@ public sealed class NonRootFactAttribute : FactAttribute
     }
 }
 
-/// <summary>Bad manifests and unusable stores: the daemon refuses before touching anything.</summary>
+/// <summary>Bad manifests and unwritable roots: the daemon refuses before touching anything.</summary>
 public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TestStore _store = new();
@@ -68,37 +67,6 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
         var problemLines = result.Stderr.Split('\n').Where(l => l.StartsWith(manifest + ":", StringComparison.Ordinal)).ToList();
         Assert.True(problemLines.Count >= fields.Length, $"expected {fields.Length} problems as FILE:LINE:COL lines, got:\n{result.Stderr}");
         Assert.Equal(before, TestStore.Snapshot(_store.Root));
-    }
-
-    [Fact]
-    public async Task Sync_StoreLockedByAnotherProcess_ExitsThreeWithClearMessage()
-    {
-        var model = await PublishLocalModelAsync();
-        var before = TestStore.Snapshot(_store.Root);
-        // flock(1) takes the same flock(2) lock .NET takes for FileShare.None, and holds it while sleep runs.
-        using var holder = Process.Start(new ProcessStartInfo("flock")
-        {
-            ArgumentList = { "--exclusive", "--nonblock", _store.Layout.LockPath, "-c", "echo locked; exec sleep 120" },
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
-        try
-        {
-            var line = await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal("locked", line);
-
-            var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
-
-            Assert.Equal(3, result.ExitCode);
-            Assert.Contains("locked by another ModelSync process", result.Stderr, StringComparison.Ordinal);
-            Assert.Contains(_store.Layout.LockPath, result.Stderr, StringComparison.Ordinal);
-            Assert.Equal(before, TestStore.Snapshot(_store.Root));
-        }
-        finally
-        {
-            holder.Kill(entireProcessTree: true);
-            await holder.WaitForExitAsync();
-        }
     }
 
     [Fact]

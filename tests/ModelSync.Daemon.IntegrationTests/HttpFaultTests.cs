@@ -12,6 +12,10 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
 {
     private const int MiB = 1 << 20;
 
+    /// <summary>How long a script lets the client read what was flushed before it cuts the connection
+    /// (a reset discards unread bytes). Pacing, not an assertion: longer only makes the test slower.</summary>
+    private static readonly TimeSpan ReadPause = TimeSpan.FromSeconds(1);
+
     private readonly TestStore _store = new();
     private readonly string _scope = server.NewScope();
 
@@ -113,7 +117,7 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
             if (r.Attempt == 0)
             {
                 await r.ServeAsync(content, etag: "\"v1\"", sendBytes: (3 * MiB) + (MiB / 2));
-                await r.AbortAfterAsync(TimeSpan.FromMilliseconds(300));
+                await r.AbortAfterAsync(ReadPause);
                 return;
             }
 
@@ -137,7 +141,7 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
             if (r.Attempt == 0)
             {
                 // Let the client read what was sent; then the handler ends and Kestrel cuts the short response.
-                await Task.Delay(300);
+                await Task.Delay(ReadPause);
             }
         });
 
@@ -312,7 +316,7 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
             if (r.Attempt == 0)
             {
                 await r.ServeAsync(before, etag: "\"old\"", sendBytes: (2 * MiB) + 10);
-                await r.AbortAfterAsync(TimeSpan.FromMilliseconds(300));
+                await r.AbortAfterAsync(ReadPause);
                 return;
             }
 

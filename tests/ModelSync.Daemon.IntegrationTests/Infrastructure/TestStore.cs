@@ -194,8 +194,9 @@ public sealed class TestStore : IDisposable
             .Select(i => (Rel: Path.GetRelativePath(dir, i.FullName), Info: i))
             .OrderBy(x => x.Rel, StringComparer.Ordinal)
             .Select(x => x.Info.LinkTarget is { } target ? $"{x.Rel} -> {target}"
-                // Opening the lock file would take a shared flock (and fail while a test holds it exclusively).
-                : x.Info is FileInfo { Name: "lock" } f ? $"{x.Rel} {f.Length} {f.LastWriteTimeUtc.Ticks}"
+                // The lock and staged files may be held with flock(LOCK_EX) by a running daemon, and opening
+                // them here would take LOCK_SH and fail: size and mtime only under .modelsync/.
+                : x.Info is FileInfo f && x.Rel.StartsWith(".modelsync/", StringComparison.Ordinal) ? $"{x.Rel} {f.Length} {f.LastWriteTimeUtc.Ticks}"
                 : x.Info is FileInfo f2 ? $"{x.Rel} {f2.Length} {Digest.Sha256File(f2.FullName)} {f2.LastWriteTimeUtc.Ticks}"
                 : $"{x.Rel}/")];
     }
