@@ -196,7 +196,7 @@ internal sealed partial class FileTransfer
             {
                 await pending;
             }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or DownloadException)
             {
                 // The attempt already ended; the in-flight read only has to finish before its buffer is returned.
             }
@@ -219,7 +219,17 @@ internal sealed partial class FileTransfer
         while (total < want)
         {
             stall.CancelAfter(_job.StallTimeout);
-            var read = await body.ReadAsync(buffer.AsMemory(total, want - total), stall.Token);
+            int read;
+            try
+            {
+                read = await body.ReadAsync(buffer.AsMemory(total, want - total), stall.Token);
+            }
+            catch (IOException ex)
+            {
+                // A reset mid-body surfaces as a plain IOException (not HttpIOException): the source's fault, retry.
+                throw new DownloadException(FailureReason.SourceUnreachable, ex.Message, transient: true, inner: ex);
+            }
+
             if (read == 0)
             {
                 break;

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Xunit;
+
+namespace ModelSync.Daemon.IntegrationTests.Infrastructure;
+
+/// <summary>One line of the access log: <c>$request $status $http_range $bytes_sent</c>.</summary>
+public sealed record AccessLogLine(string Method, string Path, int Status, string? Range, long BytesSent)
+{
+    public static AccessLogLine Parse(string line)
+    {
+        // "GET /path HTTP/1.1 206 bytes=10- 1234": the request line has spaces, so read from the end.
+        var parts = line.Split(' ');
+        var n = parts.Length;
+        return new AccessLogLine(
+            parts[0],
+            parts[1],
+            int.Parse(parts[n - 3], CultureInfo.InvariantCulture),
+            parts[n - 2] == "-" ? null : parts[n - 2],
+            long.Parse(parts[n - 1], CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>
+/// A private nginx (<c>/usr/sbin/nginx</c>, <c>daemon off</c>) on a free 127.0.0.1 port with its own
+/// prefix, config and logs, serving <see cref="WebRoot"/>. Works as root (<c>user root;</c>) and not.
+/// </summary>
+public sealed class NginxFixture : IAsyncLifetime
+{
+    public const string Binary = "/usr/sbin/nginx";
+
+    private Process? _process;
+
+    public NginxFixture()
+    {
+        Prefix = Path.Combine(Path.GetTempPath(), "modelsync-it", "nginx-" + Guid.NewGuid().ToString("N")[..8]);
+        WebRoot = Path.Combine(Prefix, "www");
+    }
+
+    public string Prefix { get; }
+
+    public string WebRoot { get; }
+
+    public int Port { get; private set; }
+
+    public string Origin => $"http://127.0.0.1:{Port}";
+
+    public string AccessLog => Path.Combine(Prefix, "access.log");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Binary))
+        {
+            throw new InvalidOperationException($"{Binary} not found: run 'bash scripts/install-deps.sh' (package nginx-light)");
+        }
+
+        Directory.CreateDirectory(WebRoot);
+        Directory.CreateDirectory(Path.Combine(Prefix, "tmp"));
+        Exception? last = null;
+        // A free port can be taken between probing and nginx's bind; try a few.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            Port = FreePort();
+            WriteConfig();
+            _process = Process.Start(new ProcessStartInfo(Binary)
+            {
+                ArgumentList = { "-p", Prefix + "/", "-c", Path.Combine(Prefix, "nginx.conf"), "-e", Path.Combine(Prefix, "error.log") },
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            try
+            {
+                await WaitListeningAsync();
+                return;
+            }
+            catch (InvalidOperationException ex)
+            {
+                last = ex;
+                Stop();
+            }
+        }
+
+        throw new InvalidOperationException($"nginx did not start: {last?.Message}", last);
+    }
+
+    private void WriteConfig()
+    {
+        var tmp = Path.Combine(Prefix, "tmp");
+        // nginx refuses to start as root without a user; as root, stay root so it can read the temp dirs.
+        var user = Environment.IsPrivilegedProcess ? "user root;\n" : "";
+        File.WriteAllText(Path.Combine(Prefix, "nginx.conf"), $$"""
+            {{user}}daemon off;
+            worker_processes 1;
+            pid {{Prefix}}/nginx.pid;
+            error_log {{Prefix}}/error.log info;
+            events { worker_connections 128; }
+            http {
+                log_format modelsync '$request $status $http_range $bytes_sent';
+                access_log {{AccessLog}} modelsync;
+                client_body_temp_path {{tmp}}/body;
+                proxy_temp_path {{tmp}}/proxy;
+                fastcgi_temp_path {{tmp}}/fastcgi;
+                uwsgi_temp_path {{tmp}}/uwsgi;
+                scgi_temp_path {{tmp}}/scgi;
+                default_type application/octet-stream;
+                sendfile on;
+                server {
+                    listen 127.0.0.1:{{Port}};
+                    root {{WebRoot}};
+                    location / { }
+                }
+            }
+            """);
+    }
+
+    private async Task WaitListeningAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process!.HasExited)
+            {
+                var log = File.Exists(Path.Combine(Prefix, "error.log")) ? File.ReadAllText(Path.Combine(Prefix, "error.log")) : "";
+                throw new InvalidOperationException($"nginx exited with {_process.ExitCode}: {_process.StandardError.ReadToEnd()} {log}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        throw new InvalidOperationException($"nginx not listening on {Port} after 20s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Writes a file to serve and returns its URL.</summary>
+    public string Publish(string relativePath, byte[] content)
+    {
+        var path = Path.Combine(WebRoot, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        return $"{Origin}/{relativePath}";
+    }
+
+    /// <summary>Access log lines for paths under <paramref name="pathPrefix"/> (nginx logs each request as it ends).</summary>
+    public IReadOnlyList<AccessLogLine> Requests(string pathPrefix)
+    {
+        if (!File.Exists(AccessLog))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(AccessLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var lines = new List<AccessLogLine>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && AccessLogLine.Parse(line) is { } parsed && parsed.Path.StartsWith(pathPrefix, StringComparison.Ordinal))
+            {
+                lines.Add(parsed);
+            }
+        }
+
+        return lines;
+    }
+
+    private void Stop()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public Task DisposeAsync()
+    {
+        Stop();
+        try
+        {
+            Directory.Delete(Prefix, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class NginxCollection : ICollectionFixture<NginxFixture>
+{
+    public const string Name = "nginx";
+}
+
+[CollectionDefinition(Name)]
+public sealed class FaultServerCollection : ICollectionFixture<FaultServer>
+{
+    public const string Name = "fault server";
+}
