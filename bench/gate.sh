@@ -73,7 +73,7 @@ find_ms=$(median_ms find "$small" -type f -printf '%s %p\n')
 
 large_bytes=$(cat "$large"/models/m0/1/f*.bin | wc -c)
 gate_full=() xxh_full=()
-for pass in 1 2; do
+for _ in 1 2; do
   gate_full+=("$(seconds "$gate" --root "$large" --check --verify full)")
   xxh_full+=("$(seconds xxhsum -H2 "$large"/models/m0/1/f*.bin)")
 done
