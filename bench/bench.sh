@@ -52,6 +52,7 @@ measure() {
   local name=$1 prep=$2 cmd=$3 i t m walls=() maxrss=0
   for ((i = 0; i < runs; i++)); do
     bash -c "$prep"
+    sync # nobody pays for the previous run's writeback
     /usr/bin/time -f "%e %M" -o "$work/time" bash -c "$cmd" >/dev/null 2>"$work/$name.log" \
       || { echo "bench: $name failed"; cat "$work/$name.log"; exit 1; }
     read -r t m <"$work/time"

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
 
 namespace ModelSync.Daemon.Downloads;
@@ -156,29 +157,43 @@ internal sealed partial class FileTransfer
         }
     }
 
+    /// <summary>
+    /// One stream: this task receives and writes (what curl does), a second one hashes the same buffers
+    /// as they are handed over, so sha256 runs on the other core instead of stalling the socket. Every
+    /// buffer written is hashed before this returns, so the digest always covers exactly the bytes on disk.
+    /// </summary>
     private async Task CopyAsync(Stream body, SafeFileHandle handle, CancellationTokenSource stall)
     {
         var size = _job.Spec.Size;
-        var front = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        var back = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        var pending = ReadAsync(body, front, stall);
+        var buffers = Enumerable.Range(0, PipelineDepth + 1).Select(_ => ArrayPool<byte>.Shared.Rent(ChunkSize)).ToArray();
+        var free = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var filled = Channel.CreateBounded<(byte[] Buffer, int Count)>(new BoundedChannelOptions(PipelineDepth) { SingleReader = true, SingleWriter = true });
+        foreach (var b in buffers)
+        {
+            free.Writer.TryWrite(b);
+        }
+
+        var hasher = Task.Run(async () =>
+        {
+            await foreach (var (buffer, count) in filled.Reader.ReadAllAsync())
+            {
+                _digest.Append(buffer.AsSpan(0, count));
+                free.Writer.TryWrite(buffer);
+            }
+        });
         try
         {
-            while (true)
+            while (_offset < size)
             {
-                var read = await pending;
+                var buffer = await free.Reader.ReadAsync(stall.Token);
+                var read = await ReadAsync(body, buffer, stall);
                 if (read == 0)
                 {
                     break;
                 }
 
-                // Overlap: the next read fills one buffer while this one is written and hashed.
-                var current = front;
-                (front, back) = (back, front);
-                pending = _offset + read < size ? ReadAsync(body, front, stall) : Task.FromResult(0);
-                var write = WriteAsync(handle, current.AsMemory(0, read), _offset);
-                _digest.Append(current.AsSpan(0, read));
-                await write;
+                Write(handle, buffer.AsSpan(0, read), _offset);
+                await filled.Writer.WriteAsync((buffer, read), stall.Token);
                 _offset += read;
                 Report(read);
                 if (_offset % WriteBackEvery < read)
@@ -191,18 +206,12 @@ internal sealed partial class FileTransfer
         }
         finally
         {
-            stall.Cancel();
-            try
+            filled.Writer.TryComplete();
+            await hasher;
+            foreach (var b in buffers)
             {
-                await pending;
+                ArrayPool<byte>.Shared.Return(b);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or DownloadException)
-            {
-                // The attempt already ended; the in-flight read only has to finish before its buffer is returned.
-            }
-
-            ArrayPool<byte>.Shared.Return(front);
-            ArrayPool<byte>.Shared.Return(back);
         }
 
         if (_offset < size)
@@ -241,11 +250,12 @@ internal sealed partial class FileTransfer
         return total;
     }
 
-    private static async ValueTask WriteAsync(SafeFileHandle handle, ReadOnlyMemory<byte> data, long offset)
+    /// <summary>Synchronous pwrite: into the page cache it is a memcpy, cheaper than a hop to the thread pool.</summary>
+    private static void Write(SafeFileHandle handle, ReadOnlySpan<byte> data, long offset)
     {
         try
         {
-            await RandomAccess.WriteAsync(handle, data, offset);
+            RandomAccess.Write(handle, data, offset);
         }
         catch (IOException ex)
         {

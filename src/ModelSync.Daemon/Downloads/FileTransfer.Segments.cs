@@ -162,7 +162,7 @@ internal sealed partial class FileTransfer
                         throw new DownloadException(FailureReason.SourceUnreachable, $"range {from}-{to - 1} ended after {pos - from} bytes", transient: true);
                     }
 
-                    await WriteAsync(handle, buffer.AsMemory(0, read), pos);
+                    Write(handle, buffer.AsSpan(0, read), pos);
                     pos += read;
                     Report(read);
                 }

@@ -14,6 +14,7 @@ internal sealed partial class FileTransfer
 {
     private const int ChunkSize = 1 << 20;
     private const long WriteBackEvery = 32L << 20;
+    private const int PipelineDepth = 4;
     private static readonly TimeSpan PersistEvery = TimeSpan.FromSeconds(1);
 
     private readonly FileJob _job;
