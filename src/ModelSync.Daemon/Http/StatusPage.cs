@@ -40,6 +40,7 @@ internal static class StatusPage
   .problems li { font-family: ui-monospace, monospace; font-size:12px; }
   .notice { border:1px solid var(--warn); background:#fff8c5; border-radius:6px; padding:8px 12px; margin:8px 0 16px; }
   section h2 { font-size:15px; margin:18px 0 4px; }
+  .card h2 { font-size:15px; margin:0 0 8px; }
   .grid { display:grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 12px; }
   .card { border:1px solid var(--line); border-radius:6px; padding:10px 12px; }
   code { font-family: ui-monospace, monospace; font-size: 12px; }
@@ -82,6 +83,7 @@ function el(tag, attrs, ...children) {
   for (const c of children) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return e;
 }
+function fill(id, ...children) { $(id).replaceChildren(...children.filter(c => c !== null && c !== undefined && c !== "")); }
 function bytes(n) {
   if (n === null || n === undefined) return "-";
   const u = ["B", "KiB", "MiB", "GiB", "TiB"]; let i = 0; let v = n;
@@ -134,34 +136,34 @@ function renderCards(s) {
   const st = s.store;
   const limit = st.capacityBytes || st.filesystemTotalBytes || 0;
   const frac = limit ? st.bytesUsed / limit : 0;
-  $("disk").replaceChildren(
+  fill("disk", 
     bar(frac, "disk" + (frac > 0.9 ? " high" : ""), bytes(st.bytesUsed) + " used of " + (st.capacityBytes ? bytes(st.capacityBytes) + " capacity" : "the filesystem (no capacity set)")),
     el("div", {}, "filesystem free: " + bytes(st.filesystemFreeBytes) + " (reserve " + bytes(st.reserveBytes) + ")"),
     el("div", { class: "muted" }, el("code", {}, st.root), " · keeps " + st.keepVersions + " previous version(s)"));
   const r = s.reconcile;
-  $("reconcile").replaceChildren(
+  fill("reconcile", 
     el("div", {}, r.inProgress ? "pass in progress since " + when(r.lastStartedAt) : "idle"),
     el("div", {}, "last finished: " + when(r.lastFinishedAt) + (r.lastFinishedAt ? (r.lastSuccess ? " · all ready" : " · " + r.lastFailed + " failed") : "")),
     el("div", {}, "next: " + (r.nextAt ? when(r.nextAt) : "-") + " · passes " + r.passes),
     r.lastError ? el("div", { class: "muted" }, r.lastError) : null,
     s.healthy ? null : el("div", { class: "error" }, "unhealthy: " + s.unhealthy));
   const mf = s.manifest;
-  $("manifest").replaceChildren(
+  fill("manifest", 
     el("div", {}, el("code", {}, mf.path)),
     el("div", {}, mf.models.length + " models · in force since " + when(mf.loadedAt)));
   const gc = s.gc;
-  $("gc").replaceChildren(gc
+  fill("gc", gc
     ? el("div", {}, "last run " + when(gc.at) + ": " + (gc.removed.length ? gc.removed.length + " removed" : "nothing to remove"),
         el("ul", {}, ...gc.removed.slice(0, 8).map(x => el("li", {}, el("code", {}, x)))),
         ...gc.failures.map(x => el("div", { class: "error" }, x)))
     : el("div", { class: "muted" }, "not run yet"));
   const rp = $("reload-problems");
   rp.hidden = mf.reloadProblems.length === 0;
-  rp.replaceChildren(el("b", {}, "The manifest on disk is not valid (" + when(mf.reloadFailedAt) + "); the last good one stays in force:"),
+  fill("reload-problems", el("b", {}, "The manifest on disk is not valid (" + when(mf.reloadFailedAt) + "); the last good one stays in force:"),
     el("ul", {}, ...mf.reloadProblems.map(p => el("li", { class: "reload-problem" }, p))));
   const rs = $("restart");
   rs.hidden = mf.restartRequired.length === 0;
-  rs.replaceChildren("Changed settings that take effect only after a restart: " + mf.restartRequired.join(", "));
+  fill("restart", "Changed settings that take effect only after a restart: " + mf.restartRequired.join(", "));
 }
 function render(s) {
   $("node").textContent = s.node ? "node " + s.node : "";
