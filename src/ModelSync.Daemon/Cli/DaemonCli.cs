@@ -12,6 +12,9 @@ public static class DaemonCli
             SyncCommand.Create(),
             StatusCommand.Create(),
             ValidateCommand.Create(),
+            RunCommand.Create(),
+            GcCommand.Create(),
+            VerifyCommand.Create(),
         };
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

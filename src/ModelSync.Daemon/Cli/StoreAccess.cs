@@ -9,16 +9,8 @@ internal static class StoreAccess
     /// <summary>The lock, or null after printing why the store is unusable (exit <see cref="ExitCodes.StoreUnusable"/>).</summary>
     public static StoreLock? OpenForWriting(StoreLayout layout)
     {
-        try
+        if (!IsWritable(layout))
         {
-            Directory.CreateDirectory(layout.StateDir);
-            var probe = Path.Combine(layout.StateDir, $".probe-{Environment.ProcessId}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"store root {layout.Root} is not writable: {ex.Message}");
             return null;
         }
 
@@ -30,5 +22,24 @@ internal static class StoreAccess
         }
 
         return storeLock;
+    }
+
+    /// <summary>Creates the root and proves it writable; false after printing why not (exit <see cref="ExitCodes.StoreUnusable"/>).</summary>
+    public static bool IsWritable(StoreLayout layout)
+    {
+        try
+        {
+            Directory.CreateDirectory(layout.StateDir);
+            var probe = Path.Combine(layout.StateDir, $".probe-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"store root {layout.Root} is not writable: {ex.Message}");
+            return false;
+        }
+
+        return true;
     }
 }

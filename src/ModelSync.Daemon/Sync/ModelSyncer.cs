@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Metrics;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -22,6 +23,9 @@ internal sealed partial class ModelSyncer(
 {
     /// <summary>Files of one model fetched at once; large files also split into ranges (issue: speed).</summary>
     public const int FilesInFlight = 4;
+
+    /// <summary>Metrics hook (run mode); the one-shot verbs leave it silent.</summary>
+    public ISyncObserver Observer { get; init; } = NullSyncObserver.Instance;
 
     public async Task<bool> SyncAsync(ModelSpec model, CancellationToken ct)
     {
@@ -92,6 +96,7 @@ internal sealed partial class ModelSyncer(
         Directory.Delete(resumeDir, recursive: true);
         inventory.Set(ReadyEntry(model, marker, verifiedAt: marker.PublishedAt));
         Log.ModelPublished(logger, model.Name, model.Version, model.TotalBytes, time.GetElapsedTime(started));
+        Observer.ModelDownloaded(model.Name, model.TotalBytes, time.GetElapsedTime(started));
         return true;
     }
 
@@ -101,7 +106,14 @@ internal sealed partial class ModelSyncer(
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var statePath = Path.Combine(resumeDir, Uri.EscapeDataString(file.Path) + ".json");
         var job = new FileJob(file, target, statePath, token, manifest.Sync.StallTimeout, manifest.Sync.SegmentSize, manifest.Sync.SegmentsPerFile);
-        var transfer = FileTransfer.Open(job, http, limiter, time, progress.Add);
+        var transfer = FileTransfer.Open(job, http, limiter, time, bytes =>
+        {
+            progress.Add(bytes);
+            if (bytes > 0)
+            {
+                Observer.BytesReceived(model.Name, bytes);
+            }
+        });
         progress.Add(transfer.BytesDone);
         if (transfer.BytesResumedFrom > 0)
         {
@@ -115,6 +127,7 @@ internal sealed partial class ModelSyncer(
     {
         var error = args.Outcome.Exception as DownloadException;
         var count = attempts.Next();
+        Observer.Retrying(model.Name, error?.Reason.ToString() ?? "Unknown");
         Log.FileRetrying(logger, model.Name, file.Path, args.AttemptNumber + 1, error?.Reason.ToString() ?? "Unknown", error?.Message ?? "", args.RetryDelay);
         inventory.Update(model.Name, e => e with
         {

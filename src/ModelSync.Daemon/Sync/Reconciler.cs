@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Metrics;
 using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Sync;
@@ -18,7 +19,8 @@ internal sealed class Reconciler(
     HttpSource http,
     BandwidthLimiter limiter,
     TimeProvider time,
-    ILogger<Reconciler> logger)
+    ILogger<Reconciler> logger,
+    ISyncObserver? observer = null)
 {
     public async Task<ReconcileResult> ReconcileAsync(ModelManifest manifest, CancellationToken ct)
     {
@@ -27,7 +29,7 @@ internal sealed class Reconciler(
         var layout = new StoreLayout(manifest.Store.Root);
         inventory.RetainOnly(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
 
-        var syncer = new ModelSyncer(layout, manifest, inventory, http, limiter, time, logger);
+        var syncer = new ModelSyncer(layout, manifest, inventory, http, limiter, time, logger) { Observer = observer ?? NullSyncObserver.Instance };
         var ready = 0;
         var failed = 0;
         await Parallel.ForEachAsync(

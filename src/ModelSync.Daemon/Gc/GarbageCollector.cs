@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.Manifest;
+using ModelSync.Store.IO;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Gc;
+
+/// <summary>The outcome of one GC: what was (or, dry, would be) removed, and what could not be.</summary>
+internal sealed record GcResult(DateTimeOffset At, bool DryRun, IReadOnlyList<GcItem> Removed, IReadOnlyList<string> Failures);
+
+/// <summary>
+/// Removes what <see cref="GcPlanner"/> selects. Version and model directories are first renamed into
+/// <c>.modelsync/trash/</c> (one atomic step, so nobody sees a half-deleted version under <c>models/</c>),
+/// then deleted. A failure is logged and the rest goes on; the next run tries again.
+/// Callers hold the store lock and run no download at the same time (run mode: after each reconcile pass).
+/// </summary>
+internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollector> logger)
+{
+    public static string TrashDir(StoreLayout layout) => Path.Combine(layout.StateDir, "trash");
+
+    public GcResult Collect(StoreLayout layout, ModelManifest manifest, bool dryRun)
+    {
+        var wanted = manifest.Models.ToDictionary(m => m.Name, m => m.Version, StringComparer.Ordinal);
+        var plan = GcPlanner.Plan(layout, StoreScan.Read(layout), wanted, manifest.Store.KeepVersions);
+        if (dryRun)
+        {
+            return new GcResult(time.GetUtcNow(), true, plan, []);
+        }
+
+        var removed = new List<GcItem>();
+        var failures = new List<string>();
+        foreach (var item in plan)
+        {
+            try
+            {
+                Remove(layout, item);
+                removed.Add(item);
+                if (item.Kind != GcKind.Trash)
+                {
+                    Log.GcRemoved(logger, item.What, item.Why);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.GcRemoveFailed(logger, ex, item.What);
+                failures.Add($"{item.What}: {ex.Message}");
+            }
+        }
+
+        return new GcResult(time.GetUtcNow(), false, removed, failures);
+    }
+
+    private static void Remove(StoreLayout layout, GcItem item)
+    {
+        if (item.Kind is GcKind.Version or GcKind.Model)
+        {
+            var trash = TrashDir(layout);
+            Directory.CreateDirectory(trash);
+            var parked = Path.Combine(trash, $"gc-{item.What.Replace('/', '-')}-{Guid.NewGuid():N}");
+            Directory.Move(item.Path, parked);
+            Durable.FsyncDirectory(Path.GetDirectoryName(item.Path)!);
+            TreeRemover.Remove(parked);
+            return;
+        }
+
+        TreeRemover.Remove(item.Path);
+    }
+}

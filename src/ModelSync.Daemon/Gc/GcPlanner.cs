@@ -1,0 +1,124 @@
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Gc;
+
+internal enum GcKind
+{
+    /// <summary><c>models/&lt;name&gt;/&lt;version&gt;</c> of a model still in the manifest.</summary>
+    Version,
+
+    /// <summary><c>models/&lt;name&gt;</c> of a model no longer in the manifest, with every version.</summary>
+    Model,
+
+    /// <summary><c>current/&lt;name&gt;</c> of a model no longer in the manifest, or a leftover temp link.</summary>
+    CurrentLink,
+
+    /// <summary>A staging directory or resume state of a version no longer in the manifest.</summary>
+    Staging,
+
+    /// <summary>Anything under <c>.modelsync/trash/</c>.</summary>
+    Trash,
+}
+
+/// <summary>One thing GC removes. <see cref="Path"/> is absolute; <see cref="What"/> is relative to the store root.</summary>
+internal sealed record GcItem(GcKind Kind, string Path, string What, string Why);
+
+/// <summary>
+/// Decides what GC removes (docs/operations.md, "GC"); pure, so the rules are unit-tested without a disk:
+/// <list type="bullet">
+/// <item>a model not in the manifest: its <c>current</c> link and every version;</item>
+/// <item>a model in the manifest: keeps the version <c>current</c> points to, the manifest's version
+/// (published or being downloaded) and the <c>keepVersions</c> newest other published versions (by marker
+/// <c>publishedAt</c>); removes the rest, and any version dir without a marker that is neither of the first two;</item>
+/// <item>staging of versions not in the manifest; everything in trash.</item>
+/// </list>
+/// </summary>
+internal static class GcPlanner
+{
+    public const string ResumeSuffix = ".resume";
+
+    public static IReadOnlyList<GcItem> Plan(StoreLayout layout, StoreScan scan, IReadOnlyDictionary<string, string> wanted, int keepVersions)
+    {
+        var items = new List<GcItem>();
+        foreach (var link in scan.CurrentLinks.Where(l => !wanted.ContainsKey(l)))
+        {
+            items.Add(Item(layout, GcKind.CurrentLink, layout.CurrentLink(link), "model not in the manifest"));
+        }
+
+        foreach (var temp in scan.CurrentTempFiles)
+        {
+            items.Add(Item(layout, GcKind.CurrentLink, Path.Combine(layout.CurrentDir, temp), "leftover of an interrupted link switch"));
+        }
+
+        foreach (var model in scan.Models)
+        {
+            if (!wanted.TryGetValue(model.Name, out var version))
+            {
+                items.Add(Item(layout, GcKind.Model, layout.ModelDir(model.Name), "model not in the manifest"));
+                continue;
+            }
+
+            var keep = new HashSet<string>(StringComparer.Ordinal) { version };
+            if (model.Current is { } current)
+            {
+                keep.Add(current);
+            }
+
+            var previous = model.Versions
+                .Where(v => !keep.Contains(v.Version) && v.PublishedAt is not null)
+                .OrderByDescending(v => v.PublishedAt)
+                .ThenByDescending(v => v.Version, StringComparer.Ordinal)
+                .ToList();
+            var kept = previous.Take(keepVersions).Select(v => v.Version).ToHashSet(StringComparer.Ordinal);
+            foreach (var v in model.Versions.Where(v => !keep.Contains(v.Version) && !kept.Contains(v.Version)))
+            {
+                var why = v.PublishedAt is null
+                    ? "no marker: not a published version"
+                    : $"older than the {keepVersions} previous version(s) kept (store.keepVersions)";
+                items.Add(Item(layout, GcKind.Version, layout.VersionDir(model.Name, v.Version), why));
+            }
+        }
+
+        foreach (var staged in scan.Staging)
+        {
+            if (staged.Entry is null)
+            {
+                if (!wanted.ContainsKey(staged.Model))
+                {
+                    items.Add(Item(layout, GcKind.Staging, Path.Combine(layout.StagingRoot, staged.Model), "model not in the manifest"));
+                }
+
+                continue;
+            }
+
+            if (wanted.TryGetValue(staged.Model, out var version)
+                && (staged.Entry == version || staged.Entry == version + ResumeSuffix))
+            {
+                continue;
+            }
+
+            // A whole model dir goes at once when the model left the manifest.
+            if (!wanted.ContainsKey(staged.Model))
+            {
+                if (!items.Any(i => i.Kind == GcKind.Staging && i.Path == Path.Combine(layout.StagingRoot, staged.Model)))
+                {
+                    items.Add(Item(layout, GcKind.Staging, Path.Combine(layout.StagingRoot, staged.Model), "model not in the manifest"));
+                }
+
+                continue;
+            }
+
+            items.Add(Item(layout, GcKind.Staging, Path.Combine(layout.StagingRoot, staged.Model, staged.Entry), "version not in the manifest"));
+        }
+
+        foreach (var entry in scan.TrashEntries)
+        {
+            items.Add(Item(layout, GcKind.Trash, Path.Combine(GarbageCollector.TrashDir(layout), entry), "trash"));
+        }
+
+        return items;
+    }
+
+    private static GcItem Item(StoreLayout layout, GcKind kind, string path, string why) =>
+        new(kind, path, Path.GetRelativePath(layout.Root, path), why);
+}

@@ -1,0 +1,104 @@
+using ModelSync.Daemon.Manifest;
+
+namespace ModelSync.Daemon.Hosting;
+
+/// <summary>What the last reload attempt found wrong, kept until a good manifest is read.</summary>
+internal sealed record ReloadFailure(DateTimeOffset At, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// The manifest the daemon works from: the one loaded at start, replaced only by a valid reload.
+/// Also carries what /status shows about reloads: the problems of the last bad one and the settings
+/// that changed but only take effect after a restart.
+/// </summary>
+internal sealed class ManifestInForce
+{
+    private readonly Lock _lock = new();
+    private ModelManifest _manifest;
+    private DateTimeOffset _loadedAt;
+    private ReloadFailure? _lastFailure;
+    private IReadOnlyList<string> _restartRequired = [];
+
+    public ManifestInForce(ModelManifest manifest, DateTimeOffset loadedAt)
+    {
+        _manifest = manifest;
+        _loadedAt = loadedAt;
+    }
+
+    public ModelManifest Current
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _manifest;
+            }
+        }
+    }
+
+    public DateTimeOffset LoadedAt
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _loadedAt;
+            }
+        }
+    }
+
+    /// <summary>Problems of the newest manifest on disk when it is bad; null when the file in force is the file on disk.</summary>
+    public ReloadFailure? LastFailure
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastFailure;
+            }
+        }
+    }
+
+    public IReadOnlyList<string> RestartRequired
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _restartRequired;
+            }
+        }
+    }
+
+    /// <summary>Raised after a new manifest is in force (on the reloading thread).</summary>
+    public event Action<ModelManifest>? Changed;
+
+    public void Replace(ModelManifest manifest, DateTimeOffset at, IReadOnlyList<string> restartRequired)
+    {
+        lock (_lock)
+        {
+            _manifest = manifest;
+            _loadedAt = at;
+            _lastFailure = null;
+            _restartRequired = restartRequired;
+        }
+
+        Changed?.Invoke(manifest);
+    }
+
+    public void Reject(ReloadFailure failure)
+    {
+        lock (_lock)
+        {
+            _lastFailure = failure;
+        }
+    }
+
+    /// <summary>The file went back to the content in force (someone reverted a bad edit).</summary>
+    public void ClearFailure()
+    {
+        lock (_lock)
+        {
+            _lastFailure = null;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.Manifest;
+
+namespace ModelSync.Daemon.Hosting;
+
+internal enum ReloadOutcome
+{
+    Unchanged,
+    Reloaded,
+    Rejected,
+}
+
+/// <summary>
+/// One look at the manifest file: read it (through the ConfigMap's <c>..data</c> symlink, like any
+/// reader), compare its content hash with the last one seen, and if it changed, load it. A valid one
+/// goes into force; a bad one is logged problem by problem and shown on /status while the last good
+/// one stays in force. Settings the engine captured at start (<c>store.root</c>, <c>sync.proxy</c>,
+/// <c>sync.bandwidthLimit</c>) are compared with the startup manifest: a changed root is refused
+/// (the store cannot move under a running daemon), the others are applied at the next restart and
+/// listed as such.
+/// </summary>
+internal sealed class ManifestReloader
+{
+    private readonly string _path;
+    private readonly ManifestInForce _inForce;
+    private readonly ModelManifest _startup;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private byte[]? _seenHash;
+    private byte[]? _inForceHash;
+
+    public ManifestReloader(string path, ManifestInForce inForce, TimeProvider time, ILogger<ManifestReloader> logger)
+    {
+        _path = path;
+        _inForce = inForce;
+        _startup = inForce.Current;
+        _time = time;
+        _logger = logger;
+        _seenHash = _inForceHash = TryRead(path, out _) is { } bytes ? SHA256.HashData(bytes) : null;
+    }
+
+    public string Path => _path;
+
+    public ReloadOutcome CheckNow()
+    {
+        var bytes = TryRead(_path, out var readError);
+        if (bytes is null)
+        {
+            // Mid-swap or deleted: keep what is in force; reconsider whatever appears next.
+            _seenHash = null;
+            return Reject([new ManifestProblem(_path, 0, 0, "", $"cannot read the manifest: {readError}").ToString()]);
+        }
+
+        var hash = SHA256.HashData(bytes);
+        if (_seenHash is not null && hash.AsSpan().SequenceEqual(_seenHash))
+        {
+            return ReloadOutcome.Unchanged;
+        }
+
+        _seenHash = hash;
+        if (_inForceHash is not null && hash.AsSpan().SequenceEqual(_inForceHash))
+        {
+            _inForce.ClearFailure();
+            return ReloadOutcome.Unchanged;
+        }
+
+        var result = ManifestLoader.LoadFromText(Decode(bytes), _path);
+        if (result.Manifest is not { } manifest)
+        {
+            return Reject([.. result.Problems.Select(p => p.ToString())]);
+        }
+
+        if (manifest.Store.Root != _startup.Store.Root)
+        {
+            return Reject([$"{_path}: store.root: changed from {_startup.Store.Root} to {manifest.Store.Root}; the store cannot move under a running daemon: restart it to use the new root"]);
+        }
+
+        var restart = new List<string>();
+        if (manifest.Sync.Proxy != _startup.Sync.Proxy)
+        {
+            restart.Add("sync.proxy");
+        }
+
+        if (manifest.Sync.BandwidthLimit != _startup.Sync.BandwidthLimit)
+        {
+            restart.Add("sync.bandwidthLimit");
+        }
+
+        foreach (var setting in restart.Except(_inForce.RestartRequired))
+        {
+            Log.RestartRequired(_logger, _path, setting);
+        }
+
+        _inForceHash = hash;
+        _inForce.Replace(manifest, _time.GetUtcNow(), restart);
+        Log.ManifestReloaded(_logger, _path, manifest.Models.Count);
+        return ReloadOutcome.Reloaded;
+    }
+
+    private ReloadOutcome Reject(IReadOnlyList<string> problems)
+    {
+        var previous = _inForce.LastFailure?.Problems;
+        if (previous is null || !previous.SequenceEqual(problems))
+        {
+            foreach (var problem in problems)
+            {
+                Log.ManifestReloadProblem(_logger, _path, problem);
+            }
+        }
+
+        _inForce.Reject(new ReloadFailure(_time.GetUtcNow(), problems));
+        return ReloadOutcome.Rejected;
+    }
+
+    private static byte[]? TryRead(string path, out string? error)
+    {
+        try
+        {
+            error = null;
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = ex.Message;
+            return null;
+        }
+    }
+
+    private static string Decode(byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,137 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Cli;
+using ModelSync.Daemon.Gc;
+using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sync;
+using ModelSync.Store.Inventory;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Hosting;
+
+/// <summary>
+/// Run mode's engine: take the store lock (waiting for it), then forever: reconcile the manifest in
+/// force, stamp failed models with the next pass time (<c>error.nextRetryAt</c>), GC, and sleep until
+/// <c>sync.interval</c> passes or a manifest change / repair request arrives. A manifest change
+/// interrupts a pass at a resumable point. Per-model failures are the engine's business (recorded,
+/// retried next pass); anything that escapes a pass stops the host with exit 1. On shutdown the
+/// transfers stop where they can resume and the inventory is flushed.
+/// </summary>
+internal sealed class ReconcileLoop : BackgroundService
+{
+    private readonly IServiceProvider _services;
+    private readonly StoreLockHolder _storeLock;
+    private readonly ManifestInForce _manifests;
+    private readonly ReconcileTrigger _trigger;
+    private readonly ReconcileStatus _status;
+    private readonly DaemonExit _exit;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ReconcileLoop> _logger;
+
+    public ReconcileLoop(
+        IServiceProvider services,
+        StoreLockHolder storeLock,
+        ManifestInForce manifests,
+        ReconcileTrigger trigger,
+        ReconcileStatus status,
+        DaemonExit exit,
+        IHostApplicationLifetime lifetime,
+        TimeProvider time,
+        ILogger<ReconcileLoop> logger)
+    {
+        _services = services;
+        _storeLock = storeLock;
+        _manifests = manifests;
+        _trigger = trigger;
+        _status = status;
+        _exit = exit;
+        _lifetime = lifetime;
+        _time = time;
+        _logger = logger;
+        manifests.Changed += _ => trigger.Request(interruptCurrent: true);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        InventoryState? inventory = null;
+        try
+        {
+            await _storeLock.AcquireAsync(stoppingToken);
+            _status.LockAcquired();
+            // Read only now: before the lock, another writer owned the inventory.
+            inventory = _services.GetRequiredService<InventoryState>();
+            var reconciler = _services.GetRequiredService<Reconciler>();
+            var gc = _services.GetRequiredService<GarbageCollector>();
+            while (true)
+            {
+                await PassAsync(inventory, reconciler, gc, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            Log.ShuttingDown(_logger);
+        }
+        catch (Exception ex)
+        {
+            Log.LoopCrashed(_logger, ex);
+            _exit.Fail(ExitCodes.Failed);
+            _lifetime.StopApplication();
+        }
+        finally
+        {
+            inventory?.Flush();
+        }
+    }
+
+    private async Task PassAsync(InventoryState inventory, Reconciler reconciler, GarbageCollector gc, CancellationToken stoppingToken)
+    {
+        var manifest = _manifests.Current;
+        var pass = _trigger.BeginPass(stoppingToken);
+        _status.PassStarted();
+        ReconcileResult result;
+        try
+        {
+            result = await reconciler.ReconcileAsync(manifest, pass.Token);
+        }
+        catch (OperationCanceledException) when (pass.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            Log.PassInterrupted(_logger);
+            _status.PassInterrupted("last pass interrupted by a manifest change");
+            return;
+        }
+        finally
+        {
+            _trigger.EndPass();
+        }
+
+        _status.PassFinished(result);
+        var next = _time.GetUtcNow() + manifest.Sync.Interval;
+        StampRetries(inventory, next);
+        try
+        {
+            _status.GcDone(gc.Collect(new StoreLayout(manifest.Store.Root), manifest, dryRun: false));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.GcRemoveFailed(_logger, ex, "the store (scan failed)");
+        }
+
+        _status.Waiting(next);
+        Log.NextReconcile(_logger, next);
+        await _trigger.WaitAsync(manifest.Sync.Interval, _time, stoppingToken);
+    }
+
+    /// <summary>A failed model is retried by the next pass: say when, in the inventory.</summary>
+    private static void StampRetries(InventoryState inventory, DateTimeOffset next)
+    {
+        foreach (var failed in inventory.Snapshot().Models.Where(m => m is { State: ModelState.Failed, Error: not null }))
+        {
+            inventory.Update(failed.Name, e => e is { State: ModelState.Failed, Error: { } err } && e.Version == failed.Version
+                ? e with { Error = err with { NextRetryAt = next } }
+                : e);
+        }
+    }
+}

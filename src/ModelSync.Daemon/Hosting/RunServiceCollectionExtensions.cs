@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Gc;
+using ModelSync.Daemon.Http;
+using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Verify;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Hosting;
+
+/// <summary>The parts of run mode on top of <see cref="SyncEngineServiceCollectionExtensions.AddSyncEngine"/>.</summary>
+internal static class RunServiceCollectionExtensions
+{
+    /// <summary>The store lock (waited for), the loop that reconciles and GCs, and what it reports to.</summary>
+    public static IServiceCollection AddReconcileLoop(this IServiceCollection services, StoreLayout layout)
+    {
+        services.AddSingleton(sp => new StoreLockHolder(layout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreLockHolder>>()));
+        services.AddSingleton<ReconcileTrigger>();
+        services.AddSingleton<ReconcileStatus>();
+        services.AddSingleton<DaemonExit>();
+        services.AddSingleton<GarbageCollector>();
+        services.AddHostedService<ReconcileLoop>();
+        return services;
+    }
+
+    /// <summary>The manifest in force, and the watcher that replaces it when the file changes.</summary>
+    public static IServiceCollection AddManifestWatcher(this IServiceCollection services, string path, ModelManifest startup)
+    {
+        services.AddSingleton(sp => new ManifestInForce(startup, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
+        services.AddSingleton(sp => new ManifestReloader(
+            path, sp.GetRequiredService<ManifestInForce>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ManifestReloader>>()));
+        services.AddSingleton<ManifestWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ManifestWatcher>());
+        return services;
+    }
+
+    /// <summary>Prometheus metrics (also the engine's <see cref="ISyncObserver"/>), live rates, disk use, and the view the endpoints read.</summary>
+    public static IServiceCollection AddStoreMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<LiveRates>();
+        services.AddSingleton<StoreUsage>();
+        services.AddSingleton<DaemonMetrics>();
+        services.AddSingleton<ISyncObserver>(sp => sp.GetRequiredService<DaemonMetrics>());
+        services.AddSingleton<DaemonView>();
+        return services;
+    }
+
+    /// <summary>The scheduled scrub (<c>sync.verifyInterval</c>), reading at most <paramref name="bytesPerSecond"/>.</summary>
+    public static IServiceCollection AddScrub(this IServiceCollection services, long bytesPerSecond)
+    {
+        services.AddSingleton(new ScrubOptions(bytesPerSecond));
+        services.AddHostedService<ScrubService>();
+        return services;
+    }
+}

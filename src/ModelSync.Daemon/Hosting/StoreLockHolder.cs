@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Logging;
+using ModelSync.Store.IO;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Hosting;
+
+/// <summary>
+/// The store's single-writer lock in run mode. Unlike the one-shot verbs, run mode waits for it
+/// (e.g. while a setup Job's <c>sync</c> still runs on the node), logging who holds it; endpoints are
+/// up meanwhile: /healthz 200, /readyz 503.
+/// </summary>
+internal sealed class StoreLockHolder(StoreLayout layout, TimeProvider time, ILogger<StoreLockHolder> logger) : IDisposable
+{
+    public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
+
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private StoreLock? _lock;
+
+    public bool IsHeld => _held.Task.IsCompleted;
+
+    /// <summary>Completes once the lock is taken (by <see cref="AcquireAsync"/>).</summary>
+    public Task Held => _held.Task;
+
+    public async Task AcquireAsync(CancellationToken ct)
+    {
+        var lastLog = DateTimeOffset.MinValue;
+        while ((_lock = StoreLock.TryAcquire(layout)) is null)
+        {
+            if (time.GetUtcNow() - lastLog >= LogEvery)
+            {
+                Log.WaitingForLock(logger, layout.Root, StoreLock.ReadHolder(layout) is { } pid ? $"pid {pid}" : "pid unknown");
+                lastLog = time.GetUtcNow();
+            }
+
+            await Task.Delay(RetryEvery, time, ct);
+        }
+
+        Log.LockAcquired(logger, layout.Root);
+        _held.TrySetResult();
+    }
+
+    public void Dispose() => _lock?.Dispose();
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using ModelSync.Daemon.Manifest;
+using ModelSync.Store.Inventory;
+
+namespace ModelSync.Daemon.Http;
+
+/// <summary>Ready means: every model of the manifest in force is Ready at the manifest's version.</summary>
+internal static class Readiness
+{
+    /// <summary>Null when ready, else a short text naming what is not.</summary>
+    public static string? Check(ModelManifest manifest, StoreInventory? inventory)
+    {
+        if (inventory is null)
+        {
+            return "waiting for the store lock";
+        }
+
+        var notReady = new List<string>();
+        foreach (var model in manifest.Models)
+        {
+            var entry = inventory.Find(model.Name);
+            if (entry is null || entry.Version != model.Version)
+            {
+                notReady.Add($"{model.Name}@{model.Version}: not synced yet");
+            }
+            else if (entry.State != ModelState.Ready)
+            {
+                notReady.Add($"{model.Name}@{model.Version}: {Describe(entry)}");
+            }
+        }
+
+        return notReady.Count == 0 ? null : string.Join("; ", notReady);
+    }
+
+    private static string Describe(ModelEntry entry) => entry switch
+    {
+        { State: ModelState.Downloading, Progress: { BytesTotal: > 0 } p } =>
+            string.Create(CultureInfo.InvariantCulture, $"Downloading {100.0 * p.BytesDone / p.BytesTotal:0.0}%"),
+        { State: ModelState.Failed, Error: { } e } => $"Failed ({e.Reason})",
+        _ => entry.State.ToString(),
+    };
+}

@@ -1,0 +1,94 @@
+using ModelSync.Daemon.Hosting;
+using ModelSync.Store.Inventory;
+using Prometheus;
+
+namespace ModelSync.Daemon.Metrics;
+
+/// <summary>
+/// The Prometheus metrics of run mode (docs/operations.md lists them), in a registry of their own.
+/// Counters and the histogram move as the engine reports (<see cref="ISyncObserver"/>); gauges are
+/// refreshed from the inventory, the store and the loop just before each scrape.
+/// </summary>
+internal sealed class DaemonMetrics : ISyncObserver
+{
+    private readonly Counter _bytes;
+    private readonly Histogram _duration;
+    private readonly Counter _retries;
+    private readonly Gauge _models;
+    private readonly Gauge _storeUsed;
+    private readonly Gauge _capacity;
+    private readonly Gauge _free;
+    private readonly Gauge _lastReconcile;
+    private readonly Gauge _lastSuccess;
+    private readonly Counter _verifyFailures;
+    private readonly LiveRates _rates;
+    private readonly ReconcileStatus _status;
+
+    public DaemonMetrics(LiveRates rates, ReconcileStatus status)
+    {
+        _rates = rates;
+        _status = status;
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        DotNetStats.Register(Registry);
+        var f = Prometheus.Metrics.WithCustomRegistry(Registry);
+        _bytes = f.CreateCounter("modelsync_bytes_downloaded_total", "Bytes received from sources and written to staging (re-fetched bytes count again).", ["model"]);
+        _duration = f.CreateHistogram("modelsync_download_duration_seconds", "Time from the start of a model version's download to its publish.", ["model"],
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 14) });
+        _retries = f.CreateCounter("modelsync_retries_total", "File download attempts that failed and were retried, by failure reason.", ["reason"]);
+        _models = f.CreateGauge("modelsync_models", "Models of the inventory by state.", ["state"]);
+        _storeUsed = f.CreateGauge("modelsync_store_bytes_used", "Bytes under models/ and staging, as store.capacity counts them.");
+        _capacity = f.CreateGauge("modelsync_store_capacity_bytes", "store.capacity of the manifest in force; 0 when unlimited.");
+        _free = f.CreateGauge("modelsync_filesystem_free_bytes", "Bytes available on the store's filesystem.");
+        _lastReconcile = f.CreateGauge("modelsync_last_reconcile_timestamp_seconds", "Unix time the last completed reconcile pass finished; 0 before the first.");
+        _lastSuccess = f.CreateGauge("modelsync_last_reconcile_success", "1 when the last completed reconcile pass left every model Ready, else 0.");
+        _verifyFailures = f.CreateCounter("modelsync_verify_failures_total", "Files found damaged or missing by verify/scrub.");
+        foreach (var state in Enum.GetNames<ModelState>())
+        {
+            _models.WithLabels(state).Set(0);
+        }
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void BytesReceived(string model, long bytes)
+    {
+        _bytes.WithLabels(model).Inc(bytes);
+        _rates.Add(model, bytes);
+        _status.Activity();
+    }
+
+    public void Retrying(string model, string reason)
+    {
+        _retries.WithLabels(reason).Inc();
+        _status.Activity();
+    }
+
+    public void ModelDownloaded(string model, long bytes, TimeSpan elapsed)
+    {
+        _duration.WithLabels(model).Observe(elapsed.TotalSeconds);
+        _status.Activity();
+    }
+
+    public void VerifyFailures(int files) => _verifyFailures.Inc(files);
+
+    /// <summary>Sets the gauges from a <see cref="StatusDocument"/>-style read of the daemon.</summary>
+    public void Refresh(StoreInventory? inventory, StoreUsageView usage, ReconcileView loop)
+    {
+        if (inventory is not null)
+        {
+            foreach (var state in Enum.GetValues<ModelState>())
+            {
+                _models.WithLabels(state.ToString()).Set(inventory.Models.Count(m => m.State == state));
+            }
+        }
+
+        _storeUsed.Set(usage.BytesUsed);
+        _capacity.Set(usage.CapacityBytes ?? 0);
+        _free.Set(usage.FilesystemFreeBytes);
+        if (loop.LastResult is { } last)
+        {
+            _lastReconcile.Set(last.FinishedAt.ToUnixTimeMilliseconds() / 1000.0);
+            _lastSuccess.Set(last.AllReady ? 1 : 0);
+        }
+    }
+}

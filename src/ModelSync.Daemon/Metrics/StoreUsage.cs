@@ -1,0 +1,51 @@
+using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sync;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Metrics;
+
+/// <summary>Disk use of the store as <see cref="CapacityGuard"/> counts it (published versions + staging).</summary>
+internal sealed record StoreUsageView(string Root, long BytesUsed, long? CapacityBytes, long ReserveBytes, long FilesystemFreeBytes, long FilesystemTotalBytes);
+
+/// <summary>Walks the store at most every <see cref="CacheFor"/>, so /status every 2 s and scrapes stay cheap.</summary>
+internal sealed class StoreUsage(TimeProvider time)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+
+    private readonly Lock _lock = new();
+    private (DateTimeOffset At, StoreUsageView View)? _cached;
+
+    public StoreUsageView Read(StoreSettings store)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            if (_cached is { } c && now - c.At < CacheFor && c.View.Root == store.Root && c.View.CapacityBytes == store.Capacity)
+            {
+                return c.View;
+            }
+        }
+
+        var layout = new StoreLayout(store.Root);
+        var used = CapacityGuard.DirectoryBytes(layout.ModelsDir) + CapacityGuard.DirectoryBytes(layout.StagingRoot);
+        long free = 0, total = 0;
+        try
+        {
+            var drive = new DriveInfo(layout.Root);
+            free = drive.AvailableFreeSpace;
+            total = drive.TotalSize;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // The root may not exist yet (first start); report zeros rather than fail the endpoint.
+        }
+
+        var view = new StoreUsageView(store.Root, used, store.Capacity, store.Reserve, free, total);
+        lock (_lock)
+        {
+            _cached = (now, view);
+        }
+
+        return view;
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Cli;
+using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Hosting;
+using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Sync;
+using ModelSync.Store.Inventory;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Verify;
+
+/// <summary>How fast the scheduled scrub may read (bytes/s); from <c>run --scrub-rate</c>.</summary>
+internal sealed record ScrubOptions(long BytesPerSecond);
+
+/// <summary>
+/// The scheduled scrub of run mode: every <c>sync.verifyInterval</c> (re-read from the manifest in force,
+/// so a reload can switch it on or off), re-hash every Ready model at no more than <see cref="ScrubOptions"/>
+/// bytes/s. A corrupted model is marked (<see cref="CorruptionHandler"/>) and a reconcile is requested,
+/// which downloads it again. A model whose check fails unexpectedly is logged and checked next time.
+/// </summary>
+internal sealed class ScrubService(
+    IServiceProvider services,
+    StoreLockHolder storeLock,
+    ManifestInForce manifests,
+    ReconcileTrigger trigger,
+    DaemonMetrics metrics,
+    ScrubOptions options,
+    DaemonExit exit,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<ScrubService> logger) : BackgroundService
+{
+    /// <summary>How often a switched-off scrub looks whether a reload switched it on.</summary>
+    public static readonly TimeSpan OffRecheck = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await storeLock.Held.WaitAsync(stoppingToken);
+            var inventory = services.GetRequiredService<InventoryState>();
+            await using var limiter = new BandwidthLimiter(options.BytesPerSecond);
+            while (true)
+            {
+                if (manifests.Current.Sync.VerifyInterval is not { } interval)
+                {
+                    await Task.Delay(OffRecheck, time, stoppingToken);
+                    continue;
+                }
+
+                await Task.Delay(interval, time, stoppingToken);
+                if (manifests.Current.Sync.VerifyInterval is not null)
+                {
+                    await ScrubAsync(inventory, limiter, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.LoopCrashed(logger, ex);
+            exit.Fail(ExitCodes.Failed);
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task ScrubAsync(InventoryState inventory, BandwidthLimiter limiter, CancellationToken ct)
+    {
+        var layout = new StoreLayout(manifests.Current.Store.Root);
+        var ready = inventory.Snapshot().Models.Where(m => m.State == ModelState.Ready).ToList();
+        Log.ScrubStarted(logger, ready.Count, options.BytesPerSecond);
+        var found = 0;
+        foreach (var entry in ready)
+        {
+            try
+            {
+                var problems = await ModelVerifier.VerifyAsync(layout.Root, entry, limiter, ct);
+                found += problems.Count;
+                var corrupt = problems.Where(p => p.IsCorruption).ToList();
+                if (corrupt.Count > 0)
+                {
+                    metrics.VerifyFailures(corrupt.Count);
+                    if (CorruptionHandler.MarkCorrupted(layout, inventory, entry, corrupt, time.GetUtcNow()))
+                    {
+                        Log.ModelCorrupted(logger, entry.Name, entry.Version, corrupt[0].ToString());
+                        trigger.Request(interruptCurrent: false);
+                    }
+                }
+                else if (problems.Count == 0)
+                {
+                    CorruptionHandler.MarkVerified(inventory, entry, time.GetUtcNow());
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.ScrubModelFailed(logger, ex, entry.Name);
+            }
+        }
+
+        Log.ScrubFinished(logger, ready.Count, found);
+    }
+}
