@@ -88,7 +88,7 @@ pid=$!
 state_dir=$work/store-sha/.modelsync/staging/bench/v1.resume
 done_bytes=0
 while kill -0 "$pid" 2>/dev/null; do
-  done_bytes=$(grep -ho '"bytesDone":[0-9]*' "$state_dir"/*.json 2>/dev/null | cut -d: -f2 | sort -n | tail -1)
+  done_bytes=$({ grep -ho '"bytesDone":[0-9]*' "$state_dir"/*.json 2>/dev/null || true; } | cut -d: -f2 | sort -n | tail -1)
   done_bytes=${done_bytes:-0}
   ((done_bytes * 2 >= bytes)) && break
   sleep 0.05
