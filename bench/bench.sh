@@ -118,7 +118,7 @@ ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / 
   echo "| command | wall s | MB/s | peak RSS MiB |"
   echo "|---|---:|---:|---:|"
   for k in curl curl+fsync aria2c "curl|tee|sha256sum" "curl|tee|openssl" sha256sum "openssl dgst" "xxhsum -H2" "sync sha256" "sync sha256 1 stream" "sync xxh128"; do
-    awk -v n="$k" -v w="${wall[$k]}" -v r="${rss[$k]}" -v b="$bytes" \
+    awk -v n="${k//|/\\|}" -v w="${wall[$k]}" -v r="${rss[$k]}" -v b="$bytes" \
       'BEGIN { printf "| `%s` | %.2f | %.0f | %.1f |\n", n, w, (w > 0 ? b / w / 1048576 : 0), r / 1024 }'
   done
   echo

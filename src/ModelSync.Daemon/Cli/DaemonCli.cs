@@ -16,7 +16,7 @@ public static class DaemonCli
             GcCommand.Create(),
             VerifyCommand.Create(),
         };
-        var result = root.Parse(args);
+        var result = root.Parse(WithDefaultVerb(args));
         if (result.Errors.Count > 0)
         {
             // Usage errors are exit 2 by contract (System.CommandLine would say 1).
@@ -31,4 +31,10 @@ public static class DaemonCli
 
         return await result.InvokeAsync();
     }
+
+    /// <summary><c>run</c> is the default verb: a bare <c>ModelSync.Daemon --manifest m.yaml</c> is the daemon.</summary>
+    internal static string[] WithDefaultVerb(string[] args) =>
+        args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
+            ? ["run", .. args]
+            : args;
 }

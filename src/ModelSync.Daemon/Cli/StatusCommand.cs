@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
@@ -45,7 +46,7 @@ internal static class StatusCommand
             m.Name,
             m.Version,
             m.State.ToString(),
-            Bytes.Format(m.Bytes),
+            ByteSize.Format(m.Bytes),
             m.Progress is { BytesTotal: > 0 } p ? string.Create(CultureInfo.InvariantCulture, $"{100.0 * p.BytesDone / p.BytesTotal:0.0}%") : "-",
             m.Error is { } e ? $"{e.Reason}: {e.Message} (attempt {e.Attempts})" : "-",
         }));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
 using ModelSync.Daemon.Verify;
 using ModelSync.Store.Inventory;
@@ -60,7 +61,7 @@ internal static class VerifyCommand
                 if (problems.Count == 0)
                 {
                     CorruptionHandler.MarkVerified(inventory, entry, TimeProvider.System.GetUtcNow());
-                    output.WriteLine($"ok      {entry.Name}@{entry.Version} ({entry.Files.Count} files, {Bytes.Format(entry.Bytes)})");
+                    output.WriteLine($"ok      {entry.Name}@{entry.Version} ({entry.Files.Count} files, {ByteSize.Format(entry.Bytes)})");
                     continue;
                 }
 

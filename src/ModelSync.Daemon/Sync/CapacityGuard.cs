@@ -18,13 +18,13 @@ internal static class CapacityGuard
             var used = DirectoryBytes(layout.ModelsDir) + DirectoryBytes(layout.StagingRoot);
             if (used + needed > capacity)
             {
-                return $"needs {Bytes.Format(needed)} more; the store uses {Bytes.Format(used)} of its {Bytes.Format(capacity)} capacity";
+                return $"needs {ByteSize.Format(needed)} more; the store uses {ByteSize.Format(used)} of its {ByteSize.Format(capacity)} capacity";
             }
         }
 
         var free = new DriveInfo(layout.Root).AvailableFreeSpace;
         return free - needed < store.Reserve
-            ? $"needs {Bytes.Format(needed)} but the filesystem has {Bytes.Format(free)} free and {Bytes.Format(store.Reserve)} must stay free"
+            ? $"needs {ByteSize.Format(needed)} but the filesystem has {ByteSize.Format(free)} free and {ByteSize.Format(store.Reserve)} must stay free"
             : null;
     }
 
