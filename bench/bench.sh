@@ -45,6 +45,8 @@ YAML
 manifest sha "sha256: $sha"
 manifest sha1 "sha256: $sha" "segmentsPerFile: 1"
 manifest xxh "xxh128: $xxh"
+limit=$((bytes / 30)) # ~30 s at the cap
+manifest bw "xxh128: $xxh" "bandwidthLimit: $limit"
 
 declare -A wall rss
 # measure NAME PREP-COMMAND COMMAND: median wall seconds and max RSS (KiB) over $runs runs.
@@ -77,6 +79,15 @@ measure "xxhsum -H2" "" "xxhsum -H2 $file"
 measure "sync sha256" "rm -rf $work/store-sha" "$daemon sync -m $work/sha.yaml"
 measure "sync sha256 1 stream" "rm -rf $work/store-sha1" "$daemon sync -m $work/sha1.yaml"
 measure "sync xxh128" "rm -rf $work/store-xxh" "$daemon sync -m $work/xxh.yaml"
+
+# Bandwidth cap over a ~30 s window: the rate sync achieved, from its own "published in" time.
+rm -rf "$work/store-bw"
+sync
+"$daemon" sync -m "$work/bw.yaml" 2>"$work/bw.log"
+bw_seconds=$(grep -o 'bytes in [0-9:.]*' "$work/bw.log" | awk -F'[ :]' '{ print $3 * 3600 + $4 * 60 + $5 }')
+bw_rate=$(awk -v b="$bytes" -v s="$bw_seconds" 'BEGIN { printf "%.0f", b / s }')
+bw_error=$(awk -v r="$bw_rate" -v l="$limit" 'BEGIN { printf "%+.1f", 100 * (r - l) / l }')
+echo "bench: bandwidthLimit $limit B/s: $bw_rate B/s over ${bw_seconds}s (${bw_error}%)"
 
 # Resume: throttle nginx so a kill lands mid-file, SIGKILL at ~50 %, then finish unthrottled and
 # count what nginx sent after the kill.
@@ -129,6 +140,7 @@ ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / 
   echo "| sync xxh128 / curl -o | $(ratio "sync xxh128" curl) | ≤ 1.00 |"
   echo "| sync peak RSS | $(awk -v r="${rss["sync sha256"]}" 'BEGIN { printf "%.0f MiB", r / 1024 }') | ≤ 100 MiB |"
   echo "| resent after SIGKILL at ${killed_pct}% | ${resume_pct}% | ≤ 60% |"
+  echo "| bandwidthLimit $limit B/s over ${bw_seconds}s | $bw_rate B/s (${bw_error}%) | within ±10% |"
   echo
   echo "\`sync\` includes what the others do not: process start, manifest, fsync of the file before"
   echo "publish (compare \`curl+fsync\`), marker, rename, inventory. Sources: \`bench/bench.sh\`."
