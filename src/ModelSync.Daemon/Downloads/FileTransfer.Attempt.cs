@@ -223,7 +223,6 @@ internal sealed partial class FileTransfer
     private async Task<int> ReadAsync(Stream body, byte[] buffer, CancellationTokenSource stall)
     {
         var want = (int)Math.Min(Math.Min(ChunkSize, _limiter.MaxChunk), _job.Spec.Size - _offset);
-        await _limiter.AcquireAsync(want, stall.Token);
         var total = 0;
         while (total < want)
         {
@@ -247,6 +246,8 @@ internal sealed partial class FileTransfer
             total += read;
         }
 
+        // Pay for what arrived, after it arrived: the bucket's debt throttles the next read.
+        await _limiter.AcquireAsync(total, stall.Token);
         return total;
     }
 

@@ -154,13 +154,15 @@ internal sealed partial class FileTransfer
                 for (var pos = from; pos < to;)
                 {
                     var want = (int)Math.Min(Math.Min(buffer.Length, _limiter.MaxChunk), to - pos);
-                    await _limiter.AcquireAsync(want, stall.Token);
                     stall.CancelAfter(_job.StallTimeout);
                     var read = await body.ReadAsync(buffer.AsMemory(0, want), stall.Token);
                     if (read == 0)
                     {
                         throw new DownloadException(FailureReason.SourceUnreachable, $"range {from}-{to - 1} ended after {pos - from} bytes", transient: true);
                     }
+
+                    // Pay for what arrived, not for what was asked: a read often returns less.
+                    await _limiter.AcquireAsync(read, stall.Token);
 
                     Write(handle, buffer.AsSpan(0, read), pos);
                     pos += read;
