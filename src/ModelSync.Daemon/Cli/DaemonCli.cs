@@ -15,6 +15,7 @@ public static class DaemonCli
             RunCommand.Create(),
             GcCommand.Create(),
             VerifyCommand.Create(),
+            HashCommand.Create(),
         };
         var result = root.Parse(WithDefaultVerb(args));
         if (result.Errors.Count > 0)
