@@ -277,6 +277,56 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Sync_FileUrlOnAnotherHost_GetsNoToken()
+    {
+        var token = "hf_" + Guid.NewGuid().ToString("N");
+        var tokenFile = Path.Combine(_store.Dir, "hf-token");
+        File.WriteAllText(tokenFile, token);
+        var own = RandomNumberGenerator.GetBytes(10_000);
+        var mirrored = RandomNumberGenerator.GetBytes(20_000);
+        server.Route($"{_scope}/v1/own.bin", r => r.ServeAsync(own));
+        server.Route($"{_scope}/mirror/big.bin", r => r.ServeAsync(mirrored));
+        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/",
+        [
+            ManifestFile.Of("own.bin", own),
+            ManifestFile.Of("big.bin", mirrored, url: $"{server.OtherHostOrigin}{_scope}/mirror/big.bin"),
+        ]) { BearerTokenFile = tokenFile };
+
+        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"Bearer {token}", Assert.Single(server.Requests($"{_scope}/v1")).Authorization);
+        Assert.Null(Assert.Single(server.Requests($"{_scope}/mirror")).Authorization);
+        AssertTokenNowhere(token, result);
+    }
+
+    [Fact]
+    public async Task Sync_ConnectionResetInARangedPiece_RetriesThatPieceAndVerifies()
+    {
+        var content = RandomNumberGenerator.GetBytes((40 * MiB) + 5);
+        var reset = 0;
+        var model = OneFile(content, async r =>
+        {
+            if (r.Record.RangeStart == 8 * MiB && Interlocked.Exchange(ref reset, 1) == 0)
+            {
+                await r.ServeAsync(content, etag: "\"v1\"", sendBytes: 2 * MiB);
+                await r.AbortAfterAsync(ReadPause);
+                return;
+            }
+
+            await r.ServeAsync(content, etag: "\"v1\"");
+        });
+        _store.ExtraSync = "  segmentSize: 8Mi\n  segmentsPerFile: 2";
+
+        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+
+        Assert.Equal(0, result.ExitCode);
+        AssertReadyWith(model, content);
+        Assert.All(Requests, r => Assert.Equal(206, r.Status));
+        Assert.True(Requests.Count(r => r.RangeStart == 8 * MiB) >= 2, string.Join(", ", Requests));
+    }
+
+    [Fact]
     public async Task Sync_RedirectWithinOrigin_KeepsToken()
     {
         var token = "hf_" + Guid.NewGuid().ToString("N");

@@ -20,6 +20,7 @@ internal sealed partial class FileTransfer
         using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
         try
         {
+            HashPrefixFromDisk(ct);
             using var handle = OpenTarget(_job.TargetPath, _job.Spec.Size);
             if (_offset < _job.Spec.Size && _job.UseSegments)
             {
@@ -226,18 +227,7 @@ internal sealed partial class FileTransfer
         var total = 0;
         while (total < want)
         {
-            stall.CancelAfter(_job.StallTimeout);
-            int read;
-            try
-            {
-                read = await body.ReadAsync(buffer.AsMemory(total, want - total), stall.Token);
-            }
-            catch (IOException ex)
-            {
-                // A reset mid-body surfaces as a plain IOException (not HttpIOException): the source's fault, retry.
-                throw new DownloadException(FailureReason.SourceUnreachable, ex.Message, transient: true, inner: ex);
-            }
-
+            var read = await ReadOnceAsync(body, buffer.AsMemory(total, want - total), stall);
             if (read == 0)
             {
                 break;
@@ -249,6 +239,28 @@ internal sealed partial class FileTransfer
         // Pay for what arrived, after it arrived: the bucket's debt throttles the next read.
         await _limiter.AcquireAsync(total, stall.Token);
         return total;
+    }
+
+    /// <summary>
+    /// One read from the source under the stall timer. The timer runs only while the read does: time spent
+    /// waiting for the bandwidth bucket or the hasher is not the source's silence.
+    /// </summary>
+    private async ValueTask<int> ReadOnceAsync(Stream body, Memory<byte> buffer, CancellationTokenSource stall)
+    {
+        stall.CancelAfter(_job.StallTimeout);
+        try
+        {
+            return await body.ReadAsync(buffer, stall.Token);
+        }
+        catch (IOException ex)
+        {
+            // A reset mid-body surfaces as a plain IOException (not HttpIOException): the source's fault, retry.
+            throw new DownloadException(FailureReason.SourceUnreachable, ex.Message, transient: true, inner: ex);
+        }
+        finally
+        {
+            stall.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>Synchronous pwrite: into the page cache it is a memcpy, cheaper than a hop to the thread pool.</summary>

@@ -97,6 +97,11 @@ internal sealed partial class FileTransfer
                     for (var pos = from; pos < to;)
                     {
                         var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(HashChunkSize, to - pos)), pos);
+                        if (read == 0)
+                        {
+                            throw new DownloadException(FailureReason.StorageError, $"{_job.TargetPath} ended at {pos} while hashing piece {from}-{to - 1}", transient: false);
+                        }
+
                         _digest.Append(buffer.AsSpan(0, read));
                         pos += read;
                     }
@@ -154,8 +159,7 @@ internal sealed partial class FileTransfer
                 for (var pos = from; pos < to;)
                 {
                     var want = (int)Math.Min(Math.Min(buffer.Length, _limiter.MaxChunk), to - pos);
-                    stall.CancelAfter(_job.StallTimeout);
-                    var read = await body.ReadAsync(buffer.AsMemory(0, want), stall.Token);
+                    var read = await ReadOnceAsync(body, buffer.AsMemory(0, want), stall);
                     if (read == 0)
                     {
                         throw new DownloadException(FailureReason.SourceUnreachable, $"range {from}-{to - 1} ended after {pos - from} bytes", transient: true);

@@ -28,6 +28,7 @@ internal sealed partial class FileTransfer
     private long _lastPersistTicks;
     private long _reported;
     private bool _sourceChanged;
+    private bool _prefixUnhashed;
 
     private FileTransfer(FileJob job, HttpSource http, BandwidthLimiter limiter, TimeProvider time, Action<long> onBytes)
     {
@@ -62,7 +63,7 @@ internal sealed partial class FileTransfer
         var spec = _job.Spec;
         var state = ResumeState.TryRead(_job.StatePath);
         var file = new FileInfo(_job.TargetPath);
-        if (state is null || state.Url != spec.Url.AbsoluteUri || state.Size != spec.Size || !file.Exists || file.Length < state.BytesDone)
+        if (state is null || state.Source != ResumeState.SourceOf(spec.Url) || state.Size != spec.Size || !file.Exists || file.Length < state.BytesDone)
         {
             DeletePartial();
             return;
@@ -78,10 +79,39 @@ internal sealed partial class FileTransfer
         _offset = Math.Min(state.BytesDone, spec.Size);
         _reported = _offset;
         BytesResumedFrom = _offset;
-        HashPrefixFromDisk();
+        _prefixUnhashed = _offset > 0;
     }
 
-    private void HashPrefixFromDisk()
+    /// <summary>
+    /// After a restart the digest has to catch up with the bytes already on disk. Done by the first
+    /// attempt, not at open: it can take seconds per GB, and shutdown or a manifest change must be able
+    /// to cut it short (a cut-short pass starts over with a fresh digest).
+    /// </summary>
+    private void HashPrefixFromDisk(CancellationToken ct)
+    {
+        if (!_prefixUnhashed)
+        {
+            return;
+        }
+
+        try
+        {
+            AppendPrefix(ct);
+            _prefixUnhashed = false;
+        }
+        catch (EndOfStreamException)
+        {
+            Restart(); // shorter than its record says (a crash beat the data to disk): start over
+        }
+        catch
+        {
+            _digest.Dispose();
+            _digest = new ContentDigest(Kinds);
+            throw;
+        }
+    }
+
+    private void AppendPrefix(CancellationToken ct)
     {
         using var stream = new FileStream(_job.TargetPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0, FileOptions.SequentialScan);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
@@ -90,6 +120,7 @@ internal sealed partial class FileTransfer
             var left = _offset;
             while (left > 0)
             {
+                ct.ThrowIfCancellationRequested();
                 var read = stream.Read(buffer, 0, (int)Math.Min(ChunkSize, left));
                 if (read == 0)
                 {
@@ -121,6 +152,7 @@ internal sealed partial class FileTransfer
     private void Restart()
     {
         _offset = 0;
+        _prefixUnhashed = false;
         SettleProgress();
         _validator = null;
         _digest.Dispose();
@@ -154,7 +186,7 @@ internal sealed partial class FileTransfer
     {
         new ResumeState
         {
-            Url = _job.Spec.Url.AbsoluteUri,
+            Source = ResumeState.SourceOf(_job.Spec.Url),
             Size = _job.Spec.Size,
             Validator = _validator,
             BytesDone = _offset,

@@ -9,7 +9,9 @@ namespace ModelSync.Daemon.Downloads;
 /// </summary>
 internal sealed record ResumeState
 {
-    public required string Url { get; init; }
+    /// <summary>sha256 of the source URL: tells a changed source apart without keeping a signed URL's
+    /// credentials on a disk that pods mount.</summary>
+    public required string Source { get; init; }
 
     public required long Size { get; init; }
 
@@ -24,6 +26,9 @@ internal sealed record ResumeState
     public string? Sha256 { get; init; }
 
     public string? Xxh128 { get; init; }
+
+    public static string SourceOf(Uri url) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url.AbsoluteUri)));
 
     public static ResumeState? TryRead(string path)
     {

@@ -17,7 +17,6 @@ internal sealed record GcResult(DateTimeOffset At, bool DryRun, IReadOnlyList<Gc
 /// </summary>
 internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollector> logger)
 {
-    public static string TrashDir(StoreLayout layout) => Path.Combine(layout.StateDir, "trash");
 
     public GcResult Collect(StoreLayout layout, ModelManifest manifest, bool dryRun)
     {
@@ -55,7 +54,7 @@ internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollect
     {
         if (item.Kind is GcKind.Version or GcKind.Model)
         {
-            var trash = TrashDir(layout);
+            var trash = layout.TrashDir;
             Directory.CreateDirectory(trash);
             var parked = Path.Combine(trash, $"gc-{item.What.Replace('/', '-')}-{Guid.NewGuid():N}");
             Directory.Move(item.Path, parked);

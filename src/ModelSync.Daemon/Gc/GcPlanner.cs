@@ -113,7 +113,7 @@ internal static class GcPlanner
 
         foreach (var entry in scan.TrashEntries)
         {
-            items.Add(Item(layout, GcKind.Trash, Path.Combine(GarbageCollector.TrashDir(layout), entry), "trash"));
+            items.Add(Item(layout, GcKind.Trash, Path.Combine(layout.TrashDir, entry), "trash"));
         }
 
         return items;

@@ -66,7 +66,7 @@ internal sealed record StoreScan(
             }
         }
 
-        var trash = Entries(GarbageCollector.TrashDir(layout)).Select(e => e.Name).ToList();
+        var trash = Entries(layout.TrashDir).Select(e => e.Name).ToList();
         return new StoreScan(models, links, temps, staging, trash);
     }
 

@@ -88,8 +88,10 @@ internal sealed class ReconcileLoop : BackgroundService
 
     private async Task PassAsync(InventoryState inventory, Reconciler reconciler, GarbageCollector gc, CancellationToken stoppingToken)
     {
-        var manifest = _manifests.Current;
+        // Pass first, manifest second: a change that lands in between then cancels this pass instead of
+        // being cleared by BeginPass and waiting a whole interval.
         var pass = _trigger.BeginPass(stoppingToken);
+        var manifest = _manifests.Current;
         _status.PassStarted();
         ReconcileResult result;
         try

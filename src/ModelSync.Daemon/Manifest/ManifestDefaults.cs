@@ -8,6 +8,9 @@ public static class ManifestDefaults
     public const int Concurrency = 2;
     public const int MaxAttempts = 5;
     public const long SegmentSize = 16L << 20;
+
+    /// <summary>Smaller ranges cost a request each for no gain; also bounds the pieces per file.</summary>
+    public const long MinSegmentSize = 1L << 20;
     public const int SegmentsPerFile = 4;
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);

@@ -25,7 +25,7 @@ internal static class SyncSectionReader
             Proxy = ReadProxy(m),
             // 0 and absent both mean off, so a ConfigMap can switch it off without deleting the key.
             VerifyInterval = m.Duration("verifyInterval", positive: false) is { } v && v > TimeSpan.Zero ? v : null,
-            SegmentSize = m.Size("segmentSize", min: 1) ?? ManifestDefaults.SegmentSize,
+            SegmentSize = m.Size("segmentSize", min: ManifestDefaults.MinSegmentSize) ?? ManifestDefaults.SegmentSize,
             SegmentsPerFile = m.Int("segmentsPerFile", 1, MaxSegmentsPerFile) ?? ManifestDefaults.SegmentsPerFile,
         };
         m.ReportUnknownKeys();

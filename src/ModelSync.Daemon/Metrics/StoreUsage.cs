@@ -27,7 +27,7 @@ internal sealed class StoreUsage(TimeProvider time)
         }
 
         var layout = new StoreLayout(store.Root);
-        var used = CapacityGuard.DirectoryBytes(layout.ModelsDir) + CapacityGuard.DirectoryBytes(layout.StagingRoot);
+        var used = CapacityGuard.StoreBytes(layout);
         long free = 0, total = 0;
         try
         {

@@ -33,7 +33,9 @@ internal sealed class InventoryState
         var inventory = read.Inventory;
         if (inventory is null)
         {
-            inventory = InventoryRebuilder.Rebuild(layout, node, time.GetUtcNow());
+            // Generations must keep rising across a rebuild, or a reader comparing them misses the change.
+            var now = time.GetUtcNow();
+            inventory = InventoryRebuilder.Rebuild(layout, node, now, generation: now.ToUnixTimeMilliseconds());
             if (File.Exists(layout.InventoryPath))
             {
                 Log.InventoryRebuilt(logger, layout.InventoryPath, read.Error!);

@@ -7,12 +7,14 @@ namespace ModelSync.Daemon.Sync;
 
 internal sealed partial class ModelSyncer
 {
-    /// <summary>The published version <c>current</c> points to, when it is not the one wanted: it stays
-    /// usable (and is what an unpinned gate passes on) until the new one is published.</summary>
+    /// <summary>The published version <c>current</c> points to: it stays usable (and is what an unpinned
+    /// gate passes on) until the wanted one is published. That includes this very version with other
+    /// content, since its marker still vouches for what it holds; verify removes the marker of a damaged
+    /// copy, so that one is never offered.</summary>
     private PreviousVersion? FindPrevious(ModelSpec model)
     {
         var version = CurrentLink.Read(layout, model.Name);
-        if (version is null || version == model.Version)
+        if (version is null)
         {
             return null;
         }

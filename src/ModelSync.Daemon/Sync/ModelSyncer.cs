@@ -15,13 +15,14 @@ namespace ModelSync.Daemon.Sync;
 internal sealed partial class ModelSyncer(
     StoreLayout layout,
     ModelManifest manifest,
+    CapacityGuard capacity,
     InventoryState inventory,
     HttpSource http,
     BandwidthLimiter limiter,
     TimeProvider time,
     ILogger logger)
 {
-    /// <summary>Files of one model fetched at once; large files also split into ranges (issue: speed).</summary>
+    /// <summary>Files of one model fetched at once; large files are also split into ranges.</summary>
     public const int FilesInFlight = 4;
 
     /// <summary>Metrics hook (run mode); the one-shot verbs leave it silent.</summary>
@@ -65,10 +66,8 @@ internal sealed partial class ModelSyncer(
     {
         var started = time.GetTimestamp();
         inventory.Set(new ModelEntry { Name = model.Name, Version = model.Version, State = ModelState.Pending, Bytes = model.TotalBytes, Previous = previous });
-        if (CapacityGuard.Check(layout, manifest.Store, model) is { } noRoom)
-        {
-            throw new DownloadException(FailureReason.InsufficientCapacity, noRoom, transient: false);
-        }
+        using var reservation = capacity.TryReserve(model, out var noRoom)
+            ?? throw new DownloadException(FailureReason.InsufficientCapacity, noRoom!, transient: false);
 
         var token = ReadToken(model);
         var staging = layout.StagingDir(model.Name, model.Version);
@@ -105,7 +104,10 @@ internal sealed partial class ModelSyncer(
         var target = Path.Combine(staging, file.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var statePath = Path.Combine(resumeDir, Uri.EscapeDataString(file.Path) + ".json");
-        var job = new FileJob(file, target, statePath, token, manifest.Sync.StallTimeout, manifest.Sync.SegmentSize, manifest.Sync.SegmentsPerFile);
+        // The token belongs to the model's baseUrl origin: a file whose own url points elsewhere (a mirror,
+        // a CDN) never gets it. Without a baseUrl every url was written next to the auth, so each may carry it.
+        var fileToken = model.BaseUrl is null || HttpSource.MayCarryToken(model.BaseUrl, file.Url) ? token : null;
+        var job = new FileJob(file, target, statePath, fileToken, manifest.Sync.StallTimeout, manifest.Sync.SegmentSize, manifest.Sync.SegmentsPerFile);
         var transfer = FileTransfer.Open(job, http, limiter, time, bytes =>
         {
             progress.Add(bytes);

@@ -14,6 +14,8 @@ internal static class Publisher
     public static ModelMarker Publish(StoreLayout layout, ModelSpec model, IReadOnlyList<FileEntry> files, DateTimeOffset now)
     {
         var staging = layout.StagingDir(model.Name, model.Version);
+        RemoveStrays(staging, files);
+
         // The daemon runs on Linux nodes; the guard only keeps the analyzer (and a dev build elsewhere) honest.
         if (!OperatingSystem.IsWindows())
         {
@@ -35,16 +37,32 @@ internal static class Publisher
         Directory.CreateDirectory(layout.ModelDir(model.Name));
         if (Directory.Exists(target))
         {
-            // Same version, different content in the manifest (or a damaged copy): park the old one for GC.
-            var trash = Path.Combine(layout.StateDir, "trash", $"{model.Name}-{model.Version}-{Guid.NewGuid():N}");
+            // Same version, other content (the manifest changed it, or verify found the copy damaged): swap
+            // in one step so current/<name> never points at nothing, then park the old copy for GC.
+            Durable.Exchange(staging, target);
+            var trash = Path.Combine(layout.TrashDir, $"{model.Name}-{model.Version}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
-            Directory.Move(target, trash);
+            Directory.Move(staging, trash);
+        }
+        else
+        {
+            Directory.Move(staging, target);
         }
 
-        Directory.Move(staging, target);
         Durable.FsyncDirectory(layout.ModelDir(model.Name));
         CurrentLink.Switch(layout, model.Name, model.Version);
         return marker;
+    }
+
+    /// <summary>Only verified files are published: anything else staged (an earlier edit of the same
+    /// version left it) is deleted, so the immutable version holds exactly what its marker lists.</summary>
+    private static void RemoveStrays(string staging, IReadOnlyList<FileEntry> files)
+    {
+        var keep = files.Select(f => Path.Combine(staging, f.Path)).ToHashSet(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories).Where(p => !keep.Contains(p)).ToList())
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>True when <c>models/&lt;name&gt;/&lt;version&gt;</c> carries a marker listing exactly the manifest's files.</summary>

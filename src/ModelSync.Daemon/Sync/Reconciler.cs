@@ -29,7 +29,7 @@ internal sealed class Reconciler(
         var layout = new StoreLayout(manifest.Store.Root);
         inventory.RetainOnly(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
 
-        var syncer = new ModelSyncer(layout, manifest, inventory, http, limiter, time, logger) { Observer = observer ?? NullSyncObserver.Instance };
+        var syncer = new ModelSyncer(layout, manifest, new CapacityGuard(layout, manifest.Store), inventory, http, limiter, time, logger) { Observer = observer ?? NullSyncObserver.Instance };
         var ready = 0;
         var failed = 0;
         await Parallel.ForEachAsync(

@@ -5,4 +5,7 @@ public static class Durable
 {
     /// <summary>fsync of a directory, so renames and creates inside it survive a power loss.</summary>
     public static void FsyncDirectory(string directory) => NativeMethods.FsyncDirectory(directory);
+
+    /// <summary>Atomically swaps two existing directories (or files): each path always names one of them.</summary>
+    public static void Exchange(string a, string b) => NativeMethods.Exchange(a, b);
 }

@@ -33,6 +33,9 @@ public sealed class StoreLayout
 
     public string LockPath => Path.Combine(StateDir, "lock");
 
+    /// <summary>Where replaced or collected versions wait for deletion: one rename away from <c>models/</c>.</summary>
+    public string TrashDir => Path.Combine(StateDir, "trash");
+
     public string ModelDir(string name) => Path.Combine(ModelsDir, name);
 
     public string VersionDir(string name, string version) => Path.Combine(ModelsDir, name, version);

@@ -42,7 +42,7 @@ public sealed class GarbageCollectorTests
         Assert.Equal("v3", CurrentLink.Read(layout, "m"));
         Assert.False(Directory.Exists(layout.ModelDir("gone")));
         Assert.Null(new FileInfo(layout.CurrentLink("gone")).LinkTarget);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(GarbageCollector.TrashDir(layout)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(layout.TrashDir));
     }
 
     private static void Publish(StoreLayout layout, string name, string version, int day)

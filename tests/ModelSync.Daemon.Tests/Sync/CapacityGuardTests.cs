@@ -1,0 +1,63 @@
+using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sync;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Tests.Sync;
+
+public sealed class CapacityGuardTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("modelsync-capacity-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static ModelSpec Model(string name, long size) => new()
+    {
+        Name = name,
+        Version = "v1",
+        Files = [new FileSpec { Path = "f.bin", Url = new Uri("http://127.0.0.1/f.bin"), Size = size, Sha256 = new string('a', 64) }],
+    };
+
+    private CapacityGuard Guard(long capacity) =>
+        new(new StoreLayout(_root), new StoreSettings { Root = _root, Capacity = capacity, Reserve = 0 });
+
+    [Fact]
+    public void TryReserve_TwoModelsThatOnlyFitAlone_SecondRefusedWhileFirstInFlight()
+    {
+        var guard = Guard(capacity: 100);
+
+        using var first = guard.TryReserve(Model("a", 60), out var firstProblem);
+        var second = guard.TryReserve(Model("b", 60), out var secondProblem);
+
+        Assert.NotNull(first);
+        Assert.Null(firstProblem);
+        Assert.Null(second);
+        Assert.Contains("capacity", secondProblem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryReserve_AfterTheFirstReleases_SecondFits()
+    {
+        var guard = Guard(capacity: 100);
+        guard.TryReserve(Model("a", 60), out _)!.Dispose();
+
+        using var second = guard.TryReserve(Model("b", 60), out var problem);
+
+        Assert.NotNull(second);
+        Assert.Null(problem);
+    }
+
+    [Fact]
+    public void TryReserve_PublishedAndTrashBytesCount_Refused()
+    {
+        var layout = new StoreLayout(_root);
+        Directory.CreateDirectory(layout.VersionDir("old", "v1"));
+        File.WriteAllBytes(Path.Combine(layout.VersionDir("old", "v1"), "w.bin"), new byte[50]);
+        Directory.CreateDirectory(layout.TrashDir);
+        File.WriteAllBytes(Path.Combine(layout.TrashDir, "x.bin"), new byte[30]);
+
+        var lease = Guard(capacity: 100).TryReserve(Model("a", 30), out var problem);
+
+        Assert.Null(lease);
+        Assert.Contains("uses 80 B", problem, StringComparison.Ordinal);
+    }
+}
