@@ -136,6 +136,7 @@ ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / 
   echo "| target | measured | goal |"
   echo "|---|---:|---:|"
   echo "| sync sha256 / curl -o | $(ratio "sync sha256" curl) | ≤ 1.10 |"
+  echo "| sync sha256 / curl -o + fsync (the same durability) | $(ratio "sync sha256" curl+fsync) | (context) |"
   echo "| sync sha256 / aria2c -x8 | $(ratio "sync sha256" aria2c) | ≤ 1.00 |"
   echo "| sync xxh128 / curl -o | $(ratio "sync xxh128" curl) | ≤ 1.00 |"
   echo "| sync peak RSS | $(awk -v r="${rss["sync sha256"]}" 'BEGIN { printf "%.0f MiB", r / 1024 }') | ≤ 100 MiB |"
