@@ -3,25 +3,16 @@ using ModelSync.Daemon.Downloads;
 using ModelSync.Store.Digests;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
+using ModelSync.Store.Validation;
 
 namespace ModelSync.Daemon.Verify;
 
-internal enum VerifyProblemKind
-{
-    Missing,
-    SizeMismatch,
-    DigestMismatch,
-    NoDigest,
-    UnsafePath,
-    Unreadable,
-}
-
 /// <summary>One file of a Ready model that is not what the inventory recorded.</summary>
-internal sealed record VerifyProblem(string Model, string Version, string? File, VerifyProblemKind Kind, string Message)
+internal sealed record VerifyProblem(string Model, string Version, string? File, ProblemKind Kind, string Message)
 {
-    /// <summary>The content on disk is wrong or gone: the model must be downloaded again. <see cref="VerifyProblemKind.Unreadable"/>
+    /// <summary>The content on disk is wrong or gone: the model must be downloaded again. <see cref="ProblemKind.Unreadable"/>
     /// (permissions, I/O error) is reported but may be passing, so it does not condemn the model.</summary>
-    public bool IsCorruption => Kind is not VerifyProblemKind.Unreadable;
+    public bool IsCorruption => Kind is not ProblemKind.Unreadable;
 
     public override string ToString() => File is null ? $"{Model}@{Version}: {Message}" : $"{Model}@{Version}/{File}: {Message}";
 }
@@ -41,7 +32,7 @@ internal static class ModelVerifier
         var modelDir = entry.Path is null ? null : SafePath.Resolve(storeRoot, entry.Path, out _);
         if (modelDir is null)
         {
-            problems.Add(new(entry.Name, entry.Version, null, VerifyProblemKind.UnsafePath, $"inventory path '{entry.Path}' is not a safe path under the store root"));
+            problems.Add(new(entry.Name, entry.Version, null, ProblemKind.UnsafePath, $"inventory path '{entry.Path}' is not a safe path under the store root"));
             return problems;
         }
 
@@ -57,40 +48,27 @@ internal static class ModelVerifier
         return problems;
     }
 
-    private static async Task<(VerifyProblemKind Kind, string Message)?> CheckFileAsync(string modelDir, FileEntry file, BandwidthLimiter limiter, CancellationToken ct)
+    private static async Task<FileProblem?> CheckFileAsync(string modelDir, FileEntry file, BandwidthLimiter limiter, CancellationToken ct)
     {
-        var path = SafePath.Resolve(modelDir, file.Path, out var unsafePath);
+        var path = FileCheck.Locate(modelDir, file, out var problem);
         if (path is null)
         {
-            return (VerifyProblemKind.UnsafePath, unsafePath!);
+            return problem;
         }
 
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            return (VerifyProblemKind.Missing, "missing");
-        }
-
-        if (info.Length != file.Size)
-        {
-            return (VerifyProblemKind.SizeMismatch, $"size {info.Length}, expected {file.Size}");
-        }
-
-        var kind = DigestFormat.IsXxh128(file.Xxh128) ? DigestKind.Xxh128 : DigestFormat.IsSha256(file.Sha256) ? DigestKind.Sha256 : DigestKind.None;
+        var kind = FileCheck.DigestToVerify(file);
         if (kind == DigestKind.None)
         {
-            return (VerifyProblemKind.NoDigest, "no sha256 or xxh128 recorded to verify against");
+            return FileCheck.NoDigest;
         }
 
         try
         {
-            var actual = await HashAsync(path, kind, limiter, ct);
-            var (expected, got, label) = kind == DigestKind.Xxh128 ? (file.Xxh128, actual.Xxh128, "xxh128") : (file.Sha256, actual.Sha256, "sha256");
-            return expected == got ? null : (VerifyProblemKind.DigestMismatch, $"{label} {got}, expected {expected}");
+            return FileCheck.Compare(file, kind, await HashAsync(path, kind, limiter, ct));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return (VerifyProblemKind.Unreadable, ex.Message);
+            return new(ProblemKind.Unreadable, ex.Message);
         }
     }
 

@@ -89,45 +89,27 @@ public static class StoreValidator
         return problems;
     }
 
-    private static (ProblemKind Kind, string Message)? CheckFile(string modelDir, FileEntry file, VerifyMode mode)
+    private static FileProblem? CheckFile(string modelDir, FileEntry file, VerifyMode mode)
     {
-        var path = SafePath.Resolve(modelDir, file.Path, out var pathProblem);
-        if (path is null)
+        var path = FileCheck.Locate(modelDir, file, out var problem);
+        if (path is null || mode == VerifyMode.Size)
         {
-            return (ProblemKind.UnsafePath, pathProblem!);
+            return problem;
         }
 
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            return (ProblemKind.FileMissing, "missing");
-        }
-
-        if (info.Length != file.Size)
-        {
-            return (ProblemKind.SizeMismatch, $"size {info.Length}, expected {file.Size}");
-        }
-
-        if (mode == VerifyMode.Size)
-        {
-            return null;
-        }
-
-        var kind = DigestFormat.IsXxh128(file.Xxh128) ? DigestKind.Xxh128 : DigestFormat.IsSha256(file.Sha256) ? DigestKind.Sha256 : DigestKind.None;
+        var kind = FileCheck.DigestToVerify(file);
         if (kind == DigestKind.None)
         {
-            return (ProblemKind.NoDigest, "no valid sha256 or xxh128 recorded to verify against");
+            return FileCheck.NoDigest;
         }
 
         try
         {
-            var actual = FileHasher.Hash(path, kind);
-            var (expected, got, label) = kind == DigestKind.Xxh128 ? (file.Xxh128, actual.Xxh128, "xxh128") : (file.Sha256, actual.Sha256, "sha256");
-            return expected == got ? null : (ProblemKind.DigestMismatch, $"{label} {got}, expected {expected}");
+            return FileCheck.Compare(file, kind, FileHasher.Hash(path, kind));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return (ProblemKind.Unreadable, ex.Message);
+            return new(ProblemKind.Unreadable, ex.Message);
         }
     }
 }
