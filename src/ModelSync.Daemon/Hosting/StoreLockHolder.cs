@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Logging;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
+using Polly;
+using Polly.Retry;
 
 namespace ModelSync.Daemon.Hosting;
 
@@ -25,18 +27,28 @@ internal sealed class StoreLockHolder(StoreLayout layout, TimeProvider time, ILo
 
     public async Task AcquireAsync(CancellationToken ct)
     {
+        // Polly, not a Task.Delay loop: wait as long as it takes, one try a second, one log line a minute.
         var lastLog = DateTimeOffset.MinValue;
-        while ((_lock = StoreLock.TryAcquire(layout)) is null)
-        {
-            if (time.GetUtcNow() - lastLog >= LogEvery)
+        var pipeline = new ResiliencePipelineBuilder<StoreLock?> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<StoreLock?>
             {
-                Log.WaitingForLock(logger, layout.Root, StoreLock.ReadHolder(layout) is { } pid ? $"pid {pid}" : "pid unknown");
-                lastLog = time.GetUtcNow();
-            }
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result is null),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Constant,
+                Delay = RetryEvery,
+                OnRetry = _ =>
+                {
+                    if (time.GetUtcNow() - lastLog >= LogEvery)
+                    {
+                        Log.WaitingForLock(logger, layout.Root, StoreLock.ReadHolder(layout) is { } pid ? $"pid {pid}" : "pid unknown");
+                        lastLog = time.GetUtcNow();
+                    }
 
-            await Task.Delay(RetryEvery, time, ct);
-        }
-
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        _lock = await pipeline.ExecuteAsync(static (state, _) => ValueTask.FromResult(StoreLock.TryAcquire(state)), layout, ct);
         Log.LockAcquired(logger, layout.Root);
         _held.TrySetResult();
     }
