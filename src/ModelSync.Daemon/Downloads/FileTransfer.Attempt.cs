@@ -225,7 +225,9 @@ internal sealed partial class FileTransfer
     {
         var want = (int)Math.Min(Math.Min(ChunkSize, _limiter.MaxChunk), _job.Spec.Size - _offset);
         var total = 0;
-        while (total < want)
+        // Fill up to a chunk on a fast link (fewer hand-offs), but return a quarter chunk as soon as it is
+        // there, so progress and the resume record move on a slow one too.
+        while (total < Math.Min(want, ChunkSize / 4))
         {
             var read = await ReadOnceAsync(body, buffer.AsMemory(total, want - total), stall);
             if (read == 0)
