@@ -30,7 +30,8 @@ make_store() {
     while read -r hash path; do
       file_json+=("{\"path\":\"$(basename "$path")\",\"size\":$(stat -c %s "$path"),\"xxh128\":\"$hash\"}")
     done < <(cd "$dir" && xxhsum -H2 f*.bin | sed "s|  |  $dir/|")
-    printf '{"schemaVersion":1,"name":"m%d","version":"1","files":[]}' "$m" >"$dir/.modelsync.json"
+    # The marker lists the same files as the inventory: the gate checks that they agree.
+    printf '{"schemaVersion":1,"name":"m%d","version":"1","files":[%s]}' "$m" "$(IFS=,; echo "${file_json[*]}")" >"$dir/.modelsync.json"
     entries+=("{\"name\":\"m$m\",\"version\":\"1\",\"state\":\"Ready\",\"path\":\"models/m$m/1\",\"files\":[$(IFS=,; echo "${file_json[*]}")]}")
   done
   printf '{"schemaVersion":1,"generation":1,"writtenAt":"2026-01-01T00:00:00Z","node":"bench","models":[%s]}\n' \

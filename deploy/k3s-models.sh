@@ -87,6 +87,8 @@ while (($#)); do
   esac
 done
 [ -n "$command" ] || { usage >&2; exit 2; }
+# Checked before anything is applied: a bad --timeout must not fail halfway through a setup.
+[[ $timeout =~ ^([0-9]+|([0-9]+(h|m|s|ms))+)$ ]] || die "--timeout: '$timeout' is not a duration such as 90s, 30m, 1h30m"
 if ((namespace_set)) && ! grep -q '^namespace: modelsync$' "$kustomization/kustomization.yaml"; then
   info "note: --namespace only selects where kubectl looks; $kustomization keeps the namespaces it sets"
 fi
@@ -242,14 +244,20 @@ run_prefetch_job() {
   done
 }
 
-to_seconds() { # 30m / 2h / 90s / 600 -> seconds
-  local v=$1
-  case $v in
-    *h) echo $((${v%h} * 3600)) ;;
-    *m) echo $((${v%m} * 60)) ;;
-    *s) echo "${v%s}" ;;
-    *) echo "$v" ;;
-  esac
+to_seconds() { # 30m / 2h / 1h30m / 90s / 600 -> seconds (sub-second parts round down)
+  local v=$1 total=0 n unit
+  [[ $v =~ ^[0-9]+$ ]] && { echo "$v"; return; }
+  [[ $v =~ ^([0-9]+(h|m|s|ms))+$ ]] || die "--timeout: '$v' is not a duration such as 90s, 30m, 1h30m"
+  while [[ $v =~ ^([0-9]+)(ms|h|m|s)(.*)$ ]]; do
+    n=${BASH_REMATCH[1]} unit=${BASH_REMATCH[2]} v=${BASH_REMATCH[3]}
+    case $unit in
+      h) total=$((total + n * 3600)) ;;
+      m) total=$((total + n * 60)) ;;
+      s) total=$((total + n)) ;;
+      ms) total=$((total + n / 1000)) ;;
+    esac
+  done
+  echo "$total"
 }
 
 cmd_setup() {

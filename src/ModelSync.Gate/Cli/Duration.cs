@@ -8,6 +8,9 @@ internal static class Duration
     // Caps each number so the sum cannot overflow; ~31 years of hours is more than any timeout.
     private const int MaxDigits = 6;
 
+    /// <summary>The longest a single wait can be (a wait handle takes int milliseconds): about 24 days.</summary>
+    public static readonly TimeSpan Max = TimeSpan.FromMilliseconds(int.MaxValue);
+
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
@@ -57,6 +60,10 @@ internal static class Duration
             }
 
             totalMs += number * unitMs;
+            if (totalMs > (long)Max.TotalMilliseconds)
+            {
+                return false;
+            }
         }
 
         value = TimeSpan.FromMilliseconds(totalMs);

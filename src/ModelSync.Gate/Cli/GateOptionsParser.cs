@@ -24,7 +24,8 @@ internal static class GateOptionsParser
         var raw = new Dictionary<string, (string Value, string Source)>(StringComparer.Ordinal);
         foreach (var (option, variable, _) in Known)
         {
-            if (env(variable) is { } value)
+            // An empty variable is an unset one: templated pod specs often render `value: ""`.
+            if (env(variable) is { Length: > 0 } value)
             {
                 raw[option] = (value, variable);
             }

@@ -70,7 +70,7 @@ internal static class OptionValues
 
         if (!Duration.TryParse(given.Value, out value) || (!allowZero && value <= TimeSpan.Zero))
         {
-            error = $"{given.Source}: '{given.Value}' is not a {(allowZero ? "" : "positive ")}duration such as 500ms, 2s, 5m, 1h30m";
+            error = $"{given.Source}: '{given.Value}' is not a {(allowZero ? "" : "positive ")}duration such as 500ms, 2s, 5m, 1h30m (at most {Duration.Format(Duration.Max)})";
             return false;
         }
 

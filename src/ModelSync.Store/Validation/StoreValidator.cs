@@ -41,13 +41,17 @@ public static class StoreValidator
         var wantsCurrent = requirement.Version is null || requirement.Version == entry.Version;
         if (wantsCurrent && entry.State == ModelState.Ready && entry.Path is not null)
         {
-            var problems = CheckFiles(layout, name, entry.Path, entry.Files, mode, ct);
+            var problems = CheckFiles(layout, name, entry.Version, entry.Path, entry.Files, mode, ct);
             return new(requirement, entry, problems.Count == 0 ? entry.Version : null, problems);
         }
 
-        if (entry.Previous is { } previous && (requirement.Version is null || requirement.Version == previous.Version))
+        // A previous copy of the very version being re-published holds content the manifest no longer
+        // describes: good enough for "any version", not for a pin on that version.
+        var previousServes = entry.Previous is { } p
+            && (requirement.Version is null || (requirement.Version == p.Version && p.Version != entry.Version));
+        if (previousServes && entry.Previous is { } previous)
         {
-            var problems = CheckFiles(layout, name, previous.Path, previous.Files, mode, ct);
+            var problems = CheckFiles(layout, name, previous.Version, previous.Path, previous.Files, mode, ct);
             return new(requirement, entry, problems.Count == 0 ? previous.Version : null, problems);
         }
 
@@ -57,19 +61,23 @@ public static class StoreValidator
         return new(requirement, entry, null, [new(name, null, ProblemKind.NotReady, state)]);
     }
 
-    private static List<ValidationProblem> CheckFiles(StoreLayout layout, string name, string modelPath, IReadOnlyList<FileEntry> files, VerifyMode mode, CancellationToken ct)
+    private static List<ValidationProblem> CheckFiles(StoreLayout layout, string name, string version, string modelPath, IReadOnlyList<FileEntry> files, VerifyMode mode, CancellationToken ct)
     {
         var problems = new List<ValidationProblem>();
-        var modelDir = SafePath.Resolve(layout.Root, modelPath, out var pathProblem);
+        // The inventory only points; the version's own marker vouches. So the path must be this version's
+        // directory, and its marker must name it and list the very files the inventory lists.
+        var expectedPath = StoreLayout.VersionRelativePath(name, version);
+        string? pathProblem = $"path '{modelPath}' is not {expectedPath}";
+        var modelDir = modelPath == expectedPath ? SafePath.Resolve(layout.Root, modelPath, out pathProblem) : null;
         if (modelDir is null)
         {
             problems.Add(new(name, null, ProblemKind.UnsafePath, pathProblem!));
             return problems;
         }
 
-        if (!File.Exists(Path.Combine(modelDir, StoreLayout.MarkerFileName)))
+        if (MarkerMismatch(modelDir, name, version, files) is { } markerProblem)
         {
-            problems.Add(new(name, null, ProblemKind.MarkerMissing, $"{modelPath} has no {StoreLayout.MarkerFileName}: not a published version"));
+            problems.Add(new(name, null, ProblemKind.MarkerMissing, $"{modelPath}: {markerProblem}"));
         }
 
         if (files.Count == 0)
@@ -87,6 +95,24 @@ public static class StoreValidator
         }
 
         return problems;
+    }
+
+    private static string? MarkerMismatch(string modelDir, string name, string version, IReadOnlyList<FileEntry> files)
+    {
+        if (MarkerFile.TryRead(modelDir) is not { } marker)
+        {
+            return $"no readable {StoreLayout.MarkerFileName}: not a published version";
+        }
+
+        if (marker.Name != name || marker.Version != version)
+        {
+            return $"its marker is for {marker.Name}@{marker.Version}";
+        }
+
+        var published = marker.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var same = published.Count == files.Count && files.All(f => published.TryGetValue(f.Path, out var m)
+            && m.Size == f.Size && (f.Sha256 is null || m.Sha256 == f.Sha256) && (f.Xxh128 is null || m.Xxh128 == f.Xxh128));
+        return same ? null : "the inventory's file list differs from what its marker says was published";
     }
 
     private static FileProblem? CheckFile(string modelDir, FileEntry file, VerifyMode mode)

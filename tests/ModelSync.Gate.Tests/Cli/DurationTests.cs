@@ -30,6 +30,8 @@ public sealed class DurationTests
     [InlineData("-1s")]
     [InlineData(" 1s")]
     [InlineData("1234567h")]
+    [InlineData("597h")] // over the ~24.8 days a single wait can take
+    [InlineData("999999h999999h")]
     public void TryParse_Malformed_Fails(string? text) => Assert.False(Duration.TryParse(text, out _));
 
     [Theory]

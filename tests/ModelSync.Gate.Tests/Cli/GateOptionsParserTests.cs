@@ -67,6 +67,25 @@ public sealed class GateOptionsParserTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Parse_EmptyEnvironmentValues_TreatedAsUnset()
+    {
+        _store.WriteInventory(_store.Publish("finbert", "1", ("a", StoreBuilder.Bytes(10))));
+        var env = new Dictionary<string, string>
+        {
+            ["MODELSYNC_ROOT"] = _store.Root,
+            ["MODELSYNC_REQUIRE"] = "",
+            ["MODELSYNC_TIMEOUT"] = "",
+            ["MODELSYNC_INTERVAL"] = "",
+            ["MODELSYNC_VERIFY"] = "",
+        };
+
+        var result = GateProcess.Run(log, ["--check"], env);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("finbert", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_CommandLineAndEnvironment_CommandLineWins()
     {
         _store.WriteInventory(_store.Publish("finbert", "1", ("a", StoreBuilder.Bytes(10))));

@@ -149,4 +149,42 @@ public sealed class StoreValidatorTests
 
         Assert.False(Validate(store, VerifyMode.Size, entry).IsValid);
     }
+
+    [Fact]
+    public void Validate_PathOfAnotherPublishedVersion_UnsafePathNotValid()
+    {
+        using var store = new StoreBuilder();
+        var other = store.Publish("other", "v9", ("a.bin", StoreBuilder.Bytes(10)));
+        var entry = other with { Name = "m", Version = "v1" };
+
+        var problem = Assert.Single(Validate(store, VerifyMode.Size, entry).Problems);
+
+        Assert.Equal(ProblemKind.UnsafePath, problem.Kind);
+        Assert.Contains("models/m/v1", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_InventoryListsFewerFilesThanTheMarker_MarkerMismatchReported()
+    {
+        using var store = new StoreBuilder();
+        var entry = store.Publish("m", "v1", ("a.bin", StoreBuilder.Bytes(10)), ("b.bin", StoreBuilder.Bytes(20)));
+        File.Delete(store.FilePath("m", "v1", "b.bin"));
+        var stale = entry with { Files = [entry.Files.Single(f => f.Path == "a.bin")] };
+
+        var problem = Assert.Single(Validate(store, VerifyMode.Size, stale).Problems);
+
+        Assert.Equal(ProblemKind.MarkerMissing, problem.Kind);
+        Assert.Contains("marker", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_PinnedVersionWhileThatVersionIsRepublished_NotServedByTheOldCopy()
+    {
+        using var store = new StoreBuilder();
+        var old = store.Publish("m", "v1", ("a.bin", StoreBuilder.Bytes(10)));
+        var republishing = StoreBuilder.Downloading("m", "v1", 0, 10, previous: old);
+
+        Assert.False(Validate(store, VerifyMode.Size, "m@v1", republishing).IsValid);
+        Assert.True(Validate(store, VerifyMode.Size, "m", republishing).IsValid);
+    }
 }
