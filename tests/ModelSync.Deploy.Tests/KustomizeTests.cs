@@ -158,7 +158,8 @@ public class KustomizeTests
         Assert.Equal(false, chown.SecurityContext.AllowPrivilegeEscalation);
         Assert.Equal(["ALL"], chown.SecurityContext.Capabilities.Drop);
         Assert.Subset(new HashSet<string> { "CHOWN", "FOWNER", "DAC_OVERRIDE" }, chown.SecurityContext.Capabilities.Add.ToHashSet());
-        Assert.Contains("chown -R 65532:65532", string.Join(' ', chown.Args), StringComparison.Ordinal);
+        // Every entry not owned by the daemon is handed over, not only the root.
+        Assert.Contains("""busybox find "$root" \( ! -user 65532 -o ! -group 65532 \) -exec busybox chown -h 65532:65532 {} +""", string.Join(' ', chown.Args), StringComparison.Ordinal);
         Assert.Contains(chown.VolumeMounts, m => m.MountPath == Rendered.StorePath);
     }
 
