@@ -14,7 +14,7 @@ internal static class WaitCommand
         var log = options.Json ? Console.Error : Console.Out;
         var reporter = new WaitReporter();
         var clock = Stopwatch.StartNew();
-        ProbeResult probe;
+        ProbeResult? probe = null;
         try
         {
             while (true)
@@ -46,6 +46,12 @@ internal static class WaitCommand
         catch (OperationCanceledException)
         {
             log.WriteLine($"stopped by {shutdown.Signal} after {Duration.Format(clock.Elapsed)}: models not ready");
+            if (options.Json && probe is not null)
+            {
+                // A script reading stdout still gets one document: the last look, which was not valid.
+                JsonReport.Write(Console.Out, options, probe);
+            }
+
             return ExitCodes.NotValid;
         }
 

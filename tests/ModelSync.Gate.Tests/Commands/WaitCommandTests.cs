@@ -93,6 +93,21 @@ public sealed class WaitCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Wait_SigtermWithJson_StdoutStillHasOneInvalidDocument()
+    {
+        _store.WriteInventory(StoreBuilder.Downloading("finbert", "1", 0, 10));
+        using var gate = GateProcess.Start(log, ["--root", _store.Root, "--interval", "1h", "--json"]);
+        gate.WaitForLine(l => l.StartsWith("waiting", StringComparison.Ordinal), stderr: true);
+
+        gate.Signal("TERM");
+        var result = gate.WaitForExit();
+
+        Assert.Equal(1, result.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(string.Join('\n', result.Stdout));
+        Assert.False(json.RootElement.GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
     public void Wait_PreviousVersionWhileNewDownloads_PassesAtOnce()
     {
         var old = _store.Publish("finbert", "2024-01", ("a", StoreBuilder.Bytes(10)));

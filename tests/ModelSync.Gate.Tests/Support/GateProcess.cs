@@ -16,6 +16,7 @@ internal sealed class GateProcess : IDisposable
     private readonly Process _process;
     private readonly ITestOutputHelper _log;
     private readonly BlockingCollection<string> _stdoutLines = [];
+    private readonly BlockingCollection<string> _stderrLines = [];
     private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
 
@@ -48,7 +49,7 @@ internal sealed class GateProcess : IDisposable
         log.WriteLine($"$ {string.Join(' ', env?.Select(e => $"{e.Key}={e.Value}") ?? [])} ModelSync.Gate {string.Join(' ', info.ArgumentList)}");
         var gate = new GateProcess(new Process { StartInfo = info }, log);
         gate._process.OutputDataReceived += (_, e) => gate.OnLine(e.Data, gate._stdout, "out", gate._stdoutLines);
-        gate._process.ErrorDataReceived += (_, e) => gate.OnLine(e.Data, gate._stderr, "err", null);
+        gate._process.ErrorDataReceived += (_, e) => gate.OnLine(e.Data, gate._stderr, "err", gate._stderrLines);
         gate._process.Start();
         gate._process.BeginOutputReadLine();
         gate._process.BeginErrorReadLine();
@@ -63,11 +64,11 @@ internal sealed class GateProcess : IDisposable
         return gate.WaitForExit();
     }
 
-    /// <summary>Blocks until stdout shows a line matching <paramref name="match"/>; fails if the gate exits first.</summary>
-    public string WaitForLine(Func<string, bool> match)
+    /// <summary>Blocks until stdout (or stderr) shows a line matching <paramref name="match"/>; fails if the gate exits first.</summary>
+    public string WaitForLine(Func<string, bool> match, bool stderr = false)
     {
         using var guard = new CancellationTokenSource(HangGuard);
-        foreach (var line in _stdoutLines.GetConsumingEnumerable(guard.Token))
+        foreach (var line in (stderr ? _stderrLines : _stdoutLines).GetConsumingEnumerable(guard.Token))
         {
             if (match(line))
             {
@@ -109,6 +110,7 @@ internal sealed class GateProcess : IDisposable
 
         _process.Dispose();
         _stdoutLines.Dispose();
+        _stderrLines.Dispose();
     }
 
     private void OnLine(string? line, List<string> lines, string stream, BlockingCollection<string>? live)
