@@ -45,7 +45,7 @@ internal sealed partial class FileTransfer
     /// <summary>Bytes on disk that the next attempt will not fetch again.</summary>
     public long BytesDone => Result is null ? _offset : _job.Spec.Size;
 
-    /// <summary>True when the file was restarted from zero by the last attempt (for resume metrics).</summary>
+    /// <summary>Bytes already on disk when the transfer was opened: non-zero means a resume.</summary>
     public long BytesResumedFrom { get; private set; }
 
     // xxh128 always: cheap, and it lets the gate re-verify at memory speed. sha256 only when asked for.
@@ -69,9 +69,19 @@ internal sealed partial class FileTransfer
             return;
         }
 
-        if (state.Complete && file.Length == spec.Size && Matches(state.Sha256, state.Xxh128) is null)
+        if (state.Complete)
         {
-            Result = new DigestResult(spec.Size, state.Sha256, state.Xxh128);
+            // Complete but with other digests than the manifest now wants: useless, and possibly already
+            // made read-only by a publish that failed later, so start over rather than write into it.
+            if (file.Length == spec.Size && Matches(state.Sha256, state.Xxh128) is null)
+            {
+                Result = new DigestResult(spec.Size, state.Sha256, state.Xxh128);
+            }
+            else
+            {
+                DeletePartial();
+            }
+
             return;
         }
 
