@@ -69,16 +69,9 @@ internal static class Publisher
     public static ModelMarker? FindPublished(StoreLayout layout, ModelSpec model)
     {
         var marker = MarkerFile.TryRead(layout.VersionDir(model.Name, model.Version));
-        return marker is not null && marker.Name == model.Name && marker.Version == model.Version && SameFiles(model, marker.Files) ? marker : null;
-    }
-
-    private static bool SameFiles(ModelSpec model, IReadOnlyList<FileEntry> files)
-    {
-        var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-        return byPath.Count == model.Files.Count
-            && model.Files.All(spec => byPath.TryGetValue(spec.Path, out var f)
-                && f.Size == spec.Size
-                && (spec.Sha256 is null || spec.Sha256 == f.Sha256)
-                && (spec.Xxh128 is null || spec.Xxh128 == f.Xxh128));
+        return marker is not null && marker.Name == model.Name && marker.Version == model.Version
+            && marker.Lists([.. model.Files.Select(f => new FileEntry { Path = f.Path, Size = f.Size, Sha256 = f.Sha256, Xxh128 = f.Xxh128 })])
+            ? marker
+            : null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Store.Digests;
 using ModelSync.Store.Inventory;
@@ -39,7 +38,7 @@ internal static class ModelVerifier
         foreach (var file in entry.Files)
         {
             ct.ThrowIfCancellationRequested();
-            if (await CheckFileAsync(modelDir, file, limiter, ct) is { } p)
+            if (await Task.Run(() => CheckFile(modelDir, file, limiter, ct), ct) is { } p)
             {
                 problems.Add(new(entry.Name, entry.Version, file.Path, p.Kind, p.Message));
             }
@@ -48,59 +47,9 @@ internal static class ModelVerifier
         return problems;
     }
 
-    private static async Task<FileProblem?> CheckFileAsync(string modelDir, FileEntry file, BandwidthLimiter limiter, CancellationToken ct)
-    {
-        var path = FileCheck.Locate(modelDir, file, out var problem);
-        if (path is null)
-        {
-            return problem;
-        }
-
-        var kind = FileCheck.DigestToVerify(file);
-        if (kind == DigestKind.None)
-        {
-            return FileCheck.NoDigest;
-        }
-
-        try
-        {
-            return FileCheck.Compare(file, kind, await HashAsync(path, kind, limiter, ct));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new(ProblemKind.Unreadable, ex.Message);
-        }
-    }
-
-    private static async Task<DigestResult> HashAsync(string path, DigestKind kind, BandwidthLimiter limiter, CancellationToken ct)
-    {
-        using var digest = new ContentDigest(kind);
-        await using var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.Read,
-            BufferSize = 0,
-            Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
-        });
-        var chunk = Math.Min(ChunkSize, limiter.MaxChunk);
-        var buffer = ArrayPool<byte>.Shared.Rent(chunk);
-        try
-        {
-            int read;
-            do
-            {
-                await limiter.AcquireAsync(chunk, ct);
-                read = await stream.ReadAsync(buffer.AsMemory(0, chunk), ct);
-                digest.Append(buffer.AsSpan(0, read));
-            }
-            while (read > 0);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        return digest.Finish();
-    }
+    /// <summary>The shared check, hashing through the limiter: the scrub pays for each read after it, so
+    /// it stays at its bytes/s budget. Blocking on the bucket is fine on the scrub's own thread.</summary>
+    private static FileProblem? CheckFile(string modelDir, FileEntry file, BandwidthLimiter limiter, CancellationToken ct) =>
+        FileCheck.Check(modelDir, file, VerifyMode.Full, (path, kind) => FileHasher.Hash(
+            path, kind, ct, read => limiter.AcquireAsync(read, ct).AsTask().GetAwaiter().GetResult(), Math.Min(ChunkSize, limiter.MaxChunk)));
 }

@@ -7,7 +7,9 @@ public static class FileHasher
 {
     public const int BufferSize = 1 << 20;
 
-    public static DigestResult Hash(string path, DigestKind kinds, CancellationToken cancellationToken = default)
+    /// <param name="afterRead">Called with each read's size once it is hashed: lets a caller hold the reads
+    /// to a rate (the daemon's scrub), paying for what was read.</param>
+    public static DigestResult Hash(string path, DigestKind kinds, CancellationToken cancellationToken = default, Action<int>? afterRead = null, int chunkSize = BufferSize)
     {
         using var digest = new ContentDigest(kinds);
         using var stream = new FileStream(path, new FileStreamOptions
@@ -18,14 +20,15 @@ public static class FileHasher
             BufferSize = 0,
             Options = FileOptions.SequentialScan,
         });
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
         try
         {
             int read;
-            while ((read = stream.Read(buffer, 0, BufferSize)) > 0)
+            while ((read = stream.Read(buffer, 0, chunkSize)) > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 digest.Append(buffer.AsSpan(0, read));
+                afterRead?.Invoke(read);
             }
         }
         finally

@@ -88,7 +88,7 @@ public static class StoreValidator
         foreach (var file in files)
         {
             ct.ThrowIfCancellationRequested();
-            if (CheckFile(modelDir, file, mode) is { } problem)
+            if (FileCheck.Check(modelDir, file, mode, (path, kind) => FileHasher.Hash(path, kind, ct)) is { } problem)
             {
                 problems.Add(new ValidationProblem(name, file.Path, problem.Kind, problem.Message));
             }
@@ -109,33 +109,6 @@ public static class StoreValidator
             return $"its marker is for {marker.Name}@{marker.Version}";
         }
 
-        var published = marker.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-        var same = published.Count == files.Count && files.All(f => published.TryGetValue(f.Path, out var m)
-            && m.Size == f.Size && (f.Sha256 is null || m.Sha256 == f.Sha256) && (f.Xxh128 is null || m.Xxh128 == f.Xxh128));
-        return same ? null : "the inventory's file list differs from what its marker says was published";
-    }
-
-    private static FileProblem? CheckFile(string modelDir, FileEntry file, VerifyMode mode)
-    {
-        var path = FileCheck.Locate(modelDir, file, out var problem);
-        if (path is null || mode == VerifyMode.Size)
-        {
-            return problem;
-        }
-
-        var kind = FileCheck.DigestToVerify(file);
-        if (kind == DigestKind.None)
-        {
-            return FileCheck.NoDigest;
-        }
-
-        try
-        {
-            return FileCheck.Compare(file, kind, FileHasher.Hash(path, kind));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new(ProblemKind.Unreadable, ex.Message);
-        }
+        return marker.Lists(files) ? null : "the inventory's file list differs from what its marker says was published";
     }
 }
