@@ -32,8 +32,6 @@ internal sealed class BandwidthLimiter : IAsyncDisposable
     /// <summary>The most bytes one read may ask for, so a request never exceeds the bucket.</summary>
     public int MaxChunk { get; } = int.MaxValue;
 
-    public bool IsLimited => _bucket is not null;
-
     public async ValueTask AcquireAsync(int bytes, CancellationToken ct)
     {
         if (_bucket is null || bytes <= 0)

@@ -127,13 +127,6 @@ internal sealed class ReconcileLoop : BackgroundService
     }
 
     /// <summary>A failed model is retried by the next pass: say when, in the inventory.</summary>
-    private static void StampRetries(InventoryState inventory, DateTimeOffset next)
-    {
-        foreach (var failed in inventory.Snapshot().Models.Where(m => m is { State: ModelState.Failed, Error: not null }))
-        {
-            inventory.Update(failed.Name, e => e is { State: ModelState.Failed, Error: { } err } && e.Version == failed.Version
-                ? e with { Error = err with { NextRetryAt = next } }
-                : e);
-        }
-    }
+    private static void StampRetries(InventoryState inventory, DateTimeOffset next) =>
+        inventory.UpdateAll(e => e is { State: ModelState.Failed, Error: { } err } ? e with { Error = err with { NextRetryAt = next } } : e);
 }

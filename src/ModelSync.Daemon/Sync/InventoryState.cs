@@ -85,6 +85,15 @@ internal sealed class InventoryState
         }
     });
 
+    /// <summary>Applies <paramref name="change"/> to every entry in one write (not one write per entry).</summary>
+    public void UpdateAll(Func<ModelEntry, ModelEntry> change) => Mutate(models =>
+    {
+        for (var i = 0; i < models.Count; i++)
+        {
+            models[i] = change(models[i]);
+        }
+    });
+
     /// <summary>Drops entries of models no longer wanted; their files are left to GC.</summary>
     public void RetainOnly(IReadOnlyCollection<string> names) => Mutate(models => models.RemoveAll(m => !names.Contains(m.Name)));
 

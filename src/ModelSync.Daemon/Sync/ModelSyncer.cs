@@ -40,8 +40,14 @@ internal sealed partial class ModelSyncer(
                     CurrentLink.Switch(layout, model.Name, model.Version);
                 }
 
+                // Already recorded as Ready: no rewrite (an fsynced write per model per pass adds up).
                 var known = inventory.Find(model.Name);
-                inventory.Set(ReadyEntry(model, published, known?.Version == model.Version ? known.VerifiedAt : null));
+                if (known is not { State: ModelState.Ready, Error: null, Previous: null, Progress: null } || known.Version != model.Version
+                    || known.Path != StoreLayout.VersionRelativePath(model.Name, model.Version) || known.ReadyAt != published.PublishedAt)
+                {
+                    inventory.Set(ReadyEntry(model, published, known?.Version == model.Version ? known.VerifiedAt : null));
+                }
+
                 Log.ModelUpToDate(logger, model.Name, model.Version);
                 return true;
             }
