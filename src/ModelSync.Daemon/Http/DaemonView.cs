@@ -23,15 +23,18 @@ internal sealed class DaemonView(
 
     public string? Unhealthy() => HealthPolicy.Check(loop.View(), manifests.Current.Sync, time.GetUtcNow());
 
-    public void RefreshMetrics(DaemonMetrics metrics) =>
-        metrics.Refresh(Inventory, usage.Read(manifests.Current.Store), loop.View());
+    public void RefreshMetrics(DaemonMetrics metrics)
+    {
+        var inventory = Inventory;
+        metrics.Refresh(inventory, usage.Read(manifests.Current.Store, inventory?.Generation), loop.View());
+    }
 
     public StatusDocument Status()
     {
         var manifest = manifests.Current;
         var inventory = Inventory;
         var view = loop.View();
-        var store = usage.Read(manifest.Store);
+        var store = usage.Read(manifest.Store, inventory?.Generation);
         var failure = manifests.LastFailure;
         var notReady = Readiness.Check(manifest, inventory);
         var unhealthy = HealthPolicy.Check(view, manifest.Sync, time.GetUtcNow());

@@ -7,20 +7,23 @@ namespace ModelSync.Daemon.Metrics;
 /// <summary>Disk use of the store as <see cref="CapacityGuard"/> counts it (published versions + staging).</summary>
 internal sealed record StoreUsageView(string Root, long BytesUsed, long? CapacityBytes, long ReserveBytes, long FilesystemFreeBytes, long FilesystemTotalBytes);
 
-/// <summary>Walks the store at most every <see cref="CacheFor"/>, so /status every 2 s and scrapes stay cheap.</summary>
+/// <summary>Walks the store at most every <see cref="CacheFor"/>, so /status every 2 s and scrapes stay cheap,
+/// and again as soon as the inventory changed (a publish, a failure, GC): only this process writes the
+/// store, so between inventory changes the walk would find the same bytes, give or take progress.</summary>
 internal sealed class StoreUsage(TimeProvider time)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 
     private readonly Lock _lock = new();
-    private (DateTimeOffset At, StoreUsageView View)? _cached;
+    private (DateTimeOffset At, long? Generation, StoreUsageView View)? _cached;
 
-    public StoreUsageView Read(StoreSettings store)
+    public StoreUsageView Read(StoreSettings store, long? inventoryGeneration)
     {
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            if (_cached is { } c && now - c.At < CacheFor && c.View.Root == store.Root && c.View.CapacityBytes == store.Capacity)
+            if (_cached is { } c && now - c.At < CacheFor && c.Generation == inventoryGeneration
+                && c.View.Root == store.Root && c.View.CapacityBytes == store.Capacity)
             {
                 return c.View;
             }
@@ -43,7 +46,7 @@ internal sealed class StoreUsage(TimeProvider time)
         var view = new StoreUsageView(store.Root, used, store.Capacity, store.Reserve, free, total);
         lock (_lock)
         {
-            _cached = (now, view);
+            _cached = (now, inventoryGeneration, view);
         }
 
         return view;
