@@ -48,37 +48,43 @@ manifest xxh "xxh128: $xxh"
 limit=$((bytes / 30)) # ~30 s at the cap
 manifest bw "xxh128: $xxh" "bandwidthLimit: $limit"
 
-declare -A wall rss
-# measure NAME PREP-COMMAND COMMAND: median wall seconds and max RSS (KiB) over $runs runs.
-measure() {
-  local name=$1 prep=$2 cmd=$3 i t m walls=() maxrss=0
-  for ((i = 0; i < runs; i++)); do
-    bash -c "$prep"
-    sync # nobody pays for the previous run's writeback
-    /usr/bin/time -f "%e %M" -o "$work/time" bash -c "$cmd" >/dev/null 2>"$work/$name.log" \
-      || { echo "bench: $name failed"; cat "$work/$name.log"; exit 1; }
-    read -r t m <"$work/time"
-    walls+=("$t")
-    ((m > maxrss)) && maxrss=$m
-  done
-  wall[$name]=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
-  rss[$name]=$maxrss
-  printf 'bench: %-22s %6ss  %7s KiB\n' "$name" "${wall[$name]}" "${rss[$name]}"
-}
+declare -A wall rss prep cmd walls
+names=()
+# tool NAME PREP-COMMAND COMMAND: registers a command to time.
+tool() { names+=("$1"); prep[$1]=$2; cmd[$1]=$3; walls[$1]=""; rss[$1]=0; }
 
 cat "$file" >/dev/null # the source in page cache for everyone
 dl=$work/dl/model.bin
-measure curl "rm -f $dl" "curl -sS -o $dl $url"
-measure curl+fsync "rm -f $dl" "curl -sS -o $dl $url && sync $dl"
-measure aria2c "rm -f $dl $dl.aria2" "aria2c -q -x8 -s8 --allow-overwrite=true -d $work/dl -o model.bin $url"
-measure "curl|tee|sha256sum" "rm -f $dl" "curl -sS $url | tee $dl | sha256sum"
-measure "curl|tee|openssl" "rm -f $dl" "curl -sS $url | tee $dl | openssl dgst -sha256"
-measure sha256sum "" "sha256sum $file"
-measure "openssl dgst" "" "openssl dgst -sha256 $file"
-measure "xxhsum -H2" "" "xxhsum -H2 $file"
-measure "sync sha256" "rm -rf $work/store-sha" "$daemon sync -m $work/sha.yaml"
-measure "sync sha256 1 stream" "rm -rf $work/store-sha1" "$daemon sync -m $work/sha1.yaml"
-measure "sync xxh128" "rm -rf $work/store-xxh" "$daemon sync -m $work/xxh.yaml"
+tool curl "rm -f $dl" "curl -sS -o $dl $url"
+tool curl+fsync "rm -f $dl" "curl -sS -o $dl $url && sync $dl"
+tool aria2c "rm -f $dl $dl.aria2" "aria2c -q -x8 -s8 --allow-overwrite=true -d $work/dl -o model.bin $url"
+tool "curl|tee|sha256sum" "rm -f $dl" "curl -sS $url | tee $dl | sha256sum"
+tool "curl|tee|openssl" "rm -f $dl" "curl -sS $url | tee $dl | openssl dgst -sha256"
+tool sha256sum "" "sha256sum $file"
+tool "openssl dgst" "" "openssl dgst -sha256 $file"
+tool "xxhsum -H2" "" "xxhsum -H2 $file"
+tool "sync sha256" "rm -rf $work/store-sha" "$daemon sync -m $work/sha.yaml"
+tool "sync sha256 1 stream" "rm -rf $work/store-sha1" "$daemon sync -m $work/sha1.yaml"
+tool "sync xxh128" "rm -rf $work/store-xxh" "$daemon sync -m $work/xxh.yaml"
+
+# Round robin: run i of every tool before run i+1 of any, so a slow stretch of the (shared, virtual)
+# disk lands on all of them alike instead of on whichever tool happened to be measured then.
+for ((i = 0; i < runs; i++)); do
+  for name in "${names[@]}"; do
+    bash -c "${prep[$name]}"
+    sync # nobody pays for the previous run's writeback
+    /usr/bin/time -f "%e %M" -o "$work/time" bash -c "${cmd[$name]}" >/dev/null 2>"$work/run.log" \
+      || { echo "bench: $name failed"; cat "$work/run.log"; exit 1; }
+    read -r t m <"$work/time"
+    walls[$name]+="$t "
+    ((m > rss[$name])) && rss[$name]=$m
+  done
+done
+for name in "${names[@]}"; do
+  # shellcheck disable=SC2086 # the run times are space-separated on purpose
+  wall[$name]=$(printf '%s\n' ${walls[$name]} | sort -n | sed -n "$(((runs + 1) / 2))p")
+  printf 'bench: %-22s %6ss  %7s KiB   (runs: %s)\n' "$name" "${wall[$name]}" "${rss[$name]}" "${walls[$name]% }"
+done
 
 # Bandwidth cap over a ~30 s window: the rate sync achieved, from its own "published in" time.
 rm -rf "$work/store-bw"
@@ -124,13 +130,14 @@ ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / 
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, kernel $(uname -r)."
   echo "One ${size_mib} MiB random file served by nginx on 127.0.0.1 from page cache; every tool writes to the same disk."
-  echo "Median wall time of $runs runs; peak RSS from \`/usr/bin/time -v\`'s maximum resident set size."
+  echo "Median wall time of $runs runs, taken round robin (run i of every command before run i+1 of any) so a slow"
+  echo "stretch of the shared disk hits all alike; every run's time is listed. Peak RSS: \`/usr/bin/time\`'s maximum resident set size."
   echo
-  echo "| command | wall s | MB/s | peak RSS MiB |"
-  echo "|---|---:|---:|---:|"
-  for k in curl curl+fsync aria2c "curl|tee|sha256sum" "curl|tee|openssl" sha256sum "openssl dgst" "xxhsum -H2" "sync sha256" "sync sha256 1 stream" "sync xxh128"; do
-    awk -v n="${k//|/\\|}" -v w="${wall[$k]}" -v r="${rss[$k]}" -v b="$bytes" \
-      'BEGIN { printf "| `%s` | %.2f | %.0f | %.1f |\n", n, w, (w > 0 ? b / w / 1048576 : 0), r / 1024 }'
+  echo "| command | wall s | MB/s | peak RSS MiB | runs (s) |"
+  echo "|---|---:|---:|---:|---|"
+  for k in "${names[@]}"; do
+    awk -v n="${k//|/\\|}" -v w="${wall[$k]}" -v r="${rss[$k]}" -v b="$bytes" -v all="${walls[$k]% }" \
+      'BEGIN { printf "| `%s` | %.2f | %.0f | %.1f | %s |\n", n, w, (w > 0 ? b / w / 1048576 : 0), r / 1024, all }'
   done
   echo
   echo "| target | measured | goal |"
