@@ -69,13 +69,16 @@ tool "sync xxh128" "rm -rf $work/store-xxh" "$daemon sync -m $work/xxh.yaml"
 
 # Round robin: run i of every tool before run i+1 of any, so a slow stretch of the (shared, virtual)
 # disk lands on all of them alike instead of on whichever tool happened to be measured then.
-for ((i = 0; i < runs; i++)); do
+# Round 0 is a warm-up and not counted: on this thin-provisioned virtual disk the first write to blocks
+# never written before is slow, which would hit whichever command first writes a new path.
+for ((i = -1; i < runs; i++)); do
   for name in "${names[@]}"; do
     bash -c "${prep[$name]}"
     sync # nobody pays for the previous run's writeback
     /usr/bin/time -f "%e %M" -o "$work/time" bash -c "${cmd[$name]}" >/dev/null 2>"$work/run.log" \
       || { echo "bench: $name failed"; cat "$work/run.log"; exit 1; }
     read -r t m <"$work/time"
+    ((i < 0)) && continue
     walls[$name]+="$t "
     ((m > rss[$name])) && rss[$name]=$m
   done
@@ -130,8 +133,8 @@ ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / 
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, kernel $(uname -r)."
   echo "One ${size_mib} MiB random file served by nginx on 127.0.0.1 from page cache; every tool writes to the same disk."
-  echo "Median wall time of $runs runs, taken round robin (run i of every command before run i+1 of any) so a slow"
-  echo "stretch of the shared disk hits all alike; every run's time is listed. Peak RSS: \`/usr/bin/time\`'s maximum resident set size."
+  echo "Median wall time of $runs runs after one uncounted warm-up round, taken round robin (run i of every command"
+  echo "before run i+1 of any) so a slow stretch of the shared disk hits all alike; every run's time is listed. Peak RSS: \`/usr/bin/time\`'s maximum resident set size."
   echo
   echo "| command | wall s | MB/s | peak RSS MiB | runs (s) |"
   echo "|---|---:|---:|---:|---|"
