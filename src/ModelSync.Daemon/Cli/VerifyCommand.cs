@@ -57,22 +57,20 @@ internal static class VerifyCommand
                     continue;
                 }
 
-                var problems = await ModelVerifier.VerifyAsync(layout.Root, entry, unlimited, ct);
-                if (problems.Count == 0)
+                var outcome = await CorruptionHandler.VerifyAndRecordAsync(layout, inventory, entry, unlimited, TimeProvider.System.GetUtcNow(), ct);
+                if (outcome.Problems.Count == 0)
                 {
-                    CorruptionHandler.MarkVerified(inventory, entry, TimeProvider.System.GetUtcNow());
                     output.WriteLine($"ok      {entry.Name}@{entry.Version} ({entry.Files.Count} files, {ByteSize.Format(entry.Bytes)})");
                     continue;
                 }
 
-                problemsFound += problems.Count;
-                foreach (var problem in problems)
+                problemsFound += outcome.Problems.Count;
+                foreach (var problem in outcome.Problems)
                 {
                     output.WriteLine($"PROBLEM {problem}");
                 }
 
-                var corrupt = problems.Where(p => p.IsCorruption).ToList();
-                if (corrupt.Count > 0 && CorruptionHandler.MarkCorrupted(layout, inventory, entry, corrupt, TimeProvider.System.GetUtcNow()))
+                if (outcome.MarkedCorrupted)
                 {
                     output.WriteLine($"marked  {entry.Name}@{entry.Version} Failed/Corrupted; the next sync downloads it again");
                 }

@@ -21,6 +21,25 @@ namespace ModelSync.Daemon.Verify;
 /// </summary>
 internal static class CorruptionHandler
 {
+    /// <summary>
+    /// Verifies one Ready model and records the outcome, the part the <c>verify</c> verb and the scheduled
+    /// scrub share: a clean model gets <c>verifiedAt</c>, a corrupted one is condemned (see
+    /// <see cref="MarkCorrupted"/>); each caller only reports.
+    /// </summary>
+    public static async Task<VerifyOutcome> VerifyAndRecordAsync(
+        StoreLayout layout, InventoryState inventory, ModelEntry entry, BandwidthLimiter limiter, DateTimeOffset now, CancellationToken ct)
+    {
+        var problems = await ModelVerifier.VerifyAsync(layout.Root, entry, limiter, ct);
+        var corrupt = problems.Where(p => p.IsCorruption).ToList();
+        if (problems.Count == 0)
+        {
+            MarkVerified(inventory, entry, now);
+        }
+
+        var marked = corrupt.Count > 0 && MarkCorrupted(layout, inventory, entry, corrupt, now);
+        return new VerifyOutcome(problems, corrupt, marked);
+    }
+
     public static bool MarkCorrupted(StoreLayout layout, InventoryState inventory, ModelEntry checkedEntry, IReadOnlyList<VerifyProblem> problems, DateTimeOffset nextRetryAt)
     {
         var current = inventory.Find(checkedEntry.Name);
@@ -55,3 +74,5 @@ internal static class CorruptionHandler
     public static void MarkVerified(InventoryState inventory, ModelEntry checkedEntry, DateTimeOffset at) =>
         inventory.Update(checkedEntry.Name, e => e.Version == checkedEntry.Version && e.State == ModelState.Ready ? e with { VerifiedAt = at } : e);
 }
+
+internal sealed record VerifyOutcome(IReadOnlyList<VerifyProblem> Problems, IReadOnlyList<VerifyProblem> Corrupt, bool MarkedCorrupted);

@@ -79,21 +79,17 @@ internal sealed class ScrubService(
         {
             try
             {
-                var problems = await ModelVerifier.VerifyAsync(layout.Root, entry, limiter, ct);
-                found += problems.Count;
-                var corrupt = problems.Where(p => p.IsCorruption).ToList();
-                if (corrupt.Count > 0)
+                var outcome = await CorruptionHandler.VerifyAndRecordAsync(layout, inventory, entry, limiter, time.GetUtcNow(), ct);
+                found += outcome.Problems.Count;
+                if (outcome.Corrupt.Count > 0)
                 {
-                    metrics.VerifyFailures(corrupt.Count);
-                    if (CorruptionHandler.MarkCorrupted(layout, inventory, entry, corrupt, time.GetUtcNow()))
-                    {
-                        Log.ModelCorrupted(logger, entry.Name, entry.Version, corrupt[0].ToString());
-                        trigger.Request(interruptCurrent: false);
-                    }
+                    metrics.VerifyFailures(outcome.Corrupt.Count);
                 }
-                else if (problems.Count == 0)
+
+                if (outcome.MarkedCorrupted)
                 {
-                    CorruptionHandler.MarkVerified(inventory, entry, time.GetUtcNow());
+                    Log.ModelCorrupted(logger, entry.Name, entry.Version, outcome.Corrupt[0].ToString());
+                    trigger.Request(interruptCurrent: false);
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
