@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
@@ -28,8 +27,8 @@ internal sealed class ManifestReloader
     private readonly ModelManifest _startup;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private byte[]? _seenHash;
-    private byte[]? _inForceHash;
+    private string? _seenHash;
+    private string? _inForceHash;
 
     public ManifestReloader(string path, ManifestInForce inForce, TimeProvider time, ILogger<ManifestReloader> logger)
     {
@@ -38,7 +37,9 @@ internal sealed class ManifestReloader
         _startup = inForce.Current;
         _time = time;
         _logger = logger;
-        _seenHash = _inForceHash = TryRead(path, out _) is { } bytes ? SHA256.HashData(bytes) : null;
+        // The bytes the startup manifest came from, not a second read: an edit landing in between is then
+        // seen as a change at the first check instead of being taken for what is in force.
+        _seenHash = _inForceHash = _startup.ContentSha256;
     }
 
     public string Path => _path;
@@ -53,20 +54,20 @@ internal sealed class ManifestReloader
             return Reject([new ManifestProblem(_path, 0, 0, "", $"cannot read the manifest: {readError}").ToString()]);
         }
 
-        var hash = SHA256.HashData(bytes);
-        if (_seenHash is not null && hash.AsSpan().SequenceEqual(_seenHash))
+        var hash = ManifestLoader.Sha256Hex(bytes);
+        if (hash == _seenHash)
         {
             return ReloadOutcome.Unchanged;
         }
 
         _seenHash = hash;
-        if (_inForceHash is not null && hash.AsSpan().SequenceEqual(_inForceHash))
+        if (hash == _inForceHash)
         {
             _inForce.ClearFailure();
             return ReloadOutcome.Unchanged;
         }
 
-        var result = ManifestLoader.LoadFromText(Decode(bytes), _path);
+        var result = ManifestLoader.LoadFromBytes(bytes, _path);
         if (result.Manifest is not { } manifest)
         {
             return Reject([.. result.Problems.Select(p => p.ToString())]);
@@ -126,11 +127,5 @@ internal sealed class ManifestReloader
             error = ex.Message;
             return null;
         }
-    }
-
-    private static string Decode(byte[] bytes)
-    {
-        using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
     }
 }

@@ -10,18 +10,30 @@ public static class ManifestLoader
 {
     public static ManifestLoadResult Load(string path)
     {
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             return new ManifestLoadResult(null, [new ManifestProblem(path, 0, 0, "", $"cannot read the manifest: {e.Message}")]);
         }
 
-        return LoadFromText(text, path);
+        return LoadFromBytes(bytes, path);
     }
+
+    /// <summary>Loads what one read of the file returned; the manifest keeps the sha256 of those bytes.</summary>
+    public static ManifestLoadResult LoadFromBytes(byte[] bytes, string sourceName)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
+        var result = LoadFromText(reader.ReadToEnd(), sourceName);
+        return result.Manifest is { } manifest
+            ? result with { Manifest = manifest with { ContentSha256 = Sha256Hex(bytes) } }
+            : result;
+    }
+
+    public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 
     /// <param name="text">The YAML.</param>
     /// <param name="sourceName">Named in every problem and kept as <see cref="ModelManifest.SourcePath"/>.</param>

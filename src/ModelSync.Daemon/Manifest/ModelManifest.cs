@@ -6,6 +6,10 @@ public sealed record ModelManifest
     /// <summary>The file it was loaded from, for messages.</summary>
     public required string SourcePath { get; init; }
 
+    /// <summary>sha256 (hex) of the bytes it was loaded from, when loaded from a file: run mode's reloader
+    /// compares it with the file now instead of reading the file a second time at start.</summary>
+    public string? ContentSha256 { get; init; }
+
     public required StoreSettings Store { get; init; }
 
     public required SyncSettings Sync { get; init; }

@@ -143,4 +143,17 @@ public sealed class ManifestReloadTests : IDisposable
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
     }
+
+    [Fact]
+    public void CheckNow_EditLandedBetweenStartupLoadAndReloader_IsReloaded()
+    {
+        File.WriteAllText(ManifestPath, Yaml("v1"));
+        var startup = ManifestLoader.Load(ManifestPath).Manifest!;
+        var inForce = new ManifestInForce(startup, _time.GetUtcNow());
+        File.WriteAllText(ManifestPath, Yaml("v2")); // the ConfigMap swapped while the host was being built
+        var reloader = new ManifestReloader(ManifestPath, inForce, _time, NullLogger<ManifestReloader>.Instance);
+
+        Assert.Equal(ReloadOutcome.Reloaded, reloader.CheckNow());
+        Assert.Equal("v2", inForce.Current.Models[0].Version);
+    }
 }
