@@ -9,7 +9,7 @@ port=8765
 work=/tmp/modelsync-example
 manifest=$repo/examples/models.yaml
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh example
 if [ ! -x artifacts/daemon/ModelSync.Daemon ] || [ ! -x artifacts/gate/ModelSync.Gate ]; then
   bash scripts/publish.sh
 fi

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs what building and testing ModelSync needs on a fresh Debian 12 machine. Idempotent.
+#   install-deps.sh          everything the tests and bench/ need
+#   install-deps.sh example  only what examples/run.sh needs (build the binaries, serve with nginx)
 set -euo pipefail
 
-# build: clang zlib1g-dev (Native AOT) · tests and bench: nginx-light aria2 xxhash time curl openssl
-# deploy checks and the pod e2e: shellcheck podman buildah runc python3 python3-yaml · status page test: chromium
-packages=(clang zlib1g-dev nginx-light aria2 xxhash time curl openssl shellcheck
-  podman buildah runc python3 python3-yaml chromium)
+# build: clang zlib1g-dev (Native AOT) · example: nginx-light curl
+packages=(clang zlib1g-dev nginx-light curl)
+if [ "${1:-all}" != example ]; then
+  # tests and bench: aria2 xxhash time openssl · deploy checks and the pod e2e: shellcheck podman buildah
+  # runc python3 python3-yaml · status page test: chromium
+  packages+=(aria2 xxhash time openssl shellcheck podman buildah runc python3 python3-yaml chromium)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
