@@ -74,19 +74,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
     {
         var file = Path.Combine(_store.Dir, "not-a-dir");
         File.WriteAllText(file, "x");
-        var manifest = Path.Combine(_store.Dir, "m.yaml");
-        File.WriteAllText(manifest, $"""
-            store:
-              root: {file}/store
-            models:
-              - name: m
-                version: "1"
-                files:
-                  - path: a.bin
-                    url: file:///nonexistent/a.bin
-                    size: 1
-                    xxh128: {new string('0', 32)}
-            """);
+        var manifest = ManifestWithRoot($"{file}/store");
 
         var result = await DaemonRunner.SyncAsync(manifest, output);
 
@@ -103,19 +91,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
         File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         try
         {
-            var manifest = Path.Combine(_store.Dir, "m.yaml");
-            File.WriteAllText(manifest, $"""
-                store:
-                  root: {parent}/store
-                models:
-                  - name: m
-                    version: "1"
-                    files:
-                      - path: a.bin
-                        url: file:///nonexistent/a.bin
-                        size: 1
-                        xxh128: {new string('0', 32)}
-                """);
+            var manifest = ManifestWithRoot($"{parent}/store");
 
             var result = await DaemonRunner.SyncAsync(manifest, output);
 
@@ -126,5 +102,24 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
         {
             File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
+    }
+
+    /// <summary>A valid one-model manifest whose store root is <paramref name="root"/>: only the root is under test.</summary>
+    private string ManifestWithRoot(string root)
+    {
+        var manifest = Path.Combine(_store.Dir, "m.yaml");
+        File.WriteAllText(manifest, $"""
+            store:
+              root: {root}
+            models:
+              - name: m
+                version: "1"
+                files:
+                  - path: a.bin
+                    url: file:///nonexistent/a.bin
+                    size: 1
+                    xxh128: {new string('0', 32)}
+            """);
+        return manifest;
     }
 }
