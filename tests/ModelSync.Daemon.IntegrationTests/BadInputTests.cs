@@ -32,6 +32,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
         var bytes = RandomNumberGenerator.GetBytes(10_000);
         File.WriteAllBytes(Path.Combine(source, "w.bin"), bytes);
         var model = new ManifestModel("local", "1", new Uri(source + "/").AbsoluteUri, [ManifestFile.Of("w.bin", bytes)]);
+        _store.ExtraSync = $"  allowedFileRoots: [{source}]";
         Assert.Equal(0, (await DaemonRunner.SyncAsync(_store.WriteManifest(model), output)).ExitCode);
         return model;
     }
@@ -111,6 +112,8 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
         File.WriteAllText(manifest, $"""
             store:
               root: {root}
+            sync:
+              allowedFileRoots: [/nonexistent]
             models:
               - name: m
                 version: "1"

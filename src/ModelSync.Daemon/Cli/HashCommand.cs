@@ -34,6 +34,12 @@ internal static class HashCommand
             }
 
             var url = parse.GetValue(baseUrl) ?? new Uri(root + "/").AbsoluteUri;
+            if (url.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            {
+                // stderr, so stdout stays a paste-able entry; without this the paste fails validate.
+                Console.Error.WriteLine($"note: a file:// source; the manifest needs 'sync: {{ allowedFileRoots: [{root}] }}' (or a parent directory)");
+            }
+
             Console.Out.Write(Entry(root, modelName, modelVersion, url, parse.GetValue(xxh) ? DigestKind.Both : DigestKind.Sha256));
             return ExitCodes.Ok;
         });

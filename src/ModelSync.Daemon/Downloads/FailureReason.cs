@@ -12,4 +12,5 @@ public enum FailureReason
     Unauthorized,
     StorageError,
     Corrupted,
+    SourceNotAllowed,
 }

@@ -4,7 +4,8 @@ namespace ModelSync.Daemon.Downloads;
 
 /// <summary>One file to fetch into staging. <see cref="BearerToken"/> is read from the token file at
 /// start of the model's sync and lives only here, never in a log or the inventory.</summary>
-internal sealed record FileJob(FileSpec Spec, string TargetPath, string StatePath, string? BearerToken, TimeSpan StallTimeout, long SegmentSize, int Segments)
+internal sealed record FileJob(
+    FileSpec Spec, string TargetPath, string StatePath, string? BearerToken, TimeSpan StallTimeout, long SegmentSize, int Segments, IReadOnlyList<string> FileRoots)
 {
     /// <summary>Parallel ranges pay off only when there are several segments to spread.</summary>
     public bool UseSegments => Segments > 1 && !Spec.Url.IsFile && Spec.Size > 2 * SegmentSize;

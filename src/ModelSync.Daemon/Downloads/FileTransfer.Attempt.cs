@@ -92,6 +92,12 @@ internal sealed partial class FileTransfer
             throw new DownloadException(FailureReason.SourceUnreachable, $"{path}: {ex.Message}", transient: true, inner: ex);
         }
 
+        if (!LocalSource.IsAllowed(stream, _job.FileRoots, out var real))
+        {
+            stream.Dispose();
+            throw new DownloadException(FailureReason.SourceNotAllowed, $"{path} resolves to {real}, outside sync.allowedFileRoots", transient: false);
+        }
+
         if (stream.Length != _job.Spec.Size)
         {
             stream.Dispose();

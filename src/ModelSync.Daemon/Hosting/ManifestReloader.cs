@@ -120,7 +120,7 @@ internal sealed class ManifestReloader
         try
         {
             error = null;
-            return File.ReadAllBytes(path);
+            return ManifestLoader.ReadBounded(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

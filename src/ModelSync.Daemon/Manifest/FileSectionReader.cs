@@ -11,7 +11,7 @@ internal static class FileSectionReader
     // A stand-in so later checks still run on a file whose URL was bad; never leaves the loader.
     private static readonly Uri Invalid = new("file:///invalid");
 
-    public static List<FileSpec> Read(YNode? node, string field, Uri? baseUrl, bool baseUrlWritten, ProblemList problems)
+    public static List<FileSpec> Read(YNode? node, string field, Uri? baseUrl, bool baseUrlWritten, IReadOnlyList<string> fileRoots, ProblemList problems)
     {
         var files = new List<FileSpec>();
         if (node is null)
@@ -33,7 +33,7 @@ internal static class FileSectionReader
                 continue;
             }
 
-            var file = ReadFile(m, baseUrl, baseUrlWritten);
+            var file = ReadFile(m, baseUrl, baseUrlWritten, fileRoots);
             if (file.Path.Length > 0 && CheckUnique(file.Path, i, paths) is { } clash)
             {
                 problems.Add(m.Get("path")!, m.Field("path"), clash);
@@ -45,7 +45,7 @@ internal static class FileSectionReader
         return files;
     }
 
-    private static FileSpec ReadFile(MappingReader m, Uri? baseUrl, bool baseUrlWritten)
+    private static FileSpec ReadFile(MappingReader m, Uri? baseUrl, bool baseUrlWritten, IReadOnlyList<string> fileRoots)
     {
         var path = m.String("path", required: true);
         var pathProblem = path is null ? null
@@ -56,7 +56,7 @@ internal static class FileSectionReader
             m.Problems.Add(m.Get("path")!, m.Field("path"), pathProblem);
         }
 
-        var url = ReadUrl(m, baseUrl, baseUrlWritten, pathProblem is null ? path : null);
+        var url = ReadUrl(m, baseUrl, baseUrlWritten, pathProblem is null ? path : null, fileRoots);
         var size = m.Size("size", required: true);
         var sha256 = ReadDigest(m, "sha256", DigestFormat.Sha256HexLength, DigestFormat.IsSha256);
         var xxh128 = ReadDigest(m, "xxh128", DigestFormat.Xxh128HexLength, DigestFormat.IsXxh128);
@@ -69,11 +69,11 @@ internal static class FileSectionReader
         return new FileSpec { Path = path ?? "", Url = url ?? Invalid, Size = size ?? 0, Sha256 = sha256, Xxh128 = xxh128 };
     }
 
-    private static Uri? ReadUrl(MappingReader m, Uri? baseUrl, bool baseUrlWritten, string? path)
+    private static Uri? ReadUrl(MappingReader m, Uri? baseUrl, bool baseUrlWritten, string? path, IReadOnlyList<string> fileRoots)
     {
         if (m.String("url") is { } text)
         {
-            var problem = SourceUrl.Check(text, out var uri);
+            var problem = SourceUrl.Check(text, out var uri) ?? FileRoots.Check(uri!, fileRoots);
             if (problem is not null)
             {
                 m.Problems.Add(m.Get("url")!, m.Field("url"), problem);
@@ -114,7 +114,7 @@ internal static class FileSectionReader
         return lower;
     }
 
-    /// <summary>Same path twice, or a path that another file needs as a directory ('a' and 'a/b').</summary>
+    /// <summary>Same path twice (also by case), or a path that another file needs as a directory ('a' and 'a/b').</summary>
     private static string? CheckUnique(string path, int index, Dictionary<string, int> paths)
     {
         if (paths.TryGetValue(path, out var other))
@@ -124,6 +124,12 @@ internal static class FileSectionReader
 
         foreach (var (existing, i) in paths)
         {
+            if (string.Equals(path, existing, StringComparison.OrdinalIgnoreCase))
+            {
+                // Both fine on ext4, but one overwrites the other once copied to a case-insensitive disk.
+                return $"path '{path}' differs from files[{i}] '{existing}' only by case";
+            }
+
             if (path.StartsWith(existing + "/", StringComparison.Ordinal) || existing.StartsWith(path + "/", StringComparison.Ordinal))
             {
                 return $"path '{path}' conflicts with files[{i}] '{existing}': one would have to be a directory";

@@ -8,12 +8,15 @@ namespace ModelSync.Daemon.Manifest;
 /// </summary>
 public static class ManifestLoader
 {
+    /// <summary>A ConfigMap holds at most 1 MiB; a larger file is a mistake or an attack, and is not read.</summary>
+    public const int MaxBytes = 1 << 20;
+
     public static ManifestLoadResult Load(string path)
     {
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = ReadBounded(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -23,14 +26,45 @@ public static class ManifestLoader
         return LoadFromBytes(bytes, path);
     }
 
+    /// <summary>The file's bytes, but never more than <see cref="MaxBytes"/> + 1: enough to tell it is too large.</summary>
+    public static byte[] ReadBounded(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[Math.Min(stream.Length, MaxBytes) + 1];
+        var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return buffer[..length];
+    }
+
     /// <summary>Loads what one read of the file returned; the manifest keeps the sha256 of those bytes.</summary>
     public static ManifestLoadResult LoadFromBytes(byte[] bytes, string sourceName)
     {
+        if (bytes.Length > MaxBytes)
+        {
+            return new ManifestLoadResult(null, [new ManifestProblem(sourceName, 0, 0, "",
+                $"the manifest is larger than {ByteSize.Format(MaxBytes)}, the most a ConfigMap holds; it is not parsed")]);
+        }
+
         using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
         var result = LoadFromText(reader.ReadToEnd(), sourceName);
         return result.Manifest is { } manifest
             ? result with { Manifest = manifest with { ContentSha256 = Sha256Hex(bytes) } }
             : result;
+    }
+
+    /// <summary>A manifest whose models cannot all fit is refused now, not after hours of downloading.</summary>
+    private static void CheckCapacity(YNode? at, ModelManifest manifest, ProblemList problems)
+    {
+        if (manifest.Store.Capacity is not { } capacity || at is null)
+        {
+            return;
+        }
+
+        var total = manifest.Models.Sum(model => model.TotalBytes);
+        if (total > capacity)
+        {
+            var largest = manifest.Models.MaxBy(model => model.TotalBytes)!;
+            problems.Add(at, "store.capacity", $"the models need {ByteSize.Format(total)} in all (the largest, '{largest.Name}', {ByteSize.Format(largest.TotalBytes)}), more than the capacity of {ByteSize.Format(capacity)}");
+        }
     }
 
     public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
@@ -58,13 +92,17 @@ public static class ManifestLoader
         }
 
         var m = new MappingReader(map, "", problems);
+        var storeSection = m.Mapping("store");
+        var store = StoreSectionReader.Read(storeSection);
+        var sync = SyncSectionReader.Read(m.Mapping("sync"));
         var manifest = new ModelManifest
         {
             SourcePath = sourceName,
-            Store = StoreSectionReader.Read(m.Mapping("store")),
-            Sync = SyncSectionReader.Read(m.Mapping("sync")),
-            Models = ModelSectionReader.Read(m.Require("models"), problems),
+            Store = store,
+            Sync = sync,
+            Models = ModelSectionReader.Read(m.Require("models"), sync, problems),
         };
+        CheckCapacity(storeSection?.Get("capacity"), manifest, problems);
         m.ReportUnknownKeys();
         return manifest;
     }

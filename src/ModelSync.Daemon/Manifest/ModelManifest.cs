@@ -53,6 +53,9 @@ public sealed record SyncSettings
 
     /// <summary>Connections per large file.</summary>
     public int SegmentsPerFile { get; init; } = ManifestDefaults.SegmentsPerFile;
+
+    /// <summary>Directories <c>file://</c> sources may read from; empty means no <c>file://</c> source at all.</summary>
+    public IReadOnlyList<string> AllowedFileRoots { get; init; } = [];
 }
 
 public sealed record RetrySettings

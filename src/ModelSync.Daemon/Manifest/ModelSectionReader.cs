@@ -6,7 +6,7 @@ namespace ModelSync.Daemon.Manifest;
 /// <summary>The <c>models:</c> list; each model's files are read by <see cref="FileSectionReader"/>.</summary>
 internal static class ModelSectionReader
 {
-    public static List<ModelSpec> Read(YNode? node, ProblemList problems)
+    public static List<ModelSpec> Read(YNode? node, SyncSettings sync, ProblemList problems)
     {
         var models = new List<ModelSpec>();
         if (node is null)
@@ -28,7 +28,7 @@ internal static class ModelSectionReader
                 continue;
             }
 
-            var model = ReadModel(m);
+            var model = ReadModel(m, sync);
             if (model.Name.Length > 0 && !firstByName.TryAdd(model.Name, i))
             {
                 problems.Add(m.Get("name")!, m.Field("name"), $"duplicate model name '{model.Name}' (also models[{firstByName[model.Name]}])");
@@ -40,7 +40,7 @@ internal static class ModelSectionReader
         return models;
     }
 
-    private static ModelSpec ReadModel(MappingReader m)
+    private static ModelSpec ReadModel(MappingReader m, SyncSettings sync)
     {
         var name = m.String("name", required: true);
         if (name is not null && !Names.IsDns1123Label(name))
@@ -56,14 +56,14 @@ internal static class ModelSectionReader
                 $"must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (at most {Names.MaxVersionLength} characters), got '{version}'");
         }
 
-        var baseUrl = ReadBaseUrl(m);
+        var baseUrl = ReadBaseUrl(m, sync.AllowedFileRoots);
         var tokenFile = ReadAuth(m.Mapping("auth"));
-        var files = FileSectionReader.Read(m.Require("files"), m.Field("files"), baseUrl, baseUrlWritten: m.Get("baseUrl") is not null, m.Problems);
+        var files = FileSectionReader.Read(m.Require("files"), m.Field("files"), baseUrl, baseUrlWritten: m.Get("baseUrl") is not null, sync.AllowedFileRoots, m.Problems);
         m.ReportUnknownKeys();
         return new ModelSpec { Name = name ?? "", Version = version ?? "", BaseUrl = baseUrl, BearerTokenFile = tokenFile, Files = files };
     }
 
-    private static Uri? ReadBaseUrl(MappingReader m)
+    private static Uri? ReadBaseUrl(MappingReader m, IReadOnlyList<string> fileRoots)
     {
         if (m.String("baseUrl") is not { } text)
         {
@@ -76,6 +76,9 @@ internal static class ModelSectionReader
             // A file path is appended to the base; a query would end up in the middle of the URL.
             problem = $"must not have a ?query (give such files their own url), got '{text}'";
         }
+
+        // Paths below the base cannot climb out of it (no '..'), so checking the base covers its files.
+        problem ??= FileRoots.Check(uri!, fileRoots);
 
         if (problem is not null)
         {

@@ -27,6 +27,7 @@ internal static class SyncSectionReader
             VerifyInterval = m.Duration("verifyInterval", positive: false) is { } v && v > TimeSpan.Zero ? v : null,
             SegmentSize = m.Size("segmentSize", min: ManifestDefaults.MinSegmentSize) ?? ManifestDefaults.SegmentSize,
             SegmentsPerFile = m.Int("segmentsPerFile", 1, MaxSegmentsPerFile) ?? ManifestDefaults.SegmentsPerFile,
+            AllowedFileRoots = ReadFileRoots(m),
         };
         m.ReportUnknownKeys();
         return settings;
@@ -58,6 +59,23 @@ internal static class SyncSectionReader
             BaseDelay = effectiveBase,
             MaxDelay = effectiveMax,
         };
+    }
+
+    private static List<string> ReadFileRoots(MappingReader m)
+    {
+        var roots = new List<string>();
+        foreach (var (node, text) in m.StringList("allowedFileRoots") ?? [])
+        {
+            if (!StoreSectionReader.IsAbsolute(text) || text.Split('/').Contains(".."))
+            {
+                m.Problems.Add(node, m.Field("allowedFileRoots"), $"must be absolute paths without '..', got '{text}'");
+                continue;
+            }
+
+            roots.Add(FileRoots.Normalize(text));
+        }
+
+        return roots;
     }
 
     private static Uri? ReadProxy(MappingReader m)

@@ -113,7 +113,7 @@ internal sealed partial class ModelSyncer(
         // The token belongs to the model's baseUrl origin: a file whose own url points elsewhere (a mirror,
         // a CDN) never gets it. Without a baseUrl every url was written next to the auth, so each may carry it.
         var fileToken = model.BaseUrl is null || HttpSource.MayCarryToken(model.BaseUrl, file.Url) ? token : null;
-        var job = new FileJob(file, target, statePath, fileToken, manifest.Sync.StallTimeout, manifest.Sync.SegmentSize, manifest.Sync.SegmentsPerFile);
+        var job = new FileJob(file, target, statePath, fileToken, manifest.Sync.StallTimeout, manifest.Sync.SegmentSize, manifest.Sync.SegmentsPerFile, manifest.Sync.AllowedFileRoots);
         var transfer = FileTransfer.Open(job, http, limiter, time, bytes =>
         {
             progress.Add(bytes);

@@ -27,9 +27,10 @@ public sealed class HashCommandTests : IDisposable
         Assert.True(exit == 0, stderr);
         Assert.Contains($"sha256: {Convert.ToHexStringLower(SHA256.HashData(weights))}", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(".cache", stdout, StringComparison.Ordinal);
+        Assert.Contains($"allowedFileRoots: [{source}]", stderr, StringComparison.Ordinal);
         var root = Path.Combine(_dir, "store");
         var manifest = Path.Combine(_dir, "models.yaml");
-        File.WriteAllText(manifest, $"store:\n  root: {root}\nmodels:\n{stdout}");
+        File.WriteAllText(manifest, $"store:\n  root: {root}\nsync:\n  allowedFileRoots: [{source}]\nmodels:\n{stdout}");
         Assert.Equal(0, DaemonProcess.Run("validate", manifest).ExitCode);
         var sync = DaemonProcess.Run("sync", "--manifest", manifest);
         Assert.True(sync.ExitCode == 0, sync.Stderr);

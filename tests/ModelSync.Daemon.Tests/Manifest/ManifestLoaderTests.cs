@@ -27,6 +27,7 @@ public sealed class ManifestLoaderTests
         Assert.Equal(new Uri("http://127.0.0.1:65001"), m.Sync.Proxy);
         Assert.Equal(TimeSpan.FromHours(24), m.Sync.VerifyInterval);
         Assert.Equal(32L << 20, m.Sync.SegmentSize);
+        Assert.Equal(["/mnt/models", "/srv/models"], m.Sync.AllowedFileRoots);
         Assert.Equal(8, m.Sync.SegmentsPerFile);
 
         Assert.Equal(2, m.Models.Count);

@@ -79,6 +79,19 @@ public sealed class ManifestRuleTests
             "t.yaml:9:17: models[0].files[1].path: path 'a/b' conflicts with files[0] 'a': one would have to be a directory" },
         { File("path: a", "size: 1", $"xxh128: {Xxh}") + "\n  - " + File("path: a", "size: 1", $"xxh128: {Xxh}")[12..],
             "t.yaml:9:11: models[1].name: duplicate model name 'm' (also models[0])" },
+        { File("path: Model.bin", "size: 1", $"xxh128: {Xxh}") + $"\n      - {{ path: model.bin, size: 1, xxh128: {Xxh} }}",
+            "t.yaml:9:17: models[0].files[1].path: path 'model.bin' differs from files[0] 'Model.bin' only by case" },
+        { "store:\n  capacity: 1Ki\n  reserve: 0\n" + File("path: a", "size: 1Ki", $"xxh128: {Xxh}") + $"\n      - {{ path: b, size: 512, xxh128: {Xxh} }}",
+            "t.yaml:2:13: store.capacity: the models need 1.5 KiB in all (the largest, 'm', 1.5 KiB), more than the capacity of 1 KiB" },
+        { "sync:\n  allowedFileRoots: [srv/models]" + ModelsEmpty, "t.yaml:2:22: sync.allowedFileRoots: must be absolute paths without '..', got 'srv/models'" },
+        { "sync:\n  allowedFileRoots: [/srv/../etc]" + ModelsEmpty, "t.yaml:2:22: sync.allowedFileRoots: must be absolute paths without '..', got '/srv/../etc'" },
+        { "sync:\n  allowedFileRoots: /srv" + ModelsEmpty, "t.yaml:2:21: sync.allowedFileRoots: must be a list, not a scalar" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("http://127.0.0.1/m/", "file:///srv/m/", StringComparison.Ordinal),
+            "t.yaml:4:14: models[0].baseUrl: file:// sources are off: list the directory of '/srv/m/' in sync.allowedFileRoots" },
+        { "sync:\n  allowedFileRoots: [/srv/models]\n" + File("path: a", "size: 1", $"xxh128: {Xxh}", "url: file:///srv/models/../../etc/shadow"),
+            "t.yaml:11:14: models[0].files[0].url: '/etc/shadow' is outside sync.allowedFileRoots (/srv/models)" },
+        { "sync:\n  allowedFileRoots: [/srv/models]\n" + File("path: a", "size: 1", $"xxh128: {Xxh}", "url: file:///srv/models-evil/a"),
+            "t.yaml:11:14: models[0].files[0].url: '/srv/models-evil/a' is outside sync.allowedFileRoots (/srv/models)" },
     };
 
     [Theory]

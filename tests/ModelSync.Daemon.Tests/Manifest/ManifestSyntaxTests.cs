@@ -14,7 +14,7 @@ public sealed class ManifestSyntaxTests
         Assert.Equal(
         [
             "t.yaml:1:1: Store: unknown key; did you mean 'store'?",
-            "t.yaml:3:3: sync.retries: unknown key; expected one of: interval, concurrency, retry, stallTimeout, bandwidthLimit, proxy, verifyInterval, segmentSize, segmentsPerFile",
+            "t.yaml:3:3: sync.retries: unknown key; expected one of: interval, concurrency, retry, stallTimeout, bandwidthLimit, proxy, verifyInterval, segmentSize, segmentsPerFile, allowedFileRoots",
         ], Problems("Store: {}\nsync:\n  retries: 3\nmodels: []"));
     }
 
@@ -67,6 +67,45 @@ public sealed class ManifestSyntaxTests
         var manifest = ManifestLoaderTests.Load(yaml).Manifest!;
 
         Assert.Equal(manifest.Models[0].Files, manifest.Models[1].Files);
+    }
+
+    [Fact]
+    public void Load_AliasBomb_RefusedAtTheAliasThatExplodesWithoutExpanding()
+    {
+        // "Billion laughs": nine levels of ten aliases each would be 10^9 nodes if anything walked them.
+        var yaml = new System.Text.StringBuilder("lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var i = 1; i <= 9; i++)
+        {
+            yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"lol{i}: &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 10))}]\n");
+        }
+
+        var result = ManifestLoaderTests.Load(yaml + "models: []");
+
+        Assert.Null(result.Manifest);
+        Assert.Equal(["t.yaml:6:7: aliases expand this document to more than 1,000,000 nodes; refused as a YAML alias bomb"], result.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void Load_FileLargerThanAConfigMap_RefusedWithoutParsing()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"modelsync-big-{Guid.NewGuid():N}.yaml");
+        try
+        {
+            using (var file = File.Create(path))
+            {
+                file.Write("models: []\n# "u8);
+                file.SetLength(10L << 20);
+            }
+
+            var result = ManifestLoader.Load(path);
+
+            Assert.Null(result.Manifest);
+            Assert.Equal([$"{path}: the manifest is larger than 1 MiB, the most a ConfigMap holds; it is not parsed"], result.Problems.Select(p => p.ToString()));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -43,6 +43,32 @@ internal static class ScalarValues
         return value;
     }
 
+    /// <summary>A list of strings; null when absent.</summary>
+    public static List<(YNode Node, string Value)>? StringList(this MappingReader m, string key)
+    {
+        if (m.Get(key) is not { } node)
+        {
+            return null;
+        }
+
+        if (node is not YSequence list)
+        {
+            m.Problems.Add(node, m.Field(key), $"must be a list, not {node.Kind}");
+            return null;
+        }
+
+        var values = new List<(YNode, string)>();
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            if (AsString(list.Items[i], $"{m.Field(key)}[{i}]", m.Problems) is { } text)
+            {
+                values.Add((list.Items[i], text));
+            }
+        }
+
+        return values;
+    }
+
     /// <summary>A size (see <see cref="ByteSize"/>) of at least <paramref name="min"/> bytes.</summary>
     public static long? Size(this MappingReader m, string key, long min = 0, bool required = false)
     {

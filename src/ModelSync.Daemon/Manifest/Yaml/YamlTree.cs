@@ -11,6 +11,9 @@ internal abstract class YNode(Mark start)
 {
     public int Line { get; } = (int)start.Line;
 
+    /// <summary>Nodes in this subtree with every alias expanded: what a consumer walking it would visit.</summary>
+    public long Weight { get; init; } = 1;
+
     public int Column { get; } = (int)start.Column;
 
     public abstract string Kind { get; }

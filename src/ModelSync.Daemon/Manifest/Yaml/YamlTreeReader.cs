@@ -7,6 +7,10 @@ namespace ModelSync.Daemon.Manifest.Yaml;
 internal sealed class YamlTreeReader(ProblemList problems)
 {
     private const string StrTag = "tag:yaml.org,2002:str";
+
+    /// <summary>Far above any real manifest (1 MiB of YAML without aliases is at most ~500k nodes), far below
+    /// what a "billion laughs" alias bomb expands to; such a document is refused, never walked.</summary>
+    public const long MaxExpandedNodes = 1_000_000;
     private readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
 
     /// <summary>The root node, or null when the text is empty or not valid YAML (problems say why).</summary>
@@ -30,6 +34,11 @@ internal sealed class YamlTreeReader(ProblemList problems)
             }
 
             return root;
+        }
+        catch (AliasBombException e)
+        {
+            problems.Add((int)e.At.Line, (int)e.At.Column, "", $"aliases expand this document to more than {MaxExpandedNodes:N0} nodes; refused as a YAML alias bomb");
+            return null;
         }
         catch (YamlException e)
         {
@@ -92,7 +101,7 @@ internal sealed class YamlTreeReader(ProblemList problems)
                 items.Add(ReadNode(parser));
             }
 
-            node = new YSequence(seqStart.Start, items);
+            node = new YSequence(seqStart.Start, items) { Weight = Expanded(seqStart.Start, 1 + items.Sum(i => i.Weight)) };
             anchor = seqStart.Anchor;
         }
         else
@@ -113,7 +122,7 @@ internal sealed class YamlTreeReader(ProblemList problems)
                 }
             }
 
-            node = new YMapping(mapStart.Start, entries);
+            node = new YMapping(mapStart.Start, entries) { Weight = Expanded(mapStart.Start, 1 + entries.Sum(e => 1 + e.Item2.Weight)) };
             anchor = mapStart.Anchor;
         }
 
@@ -123,5 +132,14 @@ internal sealed class YamlTreeReader(ProblemList problems)
         }
 
         return node;
+    }
+
+    private static long Expanded(Mark at, long weight) => weight <= MaxExpandedNodes
+        ? weight
+        : throw new AliasBombException(at);
+
+    private sealed class AliasBombException(Mark at) : Exception
+    {
+        public Mark At { get; } = at;
     }
 }
