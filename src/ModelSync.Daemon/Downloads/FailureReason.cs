@@ -13,4 +13,5 @@ public enum FailureReason
     StorageError,
     Corrupted,
     SourceNotAllowed,
+    SourceInvalid,
 }

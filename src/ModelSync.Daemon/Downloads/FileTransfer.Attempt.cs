@@ -288,7 +288,7 @@ internal sealed partial class FileTransfer
     {
         RandomAccess.FlushToDisk(handle);
         var result = _digest.Finish();
-        if (Matches(result.Sha256, result.Xxh128) is { } mismatch)
+        if (Matches(result.Sha256, result.Xxh128, result.GitBlobSha1) is { } mismatch)
         {
             handle.Dispose();
             DeletePartial();

@@ -37,7 +37,7 @@ internal sealed partial class FileTransfer
         _limiter = limiter;
         _time = time;
         _onBytes = onBytes;
-        _digest = new ContentDigest(Kinds);
+        _digest = NewDigest();
     }
 
     public DigestResult? Result { get; private set; }
@@ -49,7 +49,8 @@ internal sealed partial class FileTransfer
     public long BytesResumedFrom { get; private set; }
 
     // xxh128 always: cheap, and it lets the gate re-verify at memory speed. sha256 only when asked for.
-    private DigestKind Kinds => _job.Spec.Sha256 is null ? DigestKind.Xxh128 : DigestKind.Both;
+    private ContentDigest NewDigest() =>
+        new(_job.Spec.Sha256 is null ? DigestKind.Xxh128 : DigestKind.Both, _job.Spec.GitBlobSha1 is null ? null : _job.Spec.Size);
 
     public static FileTransfer Open(FileJob job, HttpSource http, BandwidthLimiter limiter, TimeProvider time, Action<long> onBytes)
     {
@@ -73,9 +74,9 @@ internal sealed partial class FileTransfer
         {
             // Complete but with other digests than the manifest now wants: useless, and possibly already
             // made read-only by a publish that failed later, so start over rather than write into it.
-            if (file.Length == spec.Size && Matches(state.Sha256, state.Xxh128) is null)
+            if (file.Length == spec.Size && Matches(state.Sha256, state.Xxh128, state.GitBlobSha1) is null)
             {
-                Result = new DigestResult(spec.Size, state.Sha256, state.Xxh128);
+                Result = new DigestResult(spec.Size, state.Sha256, state.Xxh128) { GitBlobSha1 = state.GitBlobSha1 };
             }
             else
             {
@@ -116,7 +117,7 @@ internal sealed partial class FileTransfer
         catch
         {
             _digest.Dispose();
-            _digest = new ContentDigest(Kinds);
+            _digest = NewDigest();
             throw;
         }
     }
@@ -148,9 +149,14 @@ internal sealed partial class FileTransfer
     }
 
     /// <summary>Null when the digests match the manifest, else the message.</summary>
-    private string? Matches(string? sha256, string? xxh128)
+    private string? Matches(string? sha256, string? xxh128, string? gitBlobSha1 = null)
     {
         var spec = _job.Spec;
+        if (spec.GitBlobSha1 is not null && spec.GitBlobSha1 != gitBlobSha1)
+        {
+            return $"git blob sha1 {gitBlobSha1 ?? "(not computed)"}, expected {spec.GitBlobSha1}";
+        }
+
         if (spec.Sha256 is not null && spec.Sha256 != sha256)
         {
             return $"sha256 {sha256}, expected {spec.Sha256}";
@@ -166,7 +172,7 @@ internal sealed partial class FileTransfer
         SettleProgress();
         _validator = null;
         _digest.Dispose();
-        _digest = new ContentDigest(Kinds);
+        _digest = NewDigest();
     }
 
     /// <summary>Counts written bytes for progress; they may run ahead of the hashed prefix.</summary>
@@ -203,6 +209,7 @@ internal sealed partial class FileTransfer
             Complete = complete,
             Sha256 = Result?.Sha256,
             Xxh128 = Result?.Xxh128,
+            GitBlobSha1 = Result?.GitBlobSha1,
         }.Write(_job.StatePath);
         _lastPersistTicks = _time.GetTimestamp();
     }

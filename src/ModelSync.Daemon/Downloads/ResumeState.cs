@@ -27,6 +27,8 @@ internal sealed record ResumeState
 
     public string? Xxh128 { get; init; }
 
+    public string? GitBlobSha1 { get; init; }
+
     public static string SourceOf(Uri url) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url.AbsoluteUri)));
 

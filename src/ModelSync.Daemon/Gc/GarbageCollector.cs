@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
@@ -20,7 +21,13 @@ internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollect
 
     public GcResult Collect(StoreLayout layout, ModelManifest manifest, bool dryRun)
     {
-        var wanted = manifest.Models.ToDictionary(m => m.Name, m => m.Version, StringComparer.Ordinal);
+        // A hub model's version is the commit its last pass resolved, recorded in the inventory; keeping
+        // it keeps a half-downloaded commit's staging for the next pass to resume.
+        var inventory = manifest.Models.Any(m => m.Hub is not null) ? InventoryFile.Read(layout).Inventory : null;
+        var wanted = manifest.Models.ToDictionary(
+            m => m.Name,
+            m => m.Hub is null ? m.Version : inventory?.Find(m.Name)?.Version ?? "",
+            StringComparer.Ordinal);
         var plan = GcPlanner.Plan(layout, StoreScan.Read(layout), wanted, manifest.Store.KeepVersions);
         if (dryRun)
         {

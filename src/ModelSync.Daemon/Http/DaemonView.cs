@@ -63,7 +63,7 @@ internal sealed class DaemonView(
             Manifest = new ManifestSection(
                 manifest.SourcePath,
                 manifests.LoadedAt,
-                [.. manifest.Models.Select(m => new ManifestModel(m.Name, m.Version, m.TotalBytes, m.Files.Count))],
+                [.. manifest.Models.Select(m => new ManifestModel(m.Name, m.Wanted, m.TotalBytes, m.Files.Count))],
                 failure?.At,
                 failure?.Problems ?? [],
                 manifests.RestartRequired),

@@ -4,7 +4,8 @@ using ModelSync.Store.Inventory;
 
 namespace ModelSync.Daemon.Http;
 
-/// <summary>Ready means: every model of the manifest in force is Ready at the manifest's version.</summary>
+/// <summary>Ready means: every model of the manifest in force is Ready at the manifest's version (for a
+/// hub model: at a commit resolved from the manifest's reference).</summary>
 internal static class Readiness
 {
     /// <summary>Null when ready, else a short text naming what is not.</summary>
@@ -19,13 +20,14 @@ internal static class Readiness
         foreach (var model in manifest.Models)
         {
             var entry = inventory.Find(model.Name);
-            if (entry is null || entry.Version != model.Version)
+            var wanted = model.Hub is null ? entry?.Version == model.Version : entry?.Source == model.Hub.ToString();
+            if (entry is null || !wanted)
             {
-                notReady.Add($"{model.Name}@{model.Version}: not synced yet");
+                notReady.Add($"{model.Name}@{model.Wanted}: not synced yet");
             }
             else if (entry.State != ModelState.Ready)
             {
-                notReady.Add($"{model.Name}@{model.Version}: {Describe(entry)}");
+                notReady.Add($"{model.Name}@{model.Wanted}: {Describe(entry)}");
             }
         }
 

@@ -54,6 +54,9 @@ public sealed record SyncSettings
     /// <summary>Connections per large file.</summary>
     public int SegmentsPerFile { get; init; } = ManifestDefaults.SegmentsPerFile;
 
+    /// <summary>The Hugging Face hub for <c>hf://</c> sources; null means <c>HF_ENDPOINT</c>, else huggingface.co.</summary>
+    public Uri? HfEndpoint { get; init; }
+
     /// <summary>Directories <c>file://</c> sources may read from; empty means no <c>file://</c> source at all.</summary>
     public IReadOnlyList<string> AllowedFileRoots { get; init; } = [];
 }
@@ -78,9 +81,17 @@ public sealed record ModelSpec
     /// <summary>A file whose content is sent as <c>Authorization: Bearer</c>; read at download time, never logged.</summary>
     public string? BearerTokenFile { get; init; }
 
+    /// <summary>Files, or empty for a <see cref="Hub"/> model until it is resolved.</summary>
     public required IReadOnlyList<FileSpec> Files { get; init; }
 
+    /// <summary>Set for <c>source: hf://...</c>; then <see cref="Version"/> is empty until the reference
+    /// is resolved to a commit, which becomes the version.</summary>
+    public HubReference? Hub { get; init; }
+
     public long TotalBytes => Files.Sum(f => f.Size);
+
+    /// <summary>What the manifest asks for, for messages: the version, or the hub reference.</summary>
+    public string Wanted => Hub is null || Version.Length > 0 ? Version : Hub.ToString();
 }
 
 public sealed record FileSpec
@@ -96,4 +107,8 @@ public sealed record FileSpec
     public string? Sha256 { get; init; }
 
     public string? Xxh128 { get; init; }
+
+    /// <summary>A git blob id (sha1 of header + content): how the Hugging Face hub names a file not in LFS.
+    /// Never written in a manifest; set when an <c>hf://</c> source is resolved.</summary>
+    public string? GitBlobSha1 { get; init; }
 }

@@ -49,6 +49,11 @@ internal static class ModelSectionReader
                 $"must be a DNS-1123 label (lowercase letters, digits and '-', alphanumeric at both ends, at most {Names.MaxNameLength} characters), got '{name}'");
         }
 
+        if (m.Get("source") is not null)
+        {
+            return ReadHubModel(m, name ?? "");
+        }
+
         var version = m.String("version", required: true);
         if (version is not null && !Names.IsVersion(version))
         {
@@ -58,9 +63,73 @@ internal static class ModelSectionReader
 
         var baseUrl = ReadBaseUrl(m, sync.AllowedFileRoots);
         var tokenFile = ReadAuth(m.Mapping("auth"));
+        foreach (var key in HubOnlyKeys)
+        {
+            if (m.Get(key) is { } node)
+            {
+                m.Problems.Add(node, m.Field(key), "only with source: hf://...");
+            }
+        }
+
         var files = FileSectionReader.Read(m.Require("files"), m.Field("files"), baseUrl, baseUrlWritten: m.Get("baseUrl") is not null, sync.AllowedFileRoots, m.Problems);
         m.ReportUnknownKeys();
         return new ModelSpec { Name = name ?? "", Version = version ?? "", BaseUrl = baseUrl, BearerTokenFile = tokenFile, Files = files };
+    }
+
+    private static readonly string[] HubOnlyKeys = ["include", "exclude"];
+    private static readonly string[] ListingKeys = ["version", "baseUrl", "files"];
+
+    /// <summary>A model whose version and files come from the hub; the keys that would say them are refused.</summary>
+    private static ModelSpec ReadHubModel(MappingReader m, string name)
+    {
+        var text = m.String("source");
+        HubReference? hub = null;
+        if (text is not null && HubReference.TryParse(text, out hub) is { } problem)
+        {
+            m.Problems.Add(m.Get("source")!, m.Field("source"), problem);
+        }
+
+        foreach (var key in ListingKeys)
+        {
+            if (m.Get(key) is { } node)
+            {
+                m.Problems.Add(node, m.Field(key), key == "version"
+                    ? "not with source: the version is the commit the revision resolves to (pin one with @COMMIT)"
+                    : "not with source: the hub lists the files (narrow them with include/exclude)");
+            }
+        }
+
+        var include = ReadPatterns(m, "include");
+        var exclude = ReadPatterns(m, "exclude");
+        var tokenFile = ReadAuth(m.Mapping("auth"));
+        m.ReportUnknownKeys();
+        return new ModelSpec
+        {
+            Name = name,
+            Version = "",
+            Hub = hub is null ? null : hub with { Include = include, Exclude = exclude },
+            BearerTokenFile = tokenFile,
+            Files = [],
+        };
+    }
+
+    /// <summary>Glob patterns as huggingface_hub's allow/ignore_patterns: '*' and '?' also match '/'.</summary>
+    private static List<string> ReadPatterns(MappingReader m, string key)
+    {
+        var patterns = new List<string>();
+        foreach (var (node, pattern) in m.StringList(key) ?? [])
+        {
+            if (pattern.Length == 0 || pattern.Contains('[', StringComparison.Ordinal))
+            {
+                m.Problems.Add(node, m.Field(key), $"must be a non-empty pattern of '*' and '?' (no [sets]), got '{pattern}'");
+                continue;
+            }
+
+            // As huggingface_hub does: "dir/" means everything below dir.
+            patterns.Add(pattern.EndsWith('/') ? pattern + "*" : pattern);
+        }
+
+        return patterns;
     }
 
     private static Uri? ReadBaseUrl(MappingReader m, IReadOnlyList<string> fileRoots)

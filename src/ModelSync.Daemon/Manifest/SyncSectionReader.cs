@@ -22,7 +22,8 @@ internal static class SyncSectionReader
             Retry = ReadRetry(m.Mapping("retry")),
             StallTimeout = m.Duration("stallTimeout", positive: true) ?? ManifestDefaults.StallTimeout,
             BandwidthLimit = m.Size("bandwidthLimit") ?? 0,
-            Proxy = ReadProxy(m),
+            Proxy = ReadProxy(m, "proxy"),
+            HfEndpoint = ReadProxy(m, "hfEndpoint"),
             // 0 and absent both mean off, so a ConfigMap can switch it off without deleting the key.
             VerifyInterval = m.Duration("verifyInterval", positive: false) is { } v && v > TimeSpan.Zero ? v : null,
             SegmentSize = m.Size("segmentSize", min: ManifestDefaults.MinSegmentSize) ?? ManifestDefaults.SegmentSize,
@@ -78,9 +79,10 @@ internal static class SyncSectionReader
         return roots;
     }
 
-    private static Uri? ReadProxy(MappingReader m)
+    /// <summary>An http(s) URL setting: <c>proxy</c> or <c>hfEndpoint</c>.</summary>
+    private static Uri? ReadProxy(MappingReader m, string key)
     {
-        if (m.String("proxy") is not { Length: > 0 } text)
+        if (m.String(key) is not { Length: > 0 } text)
         {
             return null;
         }
@@ -88,7 +90,7 @@ internal static class SyncSectionReader
         var problem = SourceUrl.Check(text, out var uri, proxy: true);
         if (problem is not null)
         {
-            m.Problems.Add(m.Get("proxy")!, m.Field("proxy"), problem);
+            m.Problems.Add(m.Get(key)!, m.Field(key), problem);
         }
 
         return uri;

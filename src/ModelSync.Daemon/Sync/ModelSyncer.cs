@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Hub;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
@@ -30,6 +31,17 @@ internal sealed partial class ModelSyncer(
 
     public async Task<bool> SyncAsync(ModelSpec model, CancellationToken ct)
     {
+        if (model.Hub is not null)
+        {
+            var (resolved, keptReady) = await ResolveHubAsync(model, ct);
+            if (resolved is null)
+            {
+                return keptReady;
+            }
+
+            model = resolved;
+        }
+
         var previous = FindPrevious(model);
         try
         {
@@ -71,11 +83,11 @@ internal sealed partial class ModelSyncer(
     private async Task<bool> DownloadAsync(ModelSpec model, PreviousVersion? previous, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        inventory.Set(new ModelEntry { Name = model.Name, Version = model.Version, State = ModelState.Pending, Bytes = model.TotalBytes, Previous = previous });
+        inventory.Set(new ModelEntry { Name = model.Name, Version = model.Version, Source = model.Hub?.ToString(), State = ModelState.Pending, Bytes = model.TotalBytes, Previous = previous });
         using var reservation = capacity.TryReserve(model, out var noRoom)
             ?? throw new DownloadException(FailureReason.InsufficientCapacity, noRoom!, transient: false);
 
-        var token = ReadToken(model);
+        var token = model.Hub is null ? ReadToken(model) : HubToken.Find(model.BearerTokenFile);
         var staging = layout.StagingDir(model.Name, model.Version);
         var resumeDir = staging + ".resume";
         Directory.CreateDirectory(staging);
@@ -158,6 +170,7 @@ internal sealed partial class ModelSyncer(
         {
             Name = model.Name,
             Version = model.Version,
+            Source = model.Hub?.ToString(),
             State = ModelState.Failed,
             Bytes = model.TotalBytes,
             Progress = known?.Progress,

@@ -30,7 +30,7 @@ internal static class Publisher
             Durable.FsyncDirectory(dir);
         }
 
-        var marker = new ModelMarker { Name = model.Name, Version = model.Version, PublishedAt = now, Files = files };
+        var marker = new ModelMarker { Name = model.Name, Version = model.Version, Source = model.Hub?.ToString(), PublishedAt = now, Files = files };
         MarkerFile.Write(staging, marker);
 
         var target = layout.VersionDir(model.Name, model.Version);

@@ -12,9 +12,21 @@ public sealed class ContentDigest : IDisposable
 {
     private readonly IncrementalHash? _sha256;
     private readonly XxHash128? _xxh128;
+    private readonly IncrementalHash? _gitBlob;
 
-    public ContentDigest(DigestKind kinds)
+    /// <param name="kinds">The digests to compute.</param>
+    /// <param name="gitBlobLength">When set, also the git blob id (sha1 of <c>"blob LENGTH\0"</c> + content),
+    /// how a git host names a file that is not in LFS; the length must be known up front, as git's is.</param>
+    public ContentDigest(DigestKind kinds, long? gitBlobLength = null)
     {
+        if (gitBlobLength is { } length)
+        {
+#pragma warning disable CA5350 // sha1 is what git names blobs with; it is compared, not trusted alone (xxh128 is kept too)
+            _gitBlob = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+#pragma warning restore CA5350
+            _gitBlob.AppendData(System.Text.Encoding.ASCII.GetBytes($"blob {length}\0"));
+        }
+
         if (kinds.HasFlag(DigestKind.Sha256))
         {
             _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -32,6 +44,7 @@ public sealed class ContentDigest : IDisposable
     {
         _sha256?.AppendData(data);
         _xxh128?.Append(data);
+        _gitBlob?.AppendData(data);
         BytesHashed += data.Length;
     }
 
@@ -53,12 +66,28 @@ public sealed class ContentDigest : IDisposable
             xxh = Hex.Lower(buffer);
         }
 
-        var result = new DigestResult(BytesHashed, sha, xxh);
+        string? git = null;
+        if (_gitBlob is not null)
+        {
+            Span<byte> buffer = stackalloc byte[20];
+            _gitBlob.GetCurrentHash(buffer);
+            git = Hex.Lower(buffer);
+        }
+
+        var result = new DigestResult(BytesHashed, sha, xxh) { GitBlobSha1 = git };
         BytesHashed = 0;
         return result;
     }
 
-    public void Dispose() => _sha256?.Dispose();
+    public void Dispose()
+    {
+        _sha256?.Dispose();
+        _gitBlob?.Dispose();
+    }
 }
 
-public sealed record DigestResult(long Length, string? Sha256, string? Xxh128);
+public sealed record DigestResult(long Length, string? Sha256, string? Xxh128)
+{
+    /// <summary>The git blob id, when asked for (see <see cref="ContentDigest(DigestKind, long?)"/>).</summary>
+    public string? GitBlobSha1 { get; init; }
+}

@@ -29,6 +29,7 @@ public static class InventoryRebuilder
                 {
                     Name = name,
                     Version = version,
+                    Source = marker.Source,
                     State = ModelState.Ready,
                     Path = StoreLayout.VersionRelativePath(name, version),
                     Bytes = marker.Bytes,

@@ -15,6 +15,11 @@ public sealed record ModelMarker
 
     public DateTimeOffset PublishedAt { get; init; }
 
+    /// <summary>Where the version was resolved from, for sources that resolve (<c>hf://org/repo@main</c>);
+    /// absent for a manifest that lists its files. Lets a restart with the hub unreachable keep serving it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Source { get; init; }
+
     public IReadOnlyList<FileEntry> Files { get; init; } = [];
 
     [System.Text.Json.Serialization.JsonIgnore]

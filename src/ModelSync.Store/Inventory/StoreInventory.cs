@@ -24,6 +24,10 @@ public sealed record ModelEntry
 
     public required string Version { get; init; }
 
+    /// <summary>As <see cref="ModelMarker.Source"/>: the reference <see cref="Version"/> was resolved from.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Source { get; init; }
+
     public ModelState State { get; init; }
 
     /// <summary>Relative to the store root, e.g. <c>models/finbert/2024-06</c>. Null until published.</summary>

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
+using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Manifest;
+
+namespace ModelSync.Daemon.Hub;
+
+/// <summary>The two hub API calls a resolution needs: revision → commit, and the commit's file tree.</summary>
+internal sealed partial class HubClient(HttpSource http, Uri endpoint, TimeProvider time)
+{
+    public Uri Endpoint { get; } = SourceUrl.AsBase(endpoint);
+
+    public async Task<string> CommitAsync(HubReference hub, string? token, CancellationToken ct)
+    {
+        var url = new Uri(Endpoint, $"api/models/{hub.Repo}/revision/{Uri.EscapeDataString(hub.Revision)}");
+        var (info, _) = await GetJsonAsync(url, token, HubJsonContext.Default.HubModelInfo, ct);
+        return info.Sha is { Length: 40 } sha && sha.All(char.IsAsciiHexDigitLower)
+            ? sha
+            : throw Invalid(url, $"no 40-hex commit in 'sha' (got '{info.Sha}')");
+    }
+
+    /// <summary>Every file of the commit, across as many pages as the hub sends.</summary>
+    public async Task<List<HubTreeEntry>> FilesAsync(HubReference hub, string commit, string? token, CancellationToken ct)
+    {
+        var files = new List<HubTreeEntry>();
+        Uri? next = new(Endpoint, $"api/models/{hub.Repo}/tree/{commit}?recursive=true&limit={HubDefaults.TreePageLimit}");
+        while (next is not null)
+        {
+            var (page, link) = await GetJsonAsync(next, token, HubJsonContext.Default.ListHubTreeEntry, ct);
+            files.AddRange(page.Where(e => e.Type == "file"));
+            next = NextPage(link, next);
+        }
+
+        return files;
+    }
+
+    /// <summary>The <c>Link: &lt;…&gt;; rel="next"</c> page, which must stay on the hub: the token goes with it.</summary>
+    private Uri? NextPage(string? link, Uri current)
+    {
+        if (link is null || NextLink().Match(link) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        var next = new Uri(current, match.Groups["url"].Value);
+        return HttpSource.MayCarryToken(Endpoint, next)
+            ? next
+            : throw Invalid(current, $"next page {HttpSource.Redact(next)} is not on the hub");
+    }
+
+    /// <summary>The parsed body and the <c>Link</c> header.</summary>
+    private async Task<(T Value, string? Link)> GetJsonAsync<T>(Uri url, string? token, JsonTypeInfo<T> type, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(url, 0, null, token, ct);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw Failure(response, url);
+        }
+
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            var value = await JsonSerializer.DeserializeAsync(body, type, ct);
+            return (value ?? throw Invalid(url, "null"), Header(response, "Link"));
+        }
+        catch (JsonException ex)
+        {
+            throw Invalid(url, ex.Message);
+        }
+    }
+
+    /// <summary>The hub names its errors in <c>X-Error-Code</c>/<c>X-Error-Message</c>; pass them on.</summary>
+    private DownloadException Failure(HttpResponseMessage response, Uri url)
+    {
+        var code = response.StatusCode;
+        var detail = Header(response, "X-Error-Message") ?? Header(response, "X-Error-Code") ?? code.ToString();
+        var message = $"{HttpSource.Redact(url)}: HTTP {(int)code} {detail}";
+        return code switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new DownloadException(FailureReason.Unauthorized,
+                $"{message} (a private or gated repository needs a token: auth.bearerTokenFile or HF_TOKEN)", transient: false),
+            HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError =>
+                new DownloadException(FailureReason.HttpStatus, message, transient: true, RetryAfter.From(response, time.GetUtcNow())),
+            _ => new DownloadException(FailureReason.HttpStatus, message, transient: false),
+        };
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(", ", values) : null;
+
+    // Transient: a proxy's error page or a cut body look like this too.
+    private static DownloadException Invalid(Uri url, string why) =>
+        new(FailureReason.SourceUnreachable, $"{HttpSource.Redact(url)}: not the JSON the hub API sends: {why}", transient: true);
+
+    [GeneratedRegex("""<(?<url>[^>]+)>\s*;\s*rel="?next"?""", RegexOptions.CultureInvariant)]
+    private static partial Regex NextLink();
+}

@@ -1,0 +1,32 @@
+namespace ModelSync.Daemon.Hub;
+
+/// <summary>The names huggingface_hub users already know, so the same environment works here.</summary>
+internal static class HubDefaults
+{
+    public const string Endpoint = "https://huggingface.co";
+    public const string EndpointVariable = "HF_ENDPOINT";
+    public const string TokenVariable = "HF_TOKEN";
+    public const string TokenPathVariable = "HF_TOKEN_PATH";
+    public const string HomeVariable = "HF_HOME";
+
+    /// <summary><c>sync.hfEndpoint</c>, else <c>HF_ENDPOINT</c>, else huggingface.co.</summary>
+    public static Uri EndpointFor(Manifest.SyncSettings sync)
+    {
+        if (sync.HfEndpoint is { } configured)
+        {
+            return configured;
+        }
+
+        if (Environment.GetEnvironmentVariable(EndpointVariable) is not { Length: > 0 } env)
+        {
+            return new Uri(Endpoint);
+        }
+
+        return Uri.TryCreate(env, UriKind.Absolute, out var fromEnv) && fromEnv.Scheme is "http" or "https" && fromEnv.UserInfo.Length == 0
+            ? fromEnv
+            : throw new Downloads.DownloadException(Downloads.FailureReason.SourceInvalid, $"{EndpointVariable}='{env}' is not an http(s) URL without credentials", transient: false);
+    }
+
+    /// <summary>Entries per page of the tree API; the hub pages with a <c>Link: rel="next"</c> header.</summary>
+    public const int TreePageLimit = 1000;
+}
