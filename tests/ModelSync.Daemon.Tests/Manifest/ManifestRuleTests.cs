@@ -92,6 +92,15 @@ public sealed class ManifestRuleTests
             "t.yaml:11:14: models[0].files[0].url: '/etc/shadow' is outside sync.allowedFileRoots (/srv/models)" },
         { "sync:\n  allowedFileRoots: [/srv/models]\n" + File("path: a", "size: 1", $"xxh128: {Xxh}", "url: file:///srv/models-evil/a"),
             "t.yaml:11:14: models[0].files[0].url: '/srv/models-evil/a' is outside sync.allowedFileRoots (/srv/models)" },
+        { Model("name: m", "source: https://huggingface.co/org/repo"), "t.yaml:3:13: models[0].source: must be hf://ORG/REPO[@REVISION], got 'https://huggingface.co/org/repo'" },
+        { Model("name: m", "source: hf://org/repo", "version: v1"),
+            "t.yaml:4:14: models[0].version: not with source: the version is the commit the revision resolves to (pin one with @COMMIT)" },
+        { Model("name: m", "source: hf://org/repo", $"files: [{{ path: a, size: 1, xxh128: {Xxh} }}]"),
+            "t.yaml:4:12: models[0].files: not with source: the hub lists the files (narrow them with include/exclude)" },
+        { Model("name: m", "source: hf://org/repo", "include: [\"[ab].bin\"]"), "t.yaml:4:15: models[0].include: must be a non-empty pattern of '*' and '?' (no [sets]), got '[ab].bin'" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("files:", "exclude: [\"*.onnx\"]\n    files:", StringComparison.Ordinal),
+            "t.yaml:5:14: models[0].exclude: only with source: hf://..." },
+        { "sync:\n  hfEndpoint: ftp://mirror" + ModelsEmpty, "t.yaml:2:15: sync.hfEndpoint: must be an absolute http or https URL, got 'ftp://mirror'" },
     };
 
     [Theory]

@@ -1,0 +1,223 @@
+using System.Security.Cryptography;
+using System.Text;
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
+using ModelSync.Store.Inventory;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ModelSync.Daemon.IntegrationTests.Hub;
+
+/// <summary><c>source: hf://…</c> against a fake hub that answers in the real hub's shapes and headers.</summary>
+[Collection(FaultServerCollection.Name)]
+public sealed class HubSourceTests : IDisposable
+{
+    private const string Repo = "acme/sentiment-mini";
+    private readonly FaultServer _server;
+    private readonly ITestOutputHelper _output;
+    private readonly TestStore _store = new();
+    private readonly FakeHub _hub;
+    private readonly string _token;
+
+    public HubSourceTests(FaultServer server, ITestOutputHelper output)
+    {
+        _server = server;
+        _output = output;
+        _hub = new FakeHub(server, server.NewScope(), Repo);
+        _token = Path.Combine(_store.Dir, "hf-token");
+        File.WriteAllText(_token, "hf_test_token\n");
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in _hub.Requests)
+        {
+            _output.WriteLine($"[hub] {r}");
+        }
+
+        _store.Dispose();
+    }
+
+    private static List<HubFile> Files() =>
+    [
+        new("config.json", Encoding.UTF8.GetBytes("{\"model_type\": \"distilbert\"}\n"), Lfs: false),
+        new("tokenizer/vocab.txt", Encoding.UTF8.GetBytes("[PAD]\n[UNK]\nhello\n"), Lfs: false),
+        new("model.safetensors", RandomNumberGenerator.GetBytes(3 << 20), Lfs: true),
+        new("onnx/model.onnx", RandomNumberGenerator.GetBytes(1 << 20), Lfs: true),
+        new("README.md", Encoding.UTF8.GetBytes("# sentiment-mini\n"), Lfs: false),
+    ];
+
+    private string Manifest(string source, string extra = "", string? endpoint = null, bool auth = true)
+    {
+        var path = Path.Combine(_store.Dir, "hub.yaml");
+        File.WriteAllText(path, $"""
+            store:
+              root: {_store.Root}
+              keepVersions: 1
+            sync:
+              retry: {"{"} maxAttempts: 3, baseDelay: 50ms, maxDelay: 1s {"}"}
+              stallTimeout: 5s
+            {(endpoint is null ? "" : $"  hfEndpoint: {endpoint}\n")}models:
+              - name: sentiment
+                source: {source}
+            {(auth ? $"    auth: {{ bearerTokenFile: {_token} }}\n" : "")}{extra}
+            """);
+        return path;
+    }
+
+    private Task<DaemonResult> SyncAsync(string manifest) => DaemonRunner.SyncAsync(manifest, _output);
+
+    [Fact]
+    public async Task Sync_HubModel_CommitIsTheVersionAndSelectedFilesArePublishedVerified()
+    {
+        var files = Files();
+        var commit = _hub.Commit("main", files);
+        var manifest = Manifest($"hf://{Repo}@main", "    include: [\"*.json\", \"*.safetensors\", \"tokenizer/\"]\n    exclude: [\"onnx/*\"]", _hub.Endpoint);
+
+        var result = await SyncAsync(manifest);
+
+        Assert.Equal(0, result.ExitCode);
+        var entry = _store.Entry("sentiment");
+        Assert.Equal(ModelState.Ready, entry.State);
+        Assert.Equal(commit, entry.Version);
+        Assert.Equal($"hf://{Repo}@main", entry.Source);
+        string[] selected = ["config.json", "model.safetensors", "tokenizer/vocab.txt"];
+        Assert.Equal(selected, entry.Files.Select(f => f.Path).Order(StringComparer.Ordinal));
+        foreach (var file in files.Where(f => selected.Contains(f.Path)))
+        {
+            Assert.Equal(file.Content, File.ReadAllBytes(Path.Combine(_store.VersionDir("sentiment", commit), file.Path)));
+        }
+
+        Assert.Equal($"hf://{Repo}@main", MarkerFile.TryRead(_store.VersionDir("sentiment", commit))?.Source);
+        Assert.Equal($"../models/sentiment/{commit}", _store.CurrentTarget("sentiment"));
+        // Excluded files are never asked for; the tree took several pages.
+        Assert.DoesNotContain(_hub.Requests, r => r.Path.Contains("onnx", StringComparison.Ordinal) || r.Path.Contains("README", StringComparison.Ordinal));
+        Assert.True(_hub.Requests.Count(r => r.Path.Contains("/tree/", StringComparison.Ordinal)) >= 3, "the tree is paged (Link: rel=next)");
+    }
+
+    [Fact]
+    public async Task Sync_HubModel_TokenGoesToTheHubButNotToTheCdn()
+    {
+        var commit = _hub.Commit("main", Files());
+
+        Assert.Equal(0, (await SyncAsync(Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint))).ExitCode);
+
+        var hubRequests = _hub.Requests.Where(r => r.Host.StartsWith("127.0.0.1", StringComparison.Ordinal)).ToList();
+        var cdnRequests = _hub.Requests.Where(r => r.Host.StartsWith("localhost", StringComparison.Ordinal)).ToList();
+        Assert.All(hubRequests, r => Assert.Equal("Bearer hf_test_token", r.Authorization));
+        Assert.NotEmpty(cdnRequests);
+        Assert.All(cdnRequests, r => Assert.Null(r.Authorization));
+        Assert.Contains(hubRequests, r => r.Path == _hub.ResolvePath(commit, "model.safetensors") && r.Status == 302);
+    }
+
+    [Fact]
+    public async Task Sync_BranchMoved_NewCommitIsANewVersionAndTheOldOneIsKept()
+    {
+        var first = _hub.Commit("main", Files());
+        var manifest = Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint);
+        Assert.Equal(0, (await SyncAsync(manifest)).ExitCode);
+
+        var second = _hub.Commit("main", Files());
+        var result = await SyncAsync(manifest);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(second, _store.Entry("sentiment").Version);
+        Assert.Equal($"../models/sentiment/{second}", _store.CurrentTarget("sentiment"));
+        Assert.NotNull(MarkerFile.TryRead(_store.VersionDir("sentiment", first)));
+    }
+
+    [Fact]
+    public async Task Sync_HubDownAfterAReadySync_KeepsTheResolvedCommitReady()
+    {
+        var commit = _hub.Commit("main", Files());
+        var manifest = Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint);
+        Assert.Equal(0, (await SyncAsync(manifest)).ExitCode);
+
+        _hub.RevisionFault = r => r.Status(503);
+        var result = await SyncAsync(manifest);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"keeping {commit}", result.Output, StringComparison.Ordinal);
+        var entry = _store.Entry("sentiment");
+        Assert.Equal(ModelState.Ready, entry.State);
+        Assert.Equal(commit, entry.Version);
+    }
+
+    [Fact]
+    public async Task Sync_GitFileServedWithOtherBytesOfTheSameSize_FailsChecksumMismatchOnTheBlobId()
+    {
+        var files = Files();
+        _hub.Commit("main", files);
+        var config = files[0].Content;
+        _hub.Tampered["config.json"] = [.. config.Select((b, i) => i == 3 ? (byte)(b ^ 1) : b)];
+
+        var result = await SyncAsync(Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint));
+
+        Assert.Equal(1, result.ExitCode);
+        var entry = _store.Entry("sentiment");
+        Assert.Equal(ModelState.Failed, entry.State);
+        Assert.Equal("ChecksumMismatch", entry.Error?.Reason);
+        Assert.Contains("git blob sha1", entry.Error?.Message, StringComparison.Ordinal);
+        Assert.Null(_store.CurrentTarget("sentiment"));
+    }
+
+    [Fact]
+    public async Task Sync_HubRateLimited_WaitsForTheResetItAnnounced()
+    {
+        _hub.Commit("main", Files());
+        _hub.RevisionFault = r =>
+        {
+            if (r.Attempt > 0)
+            {
+                return null;
+            }
+
+            r.Response.Headers["RateLimit"] = "\"api\";r=0;t=1";
+            return r.Status(429);
+        };
+
+        var result = await SyncAsync(Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint));
+
+        Assert.Equal(0, result.ExitCode);
+        var asks = _hub.Requests.Where(r => r.Path == _hub.RevisionPath("main")).ToList();
+        Assert.Equal(2, asks.Count);
+        Assert.True(asks[1].At - asks[0].At >= TimeSpan.FromMilliseconds(900), "the retry honoured RateLimit t=1 over baseDelay 50ms");
+    }
+
+    [Fact]
+    public async Task Sync_GatedRepoRefusesTheToken_FailsUnauthorizedWithTheHubsReason()
+    {
+        _hub.Commit("main", Files());
+        _hub.RevisionFault = r =>
+        {
+            r.Response.Headers["X-Error-Code"] = "GatedRepo";
+            r.Response.Headers["X-Error-Message"] = "Access to model acme/sentiment-mini is restricted.";
+            return r.Status(401);
+        };
+
+        var result = await SyncAsync(Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint));
+
+        Assert.Equal(1, result.ExitCode);
+        var entry = _store.Entry("sentiment");
+        Assert.Equal("Unauthorized", entry.Error?.Reason);
+        Assert.Contains("is restricted", entry.Error?.Message, StringComparison.Ordinal);
+        Assert.Contains("HF_TOKEN", entry.Error?.Message, StringComparison.Ordinal);
+        Assert.Single(_hub.Requests, r => r.Path == _hub.RevisionPath("main"));
+    }
+
+    [Fact]
+    public async Task Sync_EndpointAndTokenFromEnvironment_AsHuggingfaceHubUsersSetThem()
+    {
+        var commit = _hub.Commit("v1.0", Files());
+        var manifest = Manifest($"hf://{Repo}@v1.0", auth: false);
+        var info = DaemonRunner.StartInfo("sync", "--manifest", manifest);
+        info.Environment["HF_ENDPOINT"] = _hub.Endpoint.TrimEnd('/');
+        info.Environment["HF_TOKEN"] = "hf_from_env";
+
+        using var process = new DaemonProcess(info, _output);
+        var result = await process.WaitAsync(DaemonRunner.HangGuard);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(commit, _store.Entry("sentiment").Version);
+        Assert.All(_hub.Requests.Where(r => r.Host.StartsWith("127.0.0.1", StringComparison.Ordinal)), r => Assert.Equal("Bearer hf_from_env", r.Authorization));
+    }
+}
