@@ -33,8 +33,11 @@ public static class ValidateCommand
         {
             var files = manifest.Models.Sum(m => m.Files.Count);
             var gib = manifest.Models.Sum(m => m.TotalBytes) / (double)(1L << 30);
+            var hub = manifest.Models.Count(m => m.Hub is not null);
+            // A hub model's files are only known once the daemon asks the hub; say so rather than count 0.
+            var fromHub = hub == 0 ? "" : $"; {hub} from the hub, listed at sync";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{path}: ok ({manifest.Models.Count} models, {files} files, {gib:0.00} GiB)"));
+                $"{path}: ok ({manifest.Models.Count} models, {files} files, {gib:0.00} GiB{fromHub})"));
         }
         else
         {
