@@ -3,6 +3,7 @@
 # on the same file, same nginx, same run. Writes bench/RESULTS.md.
 #   bash bench/bench.sh                 # 2 GiB file, 3 runs each (median wall, max RSS)
 #   BENCH_SIZE_MIB=512 RUNS=1 bash bench/bench.sh
+#   BENCH_WORK=/dev/shm/msb BENCH_OUT=bench/RESULTS-tmpfs.md bash bench/bench.sh   # no disk: software only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -10,7 +11,7 @@ size_mib=${BENCH_SIZE_MIB:-2048}
 runs=${RUNS:-3}
 port=${BENCH_PORT:-18181}
 work=${BENCH_WORK:-/var/tmp/modelsync-bench}
-out=$repo/bench/RESULTS.md
+out=${BENCH_OUT:-$repo/bench/RESULTS.md}
 
 bash scripts/install-deps.sh
 [ -x artifacts/daemon/ModelSync.Daemon ] || bash scripts/publish.sh
@@ -19,6 +20,10 @@ daemon=$repo/artifacts/daemon/ModelSync.Daemon
 source scripts/lib/nginx.sh
 
 rm -rf "$work"
+# Every command writes below $work/dl: ext4 then places all their blocks near that one directory. On a
+# thin-provisioned virtual disk mounted with 'discard', speed depends on where a file lands (blocks the
+# host never backed, or trimmed by the last rm, are slow to write), so separate directories were
+# measuring the disk's regions rather than the tools.
 mkdir -p "$work/src" "$work/dl"
 file=$work/src/model.bin
 echo "bench: making a ${size_mib} MiB random file"
@@ -32,7 +37,7 @@ url=http://127.0.0.1:$port/model.bin
 
 manifest() { # NAME DIGEST-LINE [SYNC-EXTRA]
   cat >"$work/$1.yaml" <<YAML
-store: { root: $work/store-$1, reserve: 1Gi }
+store: { root: $work/dl/store-$1, reserve: 1Gi }
 sync: { concurrency: 1${3:+, $3} }
 models:
   - name: bench
@@ -63,9 +68,9 @@ tool "curl|tee|openssl" "rm -f $dl" "curl -sS $url | tee $dl | openssl dgst -sha
 tool sha256sum "" "sha256sum $file"
 tool "openssl dgst" "" "openssl dgst -sha256 $file"
 tool "xxhsum -H2" "" "xxhsum -H2 $file"
-tool "sync sha256" "rm -rf $work/store-sha" "$daemon sync -m $work/sha.yaml"
-tool "sync sha256 1 stream" "rm -rf $work/store-sha1" "$daemon sync -m $work/sha1.yaml"
-tool "sync xxh128" "rm -rf $work/store-xxh" "$daemon sync -m $work/xxh.yaml"
+tool "sync sha256" "rm -rf $work/dl/store-sha" "$daemon sync -m $work/sha.yaml"
+tool "sync sha256 1 stream" "rm -rf $work/dl/store-sha1" "$daemon sync -m $work/sha1.yaml"
+tool "sync xxh128" "rm -rf $work/dl/store-xxh" "$daemon sync -m $work/xxh.yaml"
 
 # Round robin: run i of every tool before run i+1 of any, so a slow stretch of the (shared, virtual)
 # disk lands on all of them alike instead of on whichever tool happened to be measured then.
@@ -90,7 +95,7 @@ for name in "${names[@]}"; do
 done
 
 # Bandwidth cap over a ~30 s window: the rate sync achieved, from its own "published in" time.
-rm -rf "$work/store-bw"
+rm -rf "$work/dl/store-bw"
 sync
 "$daemon" sync -m "$work/bw.yaml" 2>"$work/bw.log"
 bw_seconds=$(grep -o 'bytes in [0-9:.]*' "$work/bw.log" | awk -F'[ :]' '{ print $3 * 3600 + $4 * 60 + $5 }')
@@ -102,10 +107,10 @@ echo "bench: bandwidthLimit $limit B/s: $bw_rate B/s over ${bw_seconds}s (${bw_e
 # count what nginx sent after the kill.
 stop_nginx
 start_nginx "$work/src" "$port" "$work" "$((bytes / 40))" # per connection: ~10 s with 4 connections
-rm -rf "$work/store-sha"
+rm -rf "$work/dl/store-sha"
 "$daemon" sync -m "$work/sha.yaml" 2>"$work/resume1.log" &
 pid=$!
-state_dir=$work/store-sha/.modelsync/staging/bench/v1.resume
+state_dir=$work/dl/store-sha/.modelsync/staging/bench/v1.resume
 done_bytes=0
 while kill -0 "$pid" 2>/dev/null; do
   done_bytes=$({ grep -ho '"bytesDone":[0-9]*' "$state_dir"/*.json 2>/dev/null || true; } | cut -d: -f2 | sort -n | tail -1)
@@ -129,10 +134,10 @@ ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / 
 {
   echo "# Download and verify: ModelSync vs curl, aria2c, openssl, xxhsum"
   echo
-  echo "Reproduce: \`bash bench/bench.sh\` (BENCH_SIZE_MIB=$size_mib RUNS=$runs). Generated $(date -u +%Y-%m-%dT%H:%MZ)."
+  echo "Reproduce: \`BENCH_WORK=$work bash bench/bench.sh\` (BENCH_SIZE_MIB=$size_mib RUNS=$runs). Generated $(date -u +%Y-%m-%dT%H:%MZ)."
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, kernel $(uname -r)."
-  echo "One ${size_mib} MiB random file served by nginx on 127.0.0.1 from page cache; every tool writes to the same disk."
+  echo "One ${size_mib} MiB random file served by nginx on 127.0.0.1 from page cache; every tool writes below one directory of $(findmnt -no FSTYPE,OPTIONS --target "$work" | cut -d, -f1-4) ($work)."
   echo "Median wall time of $runs runs after one uncounted warm-up round, taken round robin (run i of every command"
   echo "before run i+1 of any) so a slow stretch of the shared disk hits all alike; every run's time is listed. Peak RSS: \`/usr/bin/time\`'s maximum resident set size."
   echo
