@@ -21,11 +21,12 @@ internal sealed partial class HubClient(HttpSource http, Uri endpoint, TimeProvi
             : throw Invalid(url, $"no 40-hex commit in 'sha' (got '{info.Sha}')");
     }
 
-    /// <summary>Every file of the commit, across as many pages as the hub sends.</summary>
+    /// <summary>Every file of the commit, across as many pages as the hub sends (it pages large trees
+    /// with <c>Link: &lt;…&gt;; rel="next"</c>, as huggingface_hub's list_repo_tree follows).</summary>
     public async Task<List<HubTreeEntry>> FilesAsync(HubReference hub, string commit, string? token, CancellationToken ct)
     {
         var files = new List<HubTreeEntry>();
-        Uri? next = new(Endpoint, $"api/models/{hub.Repo}/tree/{commit}?recursive=true&limit={HubDefaults.TreePageLimit}");
+        Uri? next = new(Endpoint, $"api/models/{hub.Repo}/tree/{commit}?recursive=true");
         while (next is not null)
         {
             var (page, link) = await GetJsonAsync(next, token, HubJsonContext.Default.ListHubTreeEntry, ct);

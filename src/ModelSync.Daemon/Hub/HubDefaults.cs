@@ -26,7 +26,4 @@ internal static class HubDefaults
             ? fromEnv
             : throw new Downloads.DownloadException(Downloads.FailureReason.SourceInvalid, $"{EndpointVariable}='{env}' is not an http(s) URL without credentials", transient: false);
     }
-
-    /// <summary>Entries per page of the tree API; the hub pages with a <c>Link: rel="next"</c> header.</summary>
-    public const int TreePageLimit = 1000;
 }

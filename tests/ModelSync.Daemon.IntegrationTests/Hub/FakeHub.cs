@@ -88,7 +88,7 @@ public sealed class FakeHub(FaultServer server, string scope, string repo)
         var entries = Entries(files).Skip(page * PageSize).Take(PageSize).ToList();
         if ((page + 1) * PageSize < Entries(files).Count())
         {
-            r.Response.Headers.Link = $"<{Endpoint}api/models/{repo}/tree/{commit}?recursive=true&limit=1000&cursor={page + 1}>; rel=\"next\"";
+            r.Response.Headers.Link = $"<{Endpoint}api/models/{repo}/tree/{commit}?recursive=true&cursor={page + 1}>; rel=\"next\"";
         }
 
         return Json(r, new JsonArray([.. entries]).ToJsonString());
