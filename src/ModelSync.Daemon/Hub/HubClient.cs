@@ -8,7 +8,7 @@ using ModelSync.Daemon.Manifest;
 namespace ModelSync.Daemon.Hub;
 
 /// <summary>The two hub API calls a resolution needs: revision → commit, and the commit's file tree.</summary>
-internal sealed partial class HubClient(HttpSource http, Uri endpoint, TimeProvider time)
+internal sealed partial class HubClient(HttpSource http, Uri endpoint, TimeSpan stallTimeout, TimeProvider time)
 {
     public Uri Endpoint { get; } = SourceUrl.AsBase(endpoint);
 
@@ -54,21 +54,32 @@ internal sealed partial class HubClient(HttpSource http, Uri endpoint, TimeProvi
     /// <summary>The parsed body and the <c>Link</c> header.</summary>
     private async Task<(T Value, string? Link)> GetJsonAsync<T>(Uri url, string? token, JsonTypeInfo<T> type, CancellationToken ct)
     {
-        using var response = await http.GetAsync(url, 0, null, token, ct);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw Failure(response, url);
-        }
-
+        // An answer of a few KB: a hub that says nothing for stallTimeout is as stuck as a stalled download.
+        using var stall = new CancellationTokenSource(stallTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stall.Token);
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            var value = await JsonSerializer.DeserializeAsync(body, type, ct);
+            using var response = await http.GetAsync(url, 0, null, token, linked.Token);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw Failure(response, url);
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(linked.Token);
+            var value = await JsonSerializer.DeserializeAsync(body, type, linked.Token);
             return (value ?? throw Invalid(url, "null"), Header(response, "Link"));
         }
         catch (JsonException ex)
         {
             throw Invalid(url, ex.Message);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new DownloadException(FailureReason.Stalled, $"{HttpSource.Redact(url)}: no answer in {stallTimeout.TotalSeconds:0.#}s", transient: true);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or HttpIOException or IOException)
+        {
+            throw new DownloadException(FailureReason.SourceUnreachable, $"{HttpSource.Redact(url)}: {ex.Message}", transient: true, inner: ex);
         }
     }
 

@@ -25,7 +25,7 @@ internal sealed partial class ModelSyncer
         try
         {
             var token = HubToken.Find(model.BearerTokenFile);
-            var resolver = new HubResolver(new HubClient(http, HubDefaults.EndpointFor(manifest.Sync), time));
+            var resolver = new HubResolver(new HubClient(http, HubDefaults.EndpointFor(manifest.Sync), manifest.Sync.StallTimeout, time));
             var pipeline = RetryPipelineFactory.Create(manifest.Sync.Retry, time, args =>
             {
                 var error = args.Outcome.Exception as DownloadException;

@@ -46,7 +46,7 @@ public sealed class HubSourceTests : IDisposable
         new("README.md", Encoding.UTF8.GetBytes("# sentiment-mini\n"), Lfs: false),
     ];
 
-    private string Manifest(string source, string extra = "", string? endpoint = null, bool auth = true)
+    private string Manifest(string source, string extra = "", string? endpoint = null, bool auth = true, string stallTimeout = "5s")
     {
         var path = Path.Combine(_store.Dir, "hub.yaml");
         File.WriteAllText(path, $"""
@@ -55,7 +55,7 @@ public sealed class HubSourceTests : IDisposable
               keepVersions: 1
             sync:
               retry: {"{"} maxAttempts: 3, baseDelay: 50ms, maxDelay: 1s {"}"}
-              stallTimeout: 5s
+              stallTimeout: {stallTimeout}
             {(endpoint is null ? "" : $"  hfEndpoint: {endpoint}\n")}models:
               - name: sentiment
                 source: {source}
@@ -140,6 +140,37 @@ public sealed class HubSourceTests : IDisposable
         var entry = _store.Entry("sentiment");
         Assert.Equal(ModelState.Ready, entry.State);
         Assert.Equal(commit, entry.Version);
+    }
+
+    [Fact]
+    public async Task Sync_HubUnreachableOnFirstSync_FailsSourceUnreachableAfterRetries()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there now: connection refused
+
+        var result = await SyncAsync(Manifest($"hf://{Repo}@main", endpoint: $"http://127.0.0.1:{port}/"));
+
+        Assert.Equal(1, result.ExitCode);
+        var entry = _store.Entry("sentiment");
+        Assert.Equal(ModelState.Failed, entry.State);
+        Assert.Equal("SourceUnreachable", entry.Error?.Reason);
+        Assert.Equal("main", entry.Version);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(result.Output, "resolving hf://acme/sentiment-mini@main, attempt"));
+    }
+
+    [Fact]
+    public async Task Sync_HubAnswersNothing_StalledInsteadOfHanging()
+    {
+        _hub.Commit("main", Files());
+        _hub.RevisionFault = r => Task.Delay(TimeSpan.FromSeconds(30), r.Aborted);
+        var manifest = Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint, stallTimeout: "500ms");
+
+        var result = await SyncAsync(manifest);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("Stalled", _store.Entry("sentiment").Error?.Reason);
     }
 
     [Fact]
