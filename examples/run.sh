@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job, offline: serve two small models from examples/source/ with nginx on 127.0.0.1,
+# The main job, offline: serve two small models from examples/source/ with nginx on 127.0.0.1 (one as
+# plain files listed in the manifest, one behind a static Hugging Face hub mirror: `source: hf://…`),
 # `ModelSync.Daemon sync` them into /tmp/modelsync-example/store, then pass the gate's --check
 # (size, then a full re-hash). Run from anywhere: bash examples/run.sh
 set -euo pipefail
@@ -16,8 +17,14 @@ fi
 
 # shellcheck source=scripts/lib/nginx.sh
 source scripts/lib/nginx.sh
-mkdir -p "$work"
-start_nginx "$repo/examples/source" "$port" "$work"
+# What nginx serves: the plain files, and the hub mirror of minilm-mini (a real git commit of it).
+www=$work/www
+rm -rf "$www"
+mkdir -p "$www"
+ln -s "$repo/examples/source/sentiment-mini" "$www/sentiment-mini"
+commit=$(bash examples/hub-mirror.sh examples/source/minilm-mini examples/minilm-mini "$www/hub" 'weights.bin')
+echo "== hub mirror: hf://examples/minilm-mini@main is commit $commit"
+start_nginx "$www" "$port" "$work"
 trap stop_nginx EXIT
 
 echo "== validate $manifest"
@@ -30,7 +37,7 @@ echo "== status"
 artifacts/daemon/ModelSync.Daemon status --root "$work/store"
 
 echo "== gate --check (size), then --verify full"
-artifacts/gate/ModelSync.Gate --check --root "$work/store" --require finbert@2024-06,minilm
+artifacts/gate/ModelSync.Gate --check --root "$work/store" --require "finbert@2024-06,minilm@$commit"
 artifacts/gate/ModelSync.Gate --check --root "$work/store" --verify full
 
 echo "example: OK (store at $work/store)"
