@@ -47,6 +47,13 @@ internal static class Publisher
         {
             // Same version, other content (the manifest changed it, or verify found the copy damaged): swap
             // in one step so current/<name> never points at nothing, then park the old copy for GC.
+            // Moving a directory to another parent rewrites its "..", which needs the owner's rwx on it: a
+            // person or a hardening chmod may have taken them from the old copy (readers never need them).
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             Durable.Exchange(staging, target);
             var trash = Path.Combine(layout.TrashDir, $"{model.Name}-{model.Version}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
