@@ -13,8 +13,10 @@ namespace ModelSync.ReliabilityTests.Support;
 internal static class StoreInvariants
 {
     /// <summary>Every version directory under <c>models/</c> is a whole published version: a marker naming it,
-    /// exactly the marker's files (no partial, no stray), each with the marker's size and xxh128, read-only.</summary>
-    public static List<string> PublishedVersionsAreWhole(StoreLayout layout)
+    /// exactly the marker's files (no partial, no stray), each with the marker's size and xxh128, read-only.
+    /// <paramref name="hashed"/> remembers versions already hashed (by marker and publish time): a published
+    /// version is immutable, so a loop re-checks its listing, sizes and modes every time but hashes it once.</summary>
+    public static List<string> PublishedVersionsAreWhole(StoreLayout layout, HashSet<string>? hashed = null)
     {
         var problems = new List<string>();
         if (!Directory.Exists(layout.ModelsDir))
@@ -47,6 +49,8 @@ internal static class StoreInvariants
                     continue;
                 }
 
+                var key = $"{versionDir}|{marker.PublishedAt:O}";
+                var hash = hashed?.Contains(key) != true;
                 foreach (var file in marker.Files)
                 {
                     var path = Path.Combine(versionDir, file.Path);
@@ -55,7 +59,7 @@ internal static class StoreInvariants
                     {
                         problems.Add($"models/{name}/{version}/{file.Path}: {info.Length} bytes, marker says {file.Size}");
                     }
-                    else if (Digest.Xxh128File(path) != file.Xxh128)
+                    else if (hash && Digest.Xxh128File(path) != file.Xxh128)
                     {
                         problems.Add($"models/{name}/{version}/{file.Path}: xxh128 differs from the marker");
                     }
@@ -64,6 +68,8 @@ internal static class StoreInvariants
                         problems.Add($"models/{name}/{version}/{file.Path}: published but writable");
                     }
                 }
+
+                hashed?.Add(key);
             }
         }
 
