@@ -276,7 +276,10 @@ log "ok: service (uid $(cat "$results/uid")) reads /app/models/current/finbert, 
 if [ "$mode" = daemon ]; then
   for _ in $(seq 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$daemon_port/readyz")" = 200 ] && break; sleep 0.2; done
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$daemon_port/readyz")" = 200 ] || die "/readyz not 200 once every model is Ready"
-  curl -fsS "http://127.0.0.1:$daemon_port/metrics" | grep -q . || die "/metrics is empty"
+  # Read whole, not piped into grep -q: grep exits at the first line, curl then fails writing (23) and
+  # pipefail turned a good /metrics into "empty" whenever the body outgrew the pipe before grep quit.
+  metrics=$(curl -fsS "http://127.0.0.1:$daemon_port/metrics") || die "/metrics failed"
+  [ -n "$metrics" ] || die "/metrics is empty"
   podman exec modelsync-daemon-daemon ModelSync.Daemon status --root /var/lib/k3s-storage/ml-models >&2 \
     || die "ModelSync.Daemon status inside the pod failed (the k3s-models.sh status path)"
   log "ok: /readyz 200, /metrics, status inside the pod"

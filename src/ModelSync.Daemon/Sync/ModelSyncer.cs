@@ -68,14 +68,16 @@ internal sealed partial class ModelSyncer(
         }
         catch (DownloadException ex)
         {
-            Fail(model, previous, ex.Reason, ex.Message, attempts: null);
+            var freed = DiskFull.Caused(ex) ? DiskFull.FreeStaging(layout, model.Name, model.Version) : "";
+            Fail(model, previous, ex.Reason, ex.Message + freed, attempts: null);
             return false;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Disk trouble or a bug: this model fails and says why; the other models and the loop go on.
             Log.ModelCrashed(logger, ex, model.Name, model.Version);
-            Fail(model, previous, FailureReason.StorageError, ex.Message, attempts: null);
+            var freed = DiskFull.Caused(ex) ? DiskFull.FreeStaging(layout, model.Name, model.Version) : "";
+            Fail(model, previous, FailureReason.StorageError, ex.Message + freed, attempts: null);
             return false;
         }
     }

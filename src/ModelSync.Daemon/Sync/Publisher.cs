@@ -1,3 +1,4 @@
+using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
@@ -34,11 +35,25 @@ internal static class Publisher
         MarkerFile.Write(staging, marker);
 
         var target = layout.VersionDir(model.Name, model.Version);
+        if (new FileInfo(layout.ModelDir(model.Name)).LinkTarget is { } link)
+        {
+            // Renaming into it would publish outside the store; the gate refuses such a path anyway.
+            throw new DownloadException(FailureReason.StorageError,
+                $"{StoreLayout.ModelsDirName}/{model.Name} is a symlink to {link}, not a directory of the store; remove it to publish", transient: false);
+        }
+
         Directory.CreateDirectory(layout.ModelDir(model.Name));
         if (Directory.Exists(target))
         {
             // Same version, other content (the manifest changed it, or verify found the copy damaged): swap
             // in one step so current/<name> never points at nothing, then park the old copy for GC.
+            // Moving a directory to another parent rewrites its "..", which needs the owner's rwx on it: a
+            // person or a hardening chmod may have taken them from the old copy (readers never need them).
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             Durable.Exchange(staging, target);
             var trash = Path.Combine(layout.TrashDir, $"{model.Name}-{model.Version}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
@@ -68,6 +83,12 @@ internal static class Publisher
     /// <summary>True when <c>models/&lt;name&gt;/&lt;version&gt;</c> carries a marker listing exactly the manifest's files.</summary>
     public static ModelMarker? FindPublished(StoreLayout layout, ModelSpec model)
     {
+        // Only a real directory of the store counts: a marker reached through a symlink vouches for files elsewhere.
+        if (SafePath.Resolve(layout.Root, StoreLayout.VersionRelativePath(model.Name, model.Version), out _) is null)
+        {
+            return null;
+        }
+
         var marker = MarkerFile.TryRead(layout.VersionDir(model.Name, model.Version));
         return marker is not null && marker.Name == model.Name && marker.Version == model.Version
             && marker.Lists([.. model.Files.Select(f => new FileEntry { Path = f.Path, Size = f.Size, Sha256 = f.Sha256, Xxh128 = f.Xxh128 })])

@@ -48,8 +48,9 @@ internal static class CorruptionHandler
             return false;
         }
 
-        var marker = layout.MarkerPath(checkedEntry.Name, checkedEntry.Version);
-        if (File.Exists(marker))
+        // Resolved without following symlinks: a planted models/<name> link must not make this delete a file outside the store.
+        var marker = SafePath.Resolve(layout.Root, $"{StoreLayout.VersionRelativePath(checkedEntry.Name, checkedEntry.Version)}/{StoreLayout.MarkerFileName}", out _);
+        if (marker is not null && File.Exists(marker))
         {
             File.Delete(marker);
             Durable.FsyncDirectory(layout.VersionDir(checkedEntry.Name, checkedEntry.Version));

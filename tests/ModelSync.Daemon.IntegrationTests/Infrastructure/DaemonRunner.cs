@@ -95,6 +95,19 @@ public static class DaemonRunner
     }
 
     public static DaemonProcess Start(ITestOutputHelper output, params string[] args) => new(StartInfo(args), output);
+
+    /// <summary>Runs the daemon with extra environment variables (e.g. <c>SSL_CERT_FILE</c>) until it exits.</summary>
+    public static async Task<DaemonResult> RunWithEnvironmentAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var info = StartInfo(args);
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = new DaemonProcess(info, output);
+        return await process.WaitAsync(HangGuard);
+    }
 }
 
 /// <summary>A running daemon whose output goes to the test log as it comes.</summary>

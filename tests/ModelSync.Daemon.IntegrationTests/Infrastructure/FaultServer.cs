@@ -75,19 +75,22 @@ public sealed class FaultRequest(HttpContext context, RecordedRequest record, in
     /// <summary>Serves <paramref name="content"/> like a static file server: ETag, single byte ranges,
     /// <c>If-Range</c> (a stale validator gets the whole file with 200). <paramref name="sendBytes"/> stops
     /// the body early (the caller then decides how the response ends); <paramref name="contentLength"/>
-    /// lies about the length; <paramref name="throttle"/> waits between 1 MiB chunks.</summary>
+    /// lies about the length; <paramref name="throttle"/> waits 20 ms after each chunk of <paramref name="chunkSize"/>
+    /// bytes; <paramref name="ignoreRange"/> answers every request with 200 and the whole body, as some servers do.</summary>
     public async Task ServeAsync(
         GeneratedOrBytes content,
         string? etag = null,
         long? sendBytes = null,
         long? contentLength = null,
-        Func<bool>? throttle = null)
+        Func<bool>? throttle = null,
+        int chunkSize = 1 << 20,
+        bool ignoreRange = false)
     {
         var length = content.Length;
         long from = 0;
         var to = length - 1;
         var ifRangeOk = Record.IfRange is null || (etag is not null && Record.IfRange == etag);
-        if (Record.Range is { } range && ifRangeOk && RangeHeaderValue.TryParse(range, out var parsed) && parsed.Ranges.Count == 1)
+        if (!ignoreRange && Record.Range is { } range && ifRangeOk && RangeHeaderValue.TryParse(range, out var parsed) && parsed.Ranges.Count == 1)
         {
             var r = parsed.Ranges.First();
             from = r.From ?? 0;
@@ -116,7 +119,7 @@ public sealed class FaultRequest(HttpContext context, RecordedRequest record, in
 
         Response.ContentLength = contentLength ?? to - from + 1;
         var end = sendBytes is { } limit ? Math.Min(to + 1, from + limit) : to + 1;
-        var buffer = new byte[1 << 20];
+        var buffer = new byte[chunkSize];
         for (var offset = from; offset < end; offset += buffer.Length)
         {
             var n = (int)Math.Min(buffer.Length, end - offset);

@@ -49,6 +49,8 @@ public sealed class TestStore : IDisposable
 
     public string? Reserve { get; set; }
 
+    public int? KeepVersions { get; set; }
+
     /// <summary>Extra lines under <c>sync:</c>, indented by the caller's two spaces.</summary>
     public string? ExtraSync { get; set; }
 
@@ -65,6 +67,11 @@ public sealed class TestStore : IDisposable
         if (Reserve is not null)
         {
             yaml.Append(CultureInfo.InvariantCulture, $"  reserve: {Reserve}\n");
+        }
+
+        if (KeepVersions is not null)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"  keepVersions: {KeepVersions}\n");
         }
 
         yaml.Append(CultureInfo.InvariantCulture, $"""

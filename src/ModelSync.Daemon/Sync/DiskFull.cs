@@ -1,0 +1,45 @@
+using ModelSync.Daemon.Gc;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Sync;
+
+/// <summary>
+/// A download that failed because the filesystem is full gives its staging space back: kept for a resume,
+/// the partial files (preallocated at full size) would hold the disk full until a person stepped in, and
+/// every other writer on the node (inventory, markers, other models) would keep failing meanwhile.
+/// </summary>
+internal static class DiskFull
+{
+    private const int Enospc = 28;
+    private const int Edquot = 122;
+
+    /// <summary>True when <paramref name="exception"/> or one of its causes is ENOSPC or EDQUOT.</summary>
+    public static bool Caused(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is IOException io && (io.HResult is Enospc or Edquot || io.Message.Contains("No space left on device", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Removes the version's staging directory and resume records; returns what to add to the failure message.</summary>
+    public static string FreeStaging(StoreLayout layout, string name, string version)
+    {
+        var staging = layout.StagingDir(name, version);
+        try
+        {
+            TreeRemover.Remove(staging);
+            TreeRemover.Remove(staging + GcPlanner.ResumeSuffix);
+            return "; the partial download was removed to give the space back";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"; the partial download could not be removed: {ex.Message}";
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
+using ModelSync.Gate.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ModelSync.ReliabilityTests.Support;
+
+/// <summary>
+/// Runs the gate and the daemon as uid/gid 65532, as the DaemonSet and service pods do (deploy/kustomize):
+/// as root, permission bits stop nothing, so tests of modes must drop root first (setpriv).
+/// </summary>
+internal static class Unprivileged
+{
+    public const int Id = 65532;
+
+    public static (int ExitCode, string Output) Gate(ITestOutputHelper log, string root, params string[] requirements) =>
+        Run(log, [GateBinary.Path, "--root", root, "--check", "--verify", "full", "--require", string.Join(',', requirements)]);
+
+    public static (int ExitCode, string Output) Daemon(ITestOutputHelper log, params string[] args) =>
+        Run(log, ["dotnet", DaemonRunner.Dll, .. args]);
+
+    /// <summary>Hands the whole tree to the unprivileged user, as the deploy's chown init container does.</summary>
+    public static void Chown(string path) => Run(null, ["chown", "-R", $"{Id}:{Id}", path], asRoot: true);
+
+    private static (int ExitCode, string Output) Run(ITestOutputHelper? log, string[] command, bool asRoot = false)
+    {
+        var info = new ProcessStartInfo(asRoot ? command[0] : "setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!asRoot)
+        {
+            foreach (var arg in new[] { $"--reuid={Id}", $"--regid={Id}", "--clear-groups", "--" })
+            {
+                info.ArgumentList.Add(arg);
+            }
+        }
+
+        foreach (var arg in asRoot ? command[1..] : command)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["MODELSYNC_LOG_FORMAT"] = "text";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(DaemonRunner.HangGuard))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{string.Join(' ', command)} still running after {DaemonRunner.HangGuard}");
+        }
+
+        var output = stdout.Result + stderr.Result;
+        log?.WriteLine($"$ (uid {Id}) {string.Join(' ', command)}\n{output}exit {process.ExitCode}");
+        return (process.ExitCode, output);
+    }
+}
+
+/// <summary>A fact that needs root to drop to another user; skipped, saying why, otherwise.</summary>
+internal sealed class RootFactAttribute : FactAttribute
+{
+    public RootFactAttribute()
+    {
+        if (Environment.UserName != "root")
+        {
+            Skip = $"needs root to run the gate and daemon as uid {Unprivileged.Id}; running as {Environment.UserName}";
+        }
+    }
+}
