@@ -191,6 +191,23 @@ public sealed class HubSourceTests : IDisposable
         Assert.Null(_store.CurrentTarget("sentiment"));
     }
 
+    [Theory]
+    [InlineData("../escape.bin")]
+    [InlineData(".modelsync.json")]
+    public async Task Sync_HubListsAPathTheStoreCannotHold_FailsSourceInvalidFetchingNoFile(string path)
+    {
+        _hub.Commit("main", [.. Files(), new HubFile(path, [1, 2, 3], Lfs: false)]);
+
+        var result = await SyncAsync(Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint));
+
+        Assert.Equal(1, result.ExitCode);
+        var entry = _store.Entry("sentiment");
+        Assert.Equal("SourceInvalid", entry.Error?.Reason);
+        Assert.Contains($"'{path}'", entry.Error?.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_hub.Requests, r => r.Path.Contains("/resolve/", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(_store.Dir, "escape.bin")));
+    }
+
     [Fact]
     public async Task Sync_HubRateLimited_WaitsForTheResetItAnnounced()
     {
