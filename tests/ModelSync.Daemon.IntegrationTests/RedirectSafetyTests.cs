@@ -73,16 +73,20 @@ public sealed class RedirectSafetyTests(FaultServer server, ITestOutputHelper ou
         File.WriteAllText(bundle, certificate.ExportCertificatePem());
         await using var tls = await TlsRedirector.StartAsync(certificate, $"{server.Origin}{_scope}/plain/f.bin");
         var model = new ManifestModel("m", "v1", $"{tls.Origin}/v1/", [ManifestFile.Of("f.bin", content)]) { BearerTokenFile = tokenFile };
+        // A TLS handshake plus a redirect on a loaded 2-core machine can exceed the suite's 1 s.
+        _store.StallTimeout = "10s";
 
         var result = await DaemonRunner.RunWithEnvironmentAsync(output, new Dictionary<string, string> { ["SSL_CERT_FILE"] = bundle },
             "sync", "--manifest", _store.WriteManifest(model));
 
         Assert.Equal(0, result.ExitCode);
         _store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
-        // The https origin got the token (so TLS and the trust really worked), the http hop did not.
-        Assert.Equal([$"Bearer {token}"], tls.Authorizations);
-        var plain = Assert.Single(server.Requests(_scope));
-        Assert.Null(plain.Authorization);
+        // The https origin got the token (so TLS and the trust really worked), the http hop never did,
+        // however many attempts a loaded machine needed.
+        Assert.NotEmpty(tls.Authorizations);
+        Assert.All(tls.Authorizations, a => Assert.Equal($"Bearer {token}", a));
+        Assert.NotEmpty(server.Requests(_scope));
+        Assert.All(server.Requests(_scope), r => Assert.Null(r.Authorization));
         Assert.DoesNotContain(token, result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(token, File.ReadAllText(_store.Layout.InventoryPath), StringComparison.Ordinal);
     }

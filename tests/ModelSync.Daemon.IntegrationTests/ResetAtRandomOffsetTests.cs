@@ -14,7 +14,8 @@ public sealed class ResetAtRandomOffsetTests(FaultServer server, ITestOutputHelp
     private const int MiB = 1 << 20;
     private const int Files = 4;
 
-    private readonly TestStore _store = new();
+    // Exact request counts are asserted: a generous stall timeout keeps a loaded machine from adding a retry.
+    private readonly TestStore _store = new() { StallTimeout = "5s" };
     private readonly string _scope = server.NewScope();
 
     public void Dispose()

@@ -10,7 +10,8 @@ namespace ModelSync.Daemon.IntegrationTests;
 [Collection(FaultServerCollection.Name)]
 public sealed class ServerErrorTests(FaultServer server, ITestOutputHelper output) : IDisposable
 {
-    private readonly TestStore _store = new();
+    // Exact request counts are asserted: a generous stall timeout keeps a loaded machine from adding a retry.
+    private readonly TestStore _store = new() { StallTimeout = "5s" };
     private readonly string _scope = server.NewScope();
 
     public void Dispose()
