@@ -150,4 +150,39 @@ public sealed class SymlinkEscapeTests : IDisposable
         Assert.Equal(0, GateCheck.CheckFull(_output, _store.Root, ["m@v1"]).ExitCode);
         Assert.Equal(before, TestStore.Snapshot(_outside));
     }
+
+    [Fact]
+    public async Task Sync_StagingIsASymlinkOutside_FailsNamingItAndWritesNothingThere()
+    {
+        await _model.SyncAsync("v1");
+        var staging = _store.Layout.StagingRoot;
+        Directory.CreateDirectory(staging);
+        Directory.Delete(staging, recursive: true);
+        File.CreateSymbolicLink(staging, _outside);
+        var before = TestStore.Snapshot(_outside);
+
+        await _model.SyncAsync("v2", expectedExit: 1);
+
+        var entry = _store.Entry("m");
+        Assert.Equal("StorageError", entry.Error?.Reason);
+        Assert.Contains("symlink", entry.Error?.Message, StringComparison.Ordinal);
+        Assert.Equal(before, TestStore.Snapshot(_outside));
+        Assert.Equal(0, GateCheck.CheckFull(_output, _store.Root, ["m"]).ExitCode); // v1 still serves
+    }
+
+    [Fact]
+    public async Task Sync_StateDirIsASymlinkOutside_ExitsThreeBeforeWritingAnything()
+    {
+        var manifest = await _model.SyncAsync("v1");
+        var state = _store.Layout.StateDir;
+        Directory.Move(state, Path.Combine(_outside, "state"));
+        File.CreateSymbolicLink(state, Path.Combine(_outside, "state"));
+        var before = TestStore.Snapshot(_outside);
+
+        var sync = await DaemonRunner.SyncAsync(manifest, _output);
+
+        Assert.Equal(3, sync.ExitCode);
+        Assert.Contains(".modelsync is a symlink", sync.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, TestStore.Snapshot(_outside));
+    }
 }

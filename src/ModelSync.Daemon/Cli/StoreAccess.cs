@@ -29,6 +29,14 @@ internal static class StoreAccess
     {
         try
         {
+            // The state dir holds staging, trash, the lock and the inventory: through a symlink, all of
+            // them would be written (and GC'd) wherever it points.
+            if (new FileInfo(layout.StateDir).LinkTarget is { } link)
+            {
+                Console.Error.WriteLine($"store {layout.Root}: {StoreLayout.StateDirName} is a symlink to {link}, not a directory of the store; remove it");
+                return false;
+            }
+
             Directory.CreateDirectory(layout.StateDir);
             var probe = Path.Combine(layout.StateDir, $".probe-{Environment.ProcessId}");
             File.WriteAllBytes(probe, []);

@@ -92,6 +92,15 @@ internal sealed partial class ModelSyncer(
         var token = model.Hub is null ? ReadToken(model) : HubToken.Find(model.BearerTokenFile);
         var staging = layout.StagingDir(model.Name, model.Version);
         var resumeDir = staging + ".resume";
+        foreach (var dir in (string[])[staging, resumeDir])
+        {
+            // Downloads are written below here: no link planted on the way may take them out of the store.
+            if (SafePath.Resolve(layout.Root, Path.GetRelativePath(layout.Root, dir), out var problem) is null)
+            {
+                throw new DownloadException(FailureReason.StorageError, $"staging {Path.GetRelativePath(layout.Root, dir)}: {problem}; remove it to download", transient: false);
+            }
+        }
+
         Directory.CreateDirectory(staging);
         Directory.CreateDirectory(resumeDir);
         Log.ModelDownloading(logger, model.Name, model.Version, model.Files.Count, model.TotalBytes);
