@@ -41,6 +41,37 @@ public sealed class ContentDigestTests
         Assert.Equal(output.Split(' ')[0], digest.Finish().Xxh128);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(6)]
+    [InlineData(1_048_577)]
+    public void Finish_GitBlobId_EqualsGitHashObject(int size)
+    {
+        using var store = new StoreBuilder();
+        var path = Path.Combine(store.Root, "f.bin");
+        var content = StoreBuilder.Bytes(size);
+        File.WriteAllBytes(path, content);
+        using var digest = new ContentDigest(DigestKind.Xxh128, gitBlobLength: size);
+        for (var i = 0; i < size; i += 65_537)
+        {
+            digest.Append(content.AsSpan(i, Math.Min(65_537, size - i)));
+        }
+
+        var (exit, output) = Tool.Run("git", "hash-object", path);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(output.Trim(), digest.Finish().GitBlobSha1);
+    }
+
+    [Fact]
+    public void Finish_WithoutGitBlobLength_NoGitBlobId()
+    {
+        using var digest = new ContentDigest(DigestKind.Both);
+        digest.Append([1, 2, 3]);
+
+        Assert.Null(digest.Finish().GitBlobSha1);
+    }
+
     [Fact]
     public void Finish_Sha256_EqualsOpensslDgst()
     {
