@@ -35,6 +35,7 @@ public sealed class HostileManifestTests(FaultServer server, ITestOutputHelper o
         { "file:// outside roots", "sync:\n  allowedFileRoots: [DIR/share]\n" + Model("a.bin", "url: file://DIR/share/../secret"), "models[0].files[0].url: 'DIR/secret' is outside sync.allowedFileRoots" },
         { "over capacity", "store:\n  capacity: 1Mi\n  reserve: 0\n" + Model("a.bin").Replace("size: 1", "size: 2Mi", StringComparison.Ordinal), "store.capacity: the models need 2 MiB in all" },
         { "alias bomb", Bomb() + Model("a.bin"), "aliases expand this document to more than 1,000,000 nodes" },
+        { "20,000 levels of nesting", "x: " + new string('[', 20_000) + new string(']', 20_000) + "\n" + Model("a.bin"), "nested more than 64 levels deep; refused" },
     };
 
     [Theory]

@@ -26,13 +26,20 @@ public static class ManifestLoader
         return LoadFromBytes(bytes, path);
     }
 
-    /// <summary>The file's bytes, but never more than <see cref="MaxBytes"/> + 1: enough to tell it is too large.</summary>
+    /// <summary>The file's bytes, but never more than <see cref="MaxBytes"/> + 1: enough to tell it is too large.
+    /// Read to the end rather than to the length stat reports, which a growing or procfs-like file gets wrong.</summary>
     public static byte[] ReadBounded(string path)
     {
         using var stream = File.OpenRead(path);
-        var buffer = new byte[Math.Min(stream.Length, MaxBytes) + 1];
-        var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        return buffer[..length];
+        using var bytes = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while (bytes.Length <= MaxBytes && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, MaxBytes + 1 - bytes.Length))) > 0)
+        {
+            bytes.Write(chunk, 0, read);
+        }
+
+        return bytes.ToArray();
     }
 
     /// <summary>Loads what one read of the file returned; the manifest keeps the sha256 of those bytes.</summary>

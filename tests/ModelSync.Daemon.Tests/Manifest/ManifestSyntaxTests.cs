@@ -86,6 +86,17 @@ public sealed class ManifestSyntaxTests
     }
 
     [Fact]
+    public void Load_NestedTwentyThousandDeep_RefusedNotAStackOverflow()
+    {
+        var yaml = "models: " + new string('[', 20_000) + new string(']', 20_000);
+
+        var result = ManifestLoaderTests.Load(yaml);
+
+        Assert.Null(result.Manifest);
+        Assert.Equal(["t.yaml:1:73: nested more than 64 levels deep; refused"], result.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
     public void Load_FileLargerThanAConfigMap_RefusedWithoutParsing()
     {
         var path = Path.Combine(Path.GetTempPath(), $"modelsync-big-{Guid.NewGuid():N}.yaml");

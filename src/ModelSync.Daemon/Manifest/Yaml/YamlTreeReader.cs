@@ -11,6 +11,9 @@ internal sealed class YamlTreeReader(ProblemList problems)
     /// <summary>Far above any real manifest (1 MiB of YAML without aliases is at most ~500k nodes), far below
     /// what a "billion laughs" alias bomb expands to; such a document is refused, never walked.</summary>
     public const long MaxExpandedNodes = 1_000_000;
+
+    /// <summary>The manifest's own nesting is 5 levels; anything past this is not a manifest.</summary>
+    public const int MaxDepth = 64;
     private readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
 
     /// <summary>The root node, or null when the text is empty or not valid YAML (problems say why).</summary>
@@ -26,7 +29,7 @@ internal sealed class YamlTreeReader(ProblemList problems)
                 return null;
             }
 
-            var root = ReadNode(parser);
+            var root = ReadNode(parser, depth: 0);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var extra))
             {
@@ -34,6 +37,11 @@ internal sealed class YamlTreeReader(ProblemList problems)
             }
 
             return root;
+        }
+        catch (TooDeepException e)
+        {
+            problems.Add(Math.Max(1, (int)e.At.Line), Math.Max(1, (int)e.At.Column), "", $"nested more than {MaxDepth} levels deep; refused");
+            return null;
         }
         catch (AliasBombException e)
         {
@@ -77,8 +85,14 @@ internal sealed class YamlTreeReader(ProblemList problems)
         return null;
     }
 
-    private YNode ReadNode(IParser parser)
+    private YNode ReadNode(IParser parser, int depth)
     {
+        if (depth > MaxDepth)
+        {
+            // 40 KB of '[' would otherwise overflow the stack and kill the process, not report a problem.
+            throw new TooDeepException(parser.Current?.Start ?? Mark.Empty);
+        }
+
         YNode node;
         AnchorName anchor;
         if (parser.TryConsume<AnchorAlias>(out var alias))
@@ -98,7 +112,7 @@ internal sealed class YamlTreeReader(ProblemList problems)
             var items = new List<YNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
-                items.Add(ReadNode(parser));
+                items.Add(ReadNode(parser, depth + 1));
             }
 
             node = new YSequence(seqStart.Start, items) { Weight = Expanded(seqStart.Start, 1 + items.Sum(i => i.Weight)) };
@@ -110,8 +124,8 @@ internal sealed class YamlTreeReader(ProblemList problems)
             var entries = new List<(YScalar, YNode)>();
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var key = ReadNode(parser);
-                var value = ReadNode(parser);
+                var key = ReadNode(parser, depth + 1);
+                var value = ReadNode(parser, depth + 1);
                 if (key is YScalar k)
                 {
                     entries.Add((k, value));
@@ -139,6 +153,11 @@ internal sealed class YamlTreeReader(ProblemList problems)
         : throw new AliasBombException(at);
 
     private sealed class AliasBombException(Mark at) : Exception
+    {
+        public Mark At { get; } = at;
+    }
+
+    private sealed class TooDeepException(Mark at) : Exception
     {
         public Mark At { get; } = at;
     }
