@@ -136,6 +136,9 @@ public sealed class SymlinkEscapeTests : IDisposable
         var copy = Path.Combine(_outside, "v1");
         Directory.Move(versionDir, copy);
         File.CreateSymbolicLink(versionDir, copy);
+        // Not writable by its owner: a publisher that chmods through the link would change it (snapshots skip modes).
+        const UnixFileMode readOnly = UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(copy, readOnly);
         var before = TestStore.Snapshot(_outside);
         var requests = _model.Requests;
 
@@ -149,6 +152,7 @@ public sealed class SymlinkEscapeTests : IDisposable
         _model.AssertReady("v1");
         Assert.Equal(0, GateCheck.CheckFull(_output, _store.Root, ["m@v1"]).ExitCode);
         Assert.Equal(before, TestStore.Snapshot(_outside));
+        Assert.Equal(readOnly, File.GetUnixFileMode(copy));
     }
 
     [Fact]

@@ -12,9 +12,11 @@ internal static partial class LocalSource
 {
     public static bool IsAllowed(FileStream opened, IReadOnlyList<string> roots, out string realPath)
     {
-        realPath = RealPath($"/proc/self/fd/{opened.SafeFileHandle.DangerousGetHandle()}") ?? opened.Name;
+        // Fails closed: without /proc, or for a file unlinked since it was opened, nothing is allowed.
+        var resolved = RealPath($"/proc/self/fd/{opened.SafeFileHandle.DangerousGetHandle()}");
+        realPath = resolved ?? $"{opened.Name} (its real path cannot be read)";
         var realRoots = roots.Select(r => RealPath(r) ?? r).ToList();
-        return FileRoots.IsUnder(realPath, realRoots);
+        return resolved is not null && FileRoots.IsUnder(resolved, realRoots);
     }
 
     private static string? RealPath(string path)

@@ -29,6 +29,14 @@ internal sealed record ResumeState
 
     public string? GitBlobSha1 { get; init; }
 
+    /// <summary>The record's file name: the escaped path, or its sha256 where that would pass the 255-byte
+    /// name limit (deep paths, or a few dozen CJK characters escape to that).</summary>
+    public static string FileNameFor(string path)
+    {
+        var escaped = Uri.EscapeDataString(path);
+        return escaped.Length <= 200 ? escaped + ".json" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(path))) + ".json";
+    }
+
     public static string SourceOf(Uri url) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url.AbsoluteUri)));
 

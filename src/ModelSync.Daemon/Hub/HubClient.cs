@@ -10,6 +10,9 @@ namespace ModelSync.Daemon.Hub;
 /// <summary>The two hub API calls a resolution needs: revision → commit, and the commit's file tree.</summary>
 internal sealed partial class HubClient(HttpSource http, Uri endpoint, TimeSpan stallTimeout, TimeProvider time)
 {
+    /// <summary>The hub pages its tree by 1,000 entries; a million files is no model repository.</summary>
+    public const int MaxTreePages = 1000;
+
     public Uri Endpoint { get; } = SourceUrl.AsBase(endpoint);
 
     public async Task<string> CommitAsync(HubReference hub, string? token, CancellationToken ct)
@@ -26,9 +29,16 @@ internal sealed partial class HubClient(HttpSource http, Uri endpoint, TimeSpan 
     public async Task<List<HubTreeEntry>> FilesAsync(HubReference hub, string commit, string? token, CancellationToken ct)
     {
         var files = new List<HubTreeEntry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         Uri? next = new(Endpoint, $"api/models/{hub.Repo}/tree/{commit}?recursive=true");
         while (next is not null)
         {
+            // A mirror that links a page to itself, or pages forever, must end the pass, not grow it.
+            if (!seen.Add(next.AbsoluteUri) || seen.Count > MaxTreePages)
+            {
+                throw Invalid(next, seen.Count > MaxTreePages ? $"more than {MaxTreePages} pages" : "a page links back to an earlier one");
+            }
+
             var (page, link) = await GetJsonAsync(next, token, HubJsonContext.Default.ListHubTreeEntry, ct);
             files.AddRange(page.Where(e => e.Type == "file"));
             next = NextPage(link, next);
@@ -45,10 +55,9 @@ internal sealed partial class HubClient(HttpSource http, Uri endpoint, TimeSpan 
             return null;
         }
 
-        var next = new Uri(current, match.Groups["url"].Value);
-        return HttpSource.MayCarryToken(Endpoint, next)
+        return Uri.TryCreate(current, match.Groups["url"].Value, out var next) && next.Scheme is "http" or "https" && HttpSource.MayCarryToken(Endpoint, next)
             ? next
-            : throw Invalid(current, $"next page {HttpSource.Redact(next)} is not on the hub");
+            : throw Invalid(current, $"next page '{match.Groups["url"].Value}' is not on the hub");
     }
 
     /// <summary>The parsed body and the <c>Link</c> header.</summary>

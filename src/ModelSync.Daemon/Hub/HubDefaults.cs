@@ -9,14 +9,12 @@ internal static class HubDefaults
     public const string TokenPathVariable = "HF_TOKEN_PATH";
     public const string HomeVariable = "HF_HOME";
 
-    /// <summary><c>sync.hfEndpoint</c>, else <c>HF_ENDPOINT</c>, else huggingface.co.</summary>
-    public static Uri EndpointFor(Manifest.SyncSettings sync)
-    {
-        if (sync.HfEndpoint is { } configured)
-        {
-            return configured;
-        }
+    /// <summary><c>sync.hfEndpoint</c>, else <see cref="AmbientEndpoint"/>.</summary>
+    public static Uri EndpointFor(Manifest.SyncSettings sync) => sync.HfEndpoint ?? AmbientEndpoint();
 
+    /// <summary>The hub the node's environment names: <c>HF_ENDPOINT</c>, else huggingface.co.</summary>
+    public static Uri AmbientEndpoint()
+    {
         if (Environment.GetEnvironmentVariable(EndpointVariable) is not { Length: > 0 } env)
         {
             return new Uri(Endpoint);

@@ -20,6 +20,16 @@ internal sealed class HubResolver(HubClient client)
         var commit = await client.CommitAsync(hub, token, ct);
         var tree = await client.FilesAsync(hub, commit, token, ct);
         var files = tree.Where(e => e.Path is not null && Selected(e.Path, hub)).Select(e => ToFile(e, hub, commit)).ToList();
+        // The rules a manifest's own list must pass (docs/manifest.md) hold for the hub's list too.
+        var byCase = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in files)
+        {
+            if (!byCase.TryAdd(file.Path, file.Path))
+            {
+                throw Refused(hub, commit, $"lists '{byCase[file.Path]}' and '{file.Path}', which differ only by case");
+            }
+        }
+
         if (files.Count == 0)
         {
             throw new DownloadException(FailureReason.SourceInvalid,
@@ -42,6 +52,12 @@ internal sealed class HubResolver(HubClient client)
             throw Refused(hub, commit, $"lists '{path}', which cannot be stored: {unsafePath}");
         }
 
+        var size = entry.Lfs?.Size ?? entry.Size;
+        if (size < 0)
+        {
+            throw Refused(hub, commit, $"gives '{path}' a size of {size}");
+        }
+
         var sha256 = entry.Lfs?.Oid;
         var blob = entry.Lfs is null ? entry.Oid : null;
         if (entry.Lfs is not null ? !IsHex(sha256, 64) : !IsHex(blob, 40))
@@ -54,7 +70,7 @@ internal sealed class HubResolver(HubClient client)
         {
             Path = path,
             Url = SourceUrl.Resolve(downloadBase, path),
-            Size = entry.Lfs?.Size ?? entry.Size,
+            Size = size,
             Sha256 = sha256,
             GitBlobSha1 = blob,
         };

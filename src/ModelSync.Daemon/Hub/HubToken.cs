@@ -6,14 +6,24 @@ namespace ModelSync.Daemon.Hub;
 /// The token for the hub, found where huggingface_hub looks: the model's <c>auth.bearerTokenFile</c>
 /// first (the manifest is explicit), then <c>HF_TOKEN</c>, <c>HF_TOKEN_PATH</c>, <c>$HF_HOME/token</c> and
 /// <c>~/.cache/huggingface/token</c>. None at all is fine: public repositories need none.
+/// A token from the environment belongs to the hub the environment names (<c>HF_ENDPOINT</c> or
+/// huggingface.co): a manifest that points <c>sync.hfEndpoint</c> elsewhere gets it only by naming a
+/// token file itself, so editing a ConfigMap cannot send the node's token to another host.
 /// </summary>
 internal static class HubToken
 {
-    public static string? Find(string? bearerTokenFile)
+    public static string? Find(string? bearerTokenFile, Uri endpoint)
     {
         if (bearerTokenFile is not null)
         {
             return Read(bearerTokenFile, "auth.bearerTokenFile");
+        }
+
+        var ambient = HubDefaults.AmbientEndpoint();
+        if (!string.Equals(ambient.Scheme, endpoint.Scheme, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(ambient.Host, endpoint.Host, StringComparison.OrdinalIgnoreCase) || ambient.Port != endpoint.Port)
+        {
+            return null;
         }
 
         if (Environment.GetEnvironmentVariable(HubDefaults.TokenVariable) is { Length: > 0 } token)

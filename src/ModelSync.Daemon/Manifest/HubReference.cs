@@ -16,8 +16,18 @@ public sealed partial record HubReference(string Repo, string Revision)
 
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
-    /// <summary>As written in manifests, markers and the inventory: <c>hf://org/repo@rev</c>.</summary>
+    /// <summary>As written in the manifest: <c>hf://org/repo@rev</c>.</summary>
     public override string ToString() => $"{Scheme}{Repo}@{Revision}";
+
+    /// <summary>
+    /// What markers and the inventory record as the source: the reference plus its filters
+    /// (<c>hf://org/repo@rev?include=*.json,*.bin&amp;exclude=onnx/*</c>), so a changed include/exclude is
+    /// another source and never mistaken for the file set already on disk.
+    /// </summary>
+    public string Key =>
+        Include.Count == 0 && Exclude.Count == 0
+            ? ToString()
+            : $"{this}?{string.Join('&', new[] { ("include", Include), ("exclude", Exclude) }.Where(p => p.Item2.Count > 0).Select(p => $"{p.Item1}={string.Join(',', p.Item2)}"))}";
 
     /// <summary>Null when <paramref name="text"/> is a valid reference, else why not.</summary>
     public static string? TryParse(string text, out HubReference? reference)

@@ -18,7 +18,10 @@ internal static class DiskFull
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is IOException io && (io.HResult is Enospc or Edquot || io.Message.Contains("No space left on device", StringComparison.Ordinal)))
+            // A failed preallocation says "…because the disk was full" with a generic HResult, not errno.
+            if (e is IOException io && (io.HResult is Enospc or Edquot
+                || io.Message.Contains("No space left on device", StringComparison.Ordinal)
+                || io.Message.Contains("disk was full", StringComparison.Ordinal)))
             {
                 return true;
             }

@@ -27,7 +27,7 @@ internal sealed partial class ModelSyncer
     {
         Name = model.Name,
         Version = model.Version,
-        Source = model.Hub?.ToString(),
+        Source = model.Hub?.Key,
         State = ModelState.Ready,
         Path = StoreLayout.VersionRelativePath(model.Name, model.Version),
         Bytes = marker.Bytes,

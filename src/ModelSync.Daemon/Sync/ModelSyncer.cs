@@ -85,11 +85,11 @@ internal sealed partial class ModelSyncer(
     private async Task<bool> DownloadAsync(ModelSpec model, PreviousVersion? previous, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        inventory.Set(new ModelEntry { Name = model.Name, Version = model.Version, Source = model.Hub?.ToString(), State = ModelState.Pending, Bytes = model.TotalBytes, Previous = previous });
+        inventory.Set(new ModelEntry { Name = model.Name, Version = model.Version, Source = model.Hub?.Key, State = ModelState.Pending, Bytes = model.TotalBytes, Previous = previous });
         using var reservation = capacity.TryReserve(model, out var noRoom)
             ?? throw new DownloadException(FailureReason.InsufficientCapacity, noRoom!, transient: false);
 
-        var token = model.Hub is null ? ReadToken(model) : HubToken.Find(model.BearerTokenFile);
+        var token = model.Hub is null ? ReadToken(model) : HubToken.Find(model.BearerTokenFile, model.BaseUrl!);
         var staging = layout.StagingDir(model.Name, model.Version);
         var resumeDir = staging + ".resume";
         foreach (var dir in (string[])[staging, resumeDir])
@@ -132,7 +132,7 @@ internal sealed partial class ModelSyncer(
     {
         var target = Path.Combine(staging, file.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var statePath = Path.Combine(resumeDir, Uri.EscapeDataString(file.Path) + ".json");
+        var statePath = Path.Combine(resumeDir, ResumeState.FileNameFor(file.Path));
         // The token belongs to the model's baseUrl origin: a file whose own url points elsewhere (a mirror,
         // a CDN) never gets it. Without a baseUrl every url was written next to the auth, so each may carry it.
         var fileToken = model.BaseUrl is null || HttpSource.MayCarryToken(model.BaseUrl, file.Url) ? token : null;
@@ -181,7 +181,7 @@ internal sealed partial class ModelSyncer(
         {
             Name = model.Name,
             Version = model.Version,
-            Source = model.Hub?.ToString(),
+            Source = model.Hub?.Key,
             State = ModelState.Failed,
             Bytes = model.TotalBytes,
             Progress = known?.Progress,

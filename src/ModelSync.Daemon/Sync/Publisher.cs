@@ -31,15 +31,18 @@ internal static class Publisher
             Durable.FsyncDirectory(dir);
         }
 
-        var marker = new ModelMarker { Name = model.Name, Version = model.Version, Source = model.Hub?.ToString(), PublishedAt = now, Files = files };
+        var marker = new ModelMarker { Name = model.Name, Version = model.Version, Source = model.Hub?.Key, PublishedAt = now, Files = files };
         MarkerFile.Write(staging, marker);
 
         var target = layout.VersionDir(model.Name, model.Version);
-        if (new FileInfo(layout.ModelDir(model.Name)).LinkTarget is { } link)
+        foreach (var dir in (string[])[layout.ModelsDir, layout.ModelDir(model.Name)])
         {
-            // Renaming into it would publish outside the store; the gate refuses such a path anyway.
-            throw new DownloadException(FailureReason.StorageError,
-                $"{StoreLayout.ModelsDirName}/{model.Name} is a symlink to {link}, not a directory of the store; remove it to publish", transient: false);
+            if (new FileInfo(dir).LinkTarget is { } link)
+            {
+                // Renaming into it would publish outside the store; the gate refuses such a path anyway.
+                throw new DownloadException(FailureReason.StorageError,
+                    $"{Path.GetRelativePath(layout.Root, dir)} is a symlink to {link}, not a directory of the store; remove it to publish", transient: false);
+            }
         }
 
         Directory.CreateDirectory(layout.ModelDir(model.Name));
@@ -49,7 +52,9 @@ internal static class Publisher
             // in one step so current/<name> never points at nothing, then park the old copy for GC.
             // Moving a directory to another parent rewrites its "..", which needs the owner's rwx on it: a
             // person or a hardening chmod may have taken them from the old copy (readers never need them).
-            if (!OperatingSystem.IsWindows())
+            // Not through a symlink planted as the version dir: that would chmod a directory outside the store
+            // (the exchange then swaps the link itself out, as rename(2) does not follow it).
+            if (!OperatingSystem.IsWindows() && new FileInfo(target).LinkTarget is null)
             {
                 File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }

@@ -38,6 +38,9 @@ public sealed class FakeHub(FaultServer server, string scope, string repo)
     /// <summary>Answers the revision API instead of the hub when it returns a task (401, 429, 503...).</summary>
     public Func<FaultRequest, Task?>? RevisionFault { get; set; }
 
+    /// <summary>Replaces the tree's <c>Link</c> header (a broken or looping mirror); null keeps the real one.</summary>
+    public Func<string, string?>? LinkOverride { get; set; }
+
     /// <summary>Bytes served instead of a file's listed content: a hub or CDN that lies.</summary>
     public Dictionary<string, byte[]> Tampered { get; } = new(StringComparer.Ordinal);
 
@@ -86,9 +89,17 @@ public sealed class FakeHub(FaultServer server, string scope, string repo)
         Assert.Equal("true", query["recursive"]);
         var page = int.Parse(query["cursor"].FirstOrDefault() ?? "0", CultureInfo.InvariantCulture);
         var entries = Entries(files).Skip(page * PageSize).Take(PageSize).ToList();
-        if ((page + 1) * PageSize < Entries(files).Count())
+        var link = (page + 1) * PageSize < Entries(files).Count()
+            ? $"<{Endpoint}api/models/{repo}/tree/{commit}?recursive=true&cursor={page + 1}>; rel=\"next\""
+            : null;
+        if (LinkOverride is not null)
         {
-            r.Response.Headers.Link = $"<{Endpoint}api/models/{repo}/tree/{commit}?recursive=true&cursor={page + 1}>; rel=\"next\"";
+            link = LinkOverride(r.Context.Request.QueryString.Value ?? "");
+        }
+
+        if (link is not null)
+        {
+            r.Response.Headers.Link = link;
         }
 
         return Json(r, new JsonArray([.. entries]).ToJsonString());

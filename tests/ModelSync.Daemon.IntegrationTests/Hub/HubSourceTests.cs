@@ -79,7 +79,8 @@ public sealed class HubSourceTests : IDisposable
         var entry = _store.Entry("sentiment");
         Assert.Equal(ModelState.Ready, entry.State);
         Assert.Equal(commit, entry.Version);
-        Assert.Equal($"hf://{Repo}@main", entry.Source);
+        const string key = $"hf://{Repo}@main?include=*.json,*.safetensors,tokenizer/*&exclude=onnx/*";
+        Assert.Equal(key, entry.Source);
         string[] selected = ["config.json", "model.safetensors", "tokenizer/vocab.txt"];
         Assert.Equal(selected, entry.Files.Select(f => f.Path).Order(StringComparer.Ordinal));
         foreach (var file in files.Where(f => selected.Contains(f.Path)))
@@ -87,7 +88,7 @@ public sealed class HubSourceTests : IDisposable
             Assert.Equal(file.Content, File.ReadAllBytes(Path.Combine(_store.VersionDir("sentiment", commit), file.Path)));
         }
 
-        Assert.Equal($"hf://{Repo}@main", MarkerFile.TryRead(_store.VersionDir("sentiment", commit))?.Source);
+        Assert.Equal(key, MarkerFile.TryRead(_store.VersionDir("sentiment", commit))?.Source);
         Assert.Equal($"../models/sentiment/{commit}", _store.CurrentTarget("sentiment"));
         // Excluded files are never asked for; the tree took several pages.
         Assert.DoesNotContain(_hub.Requests, r => r.Path.Contains("onnx", StringComparison.Ordinal) || r.Path.Contains("README", StringComparison.Ordinal));
@@ -206,6 +207,84 @@ public sealed class HubSourceTests : IDisposable
         Assert.Contains($"'{path}'", entry.Error?.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(_hub.Requests, r => r.Path.Contains("/resolve/", StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(_store.Dir, "escape.bin")));
+    }
+
+    [Theory]
+    [InlineData("<http://a:b:c/>; rel=\"next\"")]
+    [InlineData("<ftp://127.0.0.1/x>; rel=\"next\"")]
+    [InlineData("SELF")]
+    public async Task Sync_TreeLinkBrokenOrLooping_FailsTheModelNotThePass(string link)
+    {
+        var commit = _hub.Commit("main", Files());
+        // SELF: every page names itself as the next one.
+        _hub.LinkOverride = query => link == "SELF" ? $"<{_hub.Endpoint}api/models/{Repo}/tree/{commit}{query}>; rel=\"next\"" : link;
+
+        var result = await SyncAsync(Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Reconcile finished: 0 ready, 1 failed", result.Output, StringComparison.Ordinal);
+        var entry = _store.Entry("sentiment");
+        Assert.Equal(ModelState.Failed, entry.State);
+        Assert.Contains("not the JSON the hub API sends", entry.Error?.Message, StringComparison.Ordinal);
+        Assert.True(_hub.Requests.Count(r => r.Path.Contains("/tree/", StringComparison.Ordinal)) <= 3 * 2, "bounded: at most two pages per attempt");
+    }
+
+    [Fact]
+    public async Task Sync_ManifestPointsAtAnotherHub_EnvironmentTokenStaysHome()
+    {
+        _hub.Commit("main", Files());
+        var info = DaemonRunner.StartInfo("sync", "--manifest", Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint, auth: false));
+        info.Environment["HF_TOKEN"] = "hf_node_secret"; // meant for huggingface.co (no HF_ENDPOINT set)
+        info.Environment.Remove("HF_ENDPOINT");
+
+        using var process = new DaemonProcess(info, _output);
+        var result = await process.WaitAsync(DaemonRunner.HangGuard);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.NotEmpty(_hub.Requests);
+        Assert.All(_hub.Requests, r => Assert.Null(r.Authorization));
+    }
+
+    [Fact]
+    public async Task Sync_TokenRevokedAfterAReadySync_FailsUnauthorizedInsteadOfKeeping()
+    {
+        var commit = _hub.Commit("main", Files());
+        var manifest = Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint);
+        Assert.Equal(0, (await SyncAsync(manifest)).ExitCode);
+
+        _hub.RevisionFault = r => r.Status(403);
+        var result = await SyncAsync(manifest);
+
+        Assert.Equal(1, result.ExitCode);
+        var entry = _store.Entry("sentiment");
+        Assert.Equal("Unauthorized", entry.Error?.Reason);
+        Assert.Equal(commit, entry.Previous?.Version); // still served to unpinned gates
+    }
+
+    [Fact]
+    public async Task Sync_IncludeChangedWhileTheHubIsDown_NotTakenForTheFilesOnDisk()
+    {
+        _hub.Commit("main", Files());
+        Assert.Equal(0, (await SyncAsync(Manifest($"hf://{Repo}@main", "    include: [\"*.json\"]", _hub.Endpoint))).ExitCode);
+
+        _hub.RevisionFault = r => r.Status(503);
+        var result = await SyncAsync(Manifest($"hf://{Repo}@main", "    include: [\"*.json\", \"*.safetensors\"]", _hub.Endpoint));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(ModelState.Failed, _store.Entry("sentiment").State);
+        Assert.Equal($"hf://{Repo}@main?include=*.json,*.safetensors", _store.Entry("sentiment").Source);
+    }
+
+    [Fact]
+    public async Task Sync_HubListsPathsDifferingOnlyByCase_FailsSourceInvalid()
+    {
+        _hub.Commit("main", [.. Files(), new HubFile("Config.json", [1], Lfs: false)]);
+
+        var result = await SyncAsync(Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("SourceInvalid", _store.Entry("sentiment").Error?.Reason);
+        Assert.Contains("differ only by case", _store.Entry("sentiment").Error?.Message, StringComparison.Ordinal);
     }
 
     [Fact]
