@@ -30,9 +30,15 @@ internal static class DiskFull
         return false;
     }
 
-    /// <summary>Removes the version's staging directory and resume records; returns what to add to the failure message.</summary>
-    public static string FreeStaging(StoreLayout layout, string name, string version)
+    /// <summary>When <paramref name="exception"/> is a full disk, removes the version's staging directory and
+    /// resume records; returns what to add to the failure message ("" otherwise).</summary>
+    public static string FreeStagingIfCaused(Exception exception, StoreLayout layout, string name, string version)
     {
+        if (!Caused(exception))
+        {
+            return "";
+        }
+
         var staging = layout.StagingDir(name, version);
         try
         {

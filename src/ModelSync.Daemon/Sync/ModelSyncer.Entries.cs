@@ -11,16 +11,17 @@ internal sealed partial class ModelSyncer
     /// gate passes on) until the wanted one is published. That includes this very version with other
     /// content, since its marker still vouches for what it holds; verify removes the marker of a damaged
     /// copy, so that one is never offered.</summary>
-    private PreviousVersion? FindPrevious(ModelSpec model)
-    {
-        var version = CurrentLink.Read(layout, model.Name);
-        if (version is null)
-        {
-            return null;
-        }
+    private PreviousVersion? FindPrevious(ModelSpec model) =>
+        Current(model.Name) is { } current
+            ? new PreviousVersion(current.Version, StoreLayout.VersionRelativePath(model.Name, current.Version), current.Marker.Files)
+            : null;
 
-        var marker = MarkerFile.TryRead(layout.VersionDir(model.Name, version));
-        return marker is null ? null : new PreviousVersion(version, StoreLayout.VersionRelativePath(model.Name, version), marker.Files);
+    /// <summary>The version <c>current</c> points to, with its marker; null when there is none.</summary>
+    private (string Version, ModelMarker Marker)? Current(string name)
+    {
+        var version = CurrentLink.Read(layout, name);
+        var marker = version is null ? null : MarkerFile.TryRead(layout.VersionDir(name, version));
+        return marker is null ? null : (version!, marker);
     }
 
     private static ModelEntry ReadyEntry(ModelSpec model, ModelMarker marker, DateTimeOffset? verifiedAt) => new()

@@ -3,8 +3,6 @@ using ModelSync.Daemon.Hub;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Store.Inventory;
-using ModelSync.Store.IO;
-using ModelSync.Store.Layout;
 using ModelSync.Store.Validation;
 
 namespace ModelSync.Daemon.Sync;
@@ -74,10 +72,9 @@ internal sealed partial class ModelSyncer
         return Names.IsVersion(revision) ? revision : Unresolved;
     }
 
-    private ModelMarker? KeptFromSameSource(ModelSpec model)
-    {
-        var current = CurrentLink.Read(layout, model.Name);
-        var marker = current is null ? null : MarkerFile.TryRead(layout.VersionDir(model.Name, current));
-        return marker is not null && marker.Source == model.Hub!.Key && marker.Name == model.Name && marker.Version == current ? marker : null;
-    }
+    private ModelMarker? KeptFromSameSource(ModelSpec model) =>
+        Current(model.Name) is { } current && current.Marker.Source == model.Hub!.Key
+            && current.Marker.Name == model.Name && current.Marker.Version == current.Version
+            ? current.Marker
+            : null;
 }

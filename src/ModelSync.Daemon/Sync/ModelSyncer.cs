@@ -68,16 +68,14 @@ internal sealed partial class ModelSyncer(
         }
         catch (DownloadException ex)
         {
-            var freed = DiskFull.Caused(ex) ? DiskFull.FreeStaging(layout, model.Name, model.Version) : "";
-            Fail(model, previous, ex.Reason, ex.Message + freed, attempts: null);
+            Fail(model, previous, ex.Reason, ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version), attempts: null);
             return false;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Disk trouble or a bug: this model fails and says why; the other models and the loop go on.
             Log.ModelCrashed(logger, ex, model.Name, model.Version);
-            var freed = DiskFull.Caused(ex) ? DiskFull.FreeStaging(layout, model.Name, model.Version) : "";
-            Fail(model, previous, FailureReason.StorageError, ex.Message + freed, attempts: null);
+            Fail(model, previous, FailureReason.StorageError, ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version), attempts: null);
             return false;
         }
     }
