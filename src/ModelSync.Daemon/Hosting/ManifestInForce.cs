@@ -5,6 +5,9 @@ namespace ModelSync.Daemon.Hosting;
 /// <summary>What the last reload attempt found wrong, kept until a good manifest is read.</summary>
 internal sealed record ReloadFailure(DateTimeOffset At, IReadOnlyList<string> Problems);
 
+/// <summary>Everything <see cref="ManifestInForce"/> knows, read at one instant.</summary>
+internal sealed record ManifestState(ModelManifest Manifest, DateTimeOffset LoadedAt, ReloadFailure? LastFailure, IReadOnlyList<string> RestartRequired);
+
 /// <summary>
 /// The manifest the daemon works from: the one loaded at start, replaced only by a valid reload.
 /// Also carries what /status shows about reloads: the problems of the last bad one and the settings
@@ -35,17 +38,6 @@ internal sealed class ManifestInForce
         }
     }
 
-    public DateTimeOffset LoadedAt
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _loadedAt;
-            }
-        }
-    }
-
     /// <summary>Problems of the newest manifest on disk when it is bad; null when the file in force is the file on disk.</summary>
     public ReloadFailure? LastFailure
     {
@@ -66,6 +58,15 @@ internal sealed class ManifestInForce
             {
                 return _restartRequired;
             }
+        }
+    }
+
+    /// <summary>All of it under one lock, so a document built from it never mixes two reloads.</summary>
+    public ManifestState Snapshot()
+    {
+        lock (_lock)
+        {
+            return new ManifestState(_manifest, _loadedAt, _lastFailure, _restartRequired);
         }
     }
 

@@ -31,11 +31,12 @@ internal sealed class DaemonView(
 
     public StatusDocument Status()
     {
-        var manifest = manifests.Current;
+        var state = manifests.Snapshot();
+        var manifest = state.Manifest;
         var inventory = Inventory;
         var view = loop.View();
         var store = usage.Read(manifest.Store, inventory?.Generation);
-        var failure = manifests.LastFailure;
+        var failure = state.LastFailure;
         var notReady = Readiness.Check(manifest, inventory);
         var unhealthy = HealthPolicy.Check(view, manifest.Sync, time.GetUtcNow());
         return new StatusDocument
@@ -62,11 +63,11 @@ internal sealed class DaemonView(
                 manifest.Sync.Interval),
             Manifest = new ManifestSection(
                 manifest.SourcePath,
-                manifests.LoadedAt,
+                state.LoadedAt,
                 [.. manifest.Models.Select(m => new ManifestModel(m.Name, m.Wanted, m.TotalBytes, m.Files.Count))],
                 failure?.At,
                 failure?.Problems ?? [],
-                manifests.RestartRequired),
+                state.RestartRequired),
             Store = new StoreSection(store.Root, store.BytesUsed, store.CapacityBytes, store.ReserveBytes, store.FilesystemFreeBytes, store.FilesystemTotalBytes, manifest.Store.KeepVersions),
             Gc = view.LastGc is { } gc
                 ? new GcSection(gc.At, [.. gc.Removed.Select(i => $"{i.What} ({i.Why})")], gc.Failures)
