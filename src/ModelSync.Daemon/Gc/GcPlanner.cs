@@ -81,34 +81,22 @@ internal static class GcPlanner
 
         foreach (var staged in scan.Staging)
         {
-            if (staged.Entry is null)
+            var modelDir = Path.Combine(layout.StagingRoot, staged.Model);
+            if (!wanted.TryGetValue(staged.Model, out var version))
             {
-                if (!wanted.ContainsKey(staged.Model))
+                // A whole model dir goes at once when the model left the manifest.
+                if (!items.Any(i => i.Kind == GcKind.Staging && i.Path == modelDir))
                 {
-                    items.Add(Item(layout, GcKind.Staging, Path.Combine(layout.StagingRoot, staged.Model), "model not in the manifest"));
+                    items.Add(Item(layout, GcKind.Staging, modelDir, "model not in the manifest"));
                 }
 
                 continue;
             }
 
-            if (wanted.TryGetValue(staged.Model, out var version)
-                && (staged.Entry == version || staged.Entry == version + ResumeSuffix))
+            if (staged.Entry is not null && staged.Entry != version && staged.Entry != version + ResumeSuffix)
             {
-                continue;
+                items.Add(Item(layout, GcKind.Staging, Path.Combine(modelDir, staged.Entry), "version not in the manifest"));
             }
-
-            // A whole model dir goes at once when the model left the manifest.
-            if (!wanted.ContainsKey(staged.Model))
-            {
-                if (!items.Any(i => i.Kind == GcKind.Staging && i.Path == Path.Combine(layout.StagingRoot, staged.Model)))
-                {
-                    items.Add(Item(layout, GcKind.Staging, Path.Combine(layout.StagingRoot, staged.Model), "model not in the manifest"));
-                }
-
-                continue;
-            }
-
-            items.Add(Item(layout, GcKind.Staging, Path.Combine(layout.StagingRoot, staged.Model, staged.Entry), "version not in the manifest"));
         }
 
         foreach (var entry in scan.TrashEntries)
