@@ -8,7 +8,7 @@ namespace ModelSync.Daemon.IntegrationTests;
 
 /// <summary>What a flaky, slow, lying or hostile server does to a sync (scripted Kestrel endpoints).</summary>
 [Collection(FaultServerCollection.Name)]
-public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output) : IDisposable
+public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output) : FaultServerTest(server, output)
 {
     private const int MiB = 1 << 20;
 
@@ -16,30 +16,16 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
     /// (a reset discards unread bytes). Pacing, not an assertion: longer only makes the test slower.</summary>
     private static readonly TimeSpan ReadPause = TimeSpan.FromSeconds(1);
 
-    private readonly TestStore _store = new();
-    private readonly string _scope = server.NewScope();
-
-    public void Dispose()
-    {
-        foreach (var r in server.Requests(_scope))
-        {
-            output.WriteLine($"[server] {r}");
-        }
-
-        _store.Dispose();
-    }
-
-    private IReadOnlyList<RecordedRequest> Requests => server.Requests(_scope);
 
     /// <summary>One model with one file <c>f.bin</c> whose endpoint runs <paramref name="script"/>.</summary>
     private ManifestModel OneFile(byte[] content, Func<FaultRequest, Task> script, string version = "v1")
     {
-        server.Route($"{_scope}/{version}/f.bin", script);
-        return new ManifestModel("m", version, $"{server.Origin}{_scope}/{version}/", [ManifestFile.Of("f.bin", content)]);
+        Server.Route($"{Scope}/{version}/f.bin", script);
+        return new ManifestModel("m", version, $"{Server.Origin}{Scope}/{version}/", [ManifestFile.Of("f.bin", content)]);
     }
 
     private void AssertReadyWith(ManifestModel model, byte[] content) =>
-        _store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
+        Store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
 
     [Fact]
     public async Task Sync_ServiceUnavailableTwiceThenOk_RetriesToReady()
@@ -47,7 +33,7 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
         var content = RandomNumberGenerator.GetBytes(100_000);
         var model = OneFile(content, r => r.Attempt < 2 ? r.Status(503) : r.ServeAsync(content));
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
         AssertReadyWith(model, content);
@@ -69,7 +55,7 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
             return r.Status(429);
         });
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
         AssertReadyWith(model, content);
@@ -92,20 +78,20 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
             return r.Status(429);
         });
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
         AssertReadyWith(model, content);
         AssertSecondRequestWaited();
     }
 
-    /// <summary>The backoff alone (baseDelay 50ms) would retry far sooner than the 1 s the server asked for.</summary>
+    /// <summary>The backoff alone (baseDelay 50ms) would retry far sooner than the 1 s the Server asked for.</summary>
     private void AssertSecondRequestWaited()
     {
         var requests = Requests;
         Assert.Equal(2, requests.Count);
         var gap = requests[1].At - requests[0].At;
-        Assert.True(gap >= TimeSpan.FromMilliseconds(900), $"retried after {gap.TotalMilliseconds:0} ms; the server asked for 1 s");
+        Assert.True(gap >= TimeSpan.FromMilliseconds(900), $"retried after {gap.TotalMilliseconds:0} ms; the Server asked for 1 s");
     }
 
     [Fact]
@@ -124,7 +110,7 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
             await r.ServeAsync(content, etag: "\"v1\"");
         });
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
         AssertReadyWith(model, content);
@@ -145,7 +131,7 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
             }
         });
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
         AssertReadyWith(model, content);
@@ -169,7 +155,7 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
             await r.ServeAsync(content, etag: "\"v1\"");
         });
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
         AssertReadyWith(model, content);
@@ -194,24 +180,24 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
     {
         var good = RandomNumberGenerator.GetBytes(200_000);
         var v1 = OneFile(good, r => r.ServeAsync(good), version: "v1");
-        Assert.Equal(0, (await DaemonRunner.SyncAsync(_store.WriteManifest(v1), output)).ExitCode);
+        Assert.Equal(0, (await DaemonRunner.SyncAsync(Store.WriteManifest(v1), Output)).ExitCode);
 
         var expected = RandomNumberGenerator.GetBytes(300_000);
         var served = RandomNumberGenerator.GetBytes(300_000);
         var v2 = OneFile(expected, r => r.ServeAsync(served), version: "v2");
-        _store.MaxAttempts = 2;
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(v2), output);
+        Store.MaxAttempts = 2;
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(v2), Output);
 
         Assert.Equal(1, result.ExitCode);
-        var entry = _store.Entry("m");
+        var entry = Store.Entry("m");
         Assert.Equal(ModelState.Failed, entry.State);
         Assert.Equal("v2", entry.Version);
         Assert.Equal("ChecksumMismatch", entry.Error?.Reason);
-        Assert.False(Directory.Exists(_store.VersionDir("m", "v2")), "a version that failed verification must not be published");
-        Assert.Equal("../models/m/v1", _store.CurrentTarget("m"));
+        Assert.False(Directory.Exists(Store.VersionDir("m", "v2")), "a version that failed verification must not be published");
+        Assert.Equal("../models/m/v1", Store.CurrentTarget("m"));
         Assert.Equal("v1", entry.Previous?.Version);
         Assert.Equal("models/m/v1", entry.Previous?.Path);
-        Assert.Equal(good, File.ReadAllBytes(Path.Combine(_store.VersionDir("m", "v1"), "f.bin")));
+        Assert.Equal(good, File.ReadAllBytes(Path.Combine(Store.VersionDir("m", "v1"), "f.bin")));
     }
 
     [Fact]
@@ -220,28 +206,28 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
         var expected = RandomNumberGenerator.GetBytes(100_000);
         var served = RandomNumberGenerator.GetBytes(100_010);
         var model = OneFile(expected, r => r.ServeAsync(served));
-        _store.MaxAttempts = 2;
+        Store.MaxAttempts = 2;
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(1, result.ExitCode);
-        var entry = _store.Entry("m");
+        var entry = Store.Entry("m");
         Assert.Equal(ModelState.Failed, entry.State);
         Assert.Equal("SizeMismatch", entry.Error?.Reason);
-        Assert.False(Directory.Exists(_store.VersionDir("m", "v1")));
-        Assert.Null(_store.CurrentTarget("m"));
+        Assert.False(Directory.Exists(Store.VersionDir("m", "v1")));
+        Assert.Null(Store.CurrentTarget("m"));
     }
 
     [Fact]
     public async Task Sync_NotFound_FailsHttpStatusWithoutRetrying()
     {
-        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/", [ManifestFile.Of("missing.bin", [1, 2, 3])]);
-        _store.MaxAttempts = 5;
+        var model = new ManifestModel("m", "v1", $"{Server.Origin}{Scope}/v1/", [ManifestFile.Of("missing.bin", [1, 2, 3])]);
+        Store.MaxAttempts = 5;
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(1, result.ExitCode);
-        var entry = _store.Entry("m");
+        var entry = Store.Entry("m");
         Assert.Equal(ModelState.Failed, entry.State);
         Assert.Equal("HttpStatus", entry.Error?.Reason);
         Assert.Contains("404", entry.Error?.Message, StringComparison.Ordinal);
@@ -252,26 +238,26 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
     public async Task Sync_RedirectToAnotherHost_SendsTokenOnlyToOrigin()
     {
         var token = "hf_" + Guid.NewGuid().ToString("N");
-        var tokenFile = Path.Combine(_store.Dir, "hf-token");
+        var tokenFile = Path.Combine(Store.Dir, "hf-token");
         File.WriteAllText(tokenFile, token + "\n");
         var content = RandomNumberGenerator.GetBytes(120_000);
-        // Same server, other host name: 127.0.0.1 -> localhost is another origin for the token rules.
-        server.Route($"{_scope}/cdn/f.bin", r => r.ServeAsync(content));
+        // Same Server, other host name: 127.0.0.1 -> localhost is another origin for the token rules.
+        Server.Route($"{Scope}/cdn/f.bin", r => r.ServeAsync(content));
         var model = OneFile(content, r =>
         {
-            r.Response.Headers.Location = $"{server.OtherHostOrigin}{_scope}/cdn/f.bin";
+            r.Response.Headers.Location = $"{Server.OtherHostOrigin}{Scope}/cdn/f.bin";
             return r.Status(302);
         }) with { BearerTokenFile = tokenFile };
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
         AssertReadyWith(model, content);
         var requests = Requests;
         Assert.Equal(2, requests.Count);
-        Assert.Equal($"127.0.0.1:{server.Port}", requests[0].Host);
+        Assert.Equal($"127.0.0.1:{Server.Port}", requests[0].Host);
         Assert.Equal($"Bearer {token}", requests[0].Authorization);
-        Assert.Equal($"localhost:{server.Port}", requests[1].Host);
+        Assert.Equal($"localhost:{Server.Port}", requests[1].Host);
         Assert.Null(requests[1].Authorization);
         AssertTokenNowhere(token, result);
     }
@@ -280,23 +266,23 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
     public async Task Sync_FileUrlOnAnotherHost_GetsNoToken()
     {
         var token = "hf_" + Guid.NewGuid().ToString("N");
-        var tokenFile = Path.Combine(_store.Dir, "hf-token");
+        var tokenFile = Path.Combine(Store.Dir, "hf-token");
         File.WriteAllText(tokenFile, token);
         var own = RandomNumberGenerator.GetBytes(10_000);
         var mirrored = RandomNumberGenerator.GetBytes(20_000);
-        server.Route($"{_scope}/v1/own.bin", r => r.ServeAsync(own));
-        server.Route($"{_scope}/mirror/big.bin", r => r.ServeAsync(mirrored));
-        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/",
+        Server.Route($"{Scope}/v1/own.bin", r => r.ServeAsync(own));
+        Server.Route($"{Scope}/mirror/big.bin", r => r.ServeAsync(mirrored));
+        var model = new ManifestModel("m", "v1", $"{Server.Origin}{Scope}/v1/",
         [
             ManifestFile.Of("own.bin", own),
-            ManifestFile.Of("big.bin", mirrored, url: $"{server.OtherHostOrigin}{_scope}/mirror/big.bin"),
+            ManifestFile.Of("big.bin", mirrored, url: $"{Server.OtherHostOrigin}{Scope}/mirror/big.bin"),
         ]) { BearerTokenFile = tokenFile };
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal($"Bearer {token}", Assert.Single(server.Requests($"{_scope}/v1")).Authorization);
-        Assert.Null(Assert.Single(server.Requests($"{_scope}/mirror")).Authorization);
+        Assert.Equal($"Bearer {token}", Assert.Single(Server.Requests($"{Scope}/v1")).Authorization);
+        Assert.Null(Assert.Single(Server.Requests($"{Scope}/mirror")).Authorization);
         AssertTokenNowhere(token, result);
     }
 
@@ -316,9 +302,9 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
 
             await r.ServeAsync(content, etag: "\"v1\"");
         });
-        _store.ExtraSync = "  segmentSize: 8Mi\n  segmentsPerFile: 2";
+        Store.ExtraSync = "  segmentSize: 8Mi\n  segmentsPerFile: 2";
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
         AssertReadyWith(model, content);
@@ -330,17 +316,17 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
     public async Task Sync_RedirectWithinOrigin_KeepsToken()
     {
         var token = "hf_" + Guid.NewGuid().ToString("N");
-        var tokenFile = Path.Combine(_store.Dir, "hf-token");
+        var tokenFile = Path.Combine(Store.Dir, "hf-token");
         File.WriteAllText(tokenFile, token);
         var content = RandomNumberGenerator.GetBytes(10_000);
-        server.Route($"{_scope}/blobs/f.bin", r => r.ServeAsync(content));
+        Server.Route($"{Scope}/blobs/f.bin", r => r.ServeAsync(content));
         var model = OneFile(content, r =>
         {
-            r.Response.Headers.Location = $"{_scope}/blobs/f.bin";
+            r.Response.Headers.Location = $"{Scope}/blobs/f.bin";
             return r.Status(307);
         }) with { BearerTokenFile = tokenFile };
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
         Assert.All(Requests, r => Assert.Equal($"Bearer {token}", r.Authorization));
@@ -352,8 +338,8 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
     {
         Assert.DoesNotContain(token, result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(token, result.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain(token, File.ReadAllText(_store.Layout.InventoryPath), StringComparison.Ordinal);
-        Assert.DoesNotContain(token, File.ReadAllText(_store.Layout.MarkerPath("m", "v1")), StringComparison.Ordinal);
+        Assert.DoesNotContain(token, File.ReadAllText(Store.Layout.InventoryPath), StringComparison.Ordinal);
+        Assert.DoesNotContain(token, File.ReadAllText(Store.Layout.MarkerPath("m", "v1")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -374,7 +360,7 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
             await r.ServeAsync(after, etag: "\"new\"");
         });
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
         AssertReadyWith(model, after);

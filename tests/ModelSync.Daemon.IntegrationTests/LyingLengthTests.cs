@@ -9,29 +9,17 @@ namespace ModelSync.Daemon.IntegrationTests;
 /// <summary>A server announcing 50 GiB for a file the manifest says is small: the daemon must refuse on the
 /// headers (SizeMismatch) and hang up, not read or store gigabytes first.</summary>
 [Collection(FaultServerCollection.Name)]
-public sealed class LyingLengthTests(FaultServer server, ITestOutputHelper output) : IDisposable
+public sealed class LyingLengthTests(FaultServer server, ITestOutputHelper output) : FaultServerTest(server, output)
 {
     private const long Huge = 50L << 30;
     private const int Offered = 256 << 10;
 
-    private readonly TestStore _store = new();
-    private readonly string _scope = server.NewScope();
-
-    public void Dispose()
-    {
-        foreach (var r in server.Requests(_scope))
-        {
-            output.WriteLine($"[server] {r}");
-        }
-
-        _store.Dispose();
-    }
 
     [Fact]
     public async Task Sync_HugeContentLength_FailsSizeMismatchWithoutReadingTheBody()
     {
         var content = RandomNumberGenerator.GetBytes(100_000);
-        server.Route($"{_scope}/v1/f.bin", async r =>
+        Server.Route($"{Scope}/v1/f.bin", async r =>
         {
             r.Response.ContentLength = Huge;
             await SendUntilHungUpAsync(r);
@@ -44,7 +32,7 @@ public sealed class LyingLengthTests(FaultServer server, ITestOutputHelper outpu
     public async Task Sync_SegmentedFileHugeContentRangeTotal_FailsSizeMismatchWithoutReadingTheBody()
     {
         var content = RandomNumberGenerator.GetBytes((3 << 20) + 5);
-        server.Route($"{_scope}/v1/f.bin", async r =>
+        Server.Route($"{Scope}/v1/f.bin", async r =>
         {
             var from = r.Record.RangeStart ?? 0;
             r.Response.StatusCode = 206;
@@ -53,7 +41,7 @@ public sealed class LyingLengthTests(FaultServer server, ITestOutputHelper outpu
             r.Response.ContentLength = 1 << 20;
             await SendUntilHungUpAsync(r);
         });
-        _store.ExtraSync = "  segmentSize: 1Mi\n  segmentsPerFile: 2";
+        Store.ExtraSync = "  segmentSize: 1Mi\n  segmentsPerFile: 2";
 
         await AssertRefusedAsync(content);
     }
@@ -73,24 +61,24 @@ public sealed class LyingLengthTests(FaultServer server, ITestOutputHelper outpu
 
     private async Task AssertRefusedAsync(byte[] content)
     {
-        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/", [ManifestFile.Of("f.bin", content)]);
-        _store.MaxAttempts = 2;
+        var model = new ManifestModel("m", "v1", $"{Server.Origin}{Scope}/v1/", [ManifestFile.Of("f.bin", content)]);
+        Store.MaxAttempts = 2;
         // The stall timeout must not be what ends it: the headers alone must.
-        _store.StallTimeout = "2m";
+        Store.StallTimeout = "2m";
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(1, result.ExitCode);
-        var entry = _store.Entry("m");
+        var entry = Store.Entry("m");
         Assert.Equal(ModelState.Failed, entry.State);
         Assert.Equal("SizeMismatch", entry.Error?.Reason);
         Assert.Contains(Huge.ToString(System.Globalization.CultureInfo.InvariantCulture), entry.Error?.Message, StringComparison.Ordinal);
-        var requests = server.Requests(_scope);
+        var requests = Server.Requests(Scope);
         Assert.Equal(2, requests.Count);
         Assert.All(requests, r => Assert.True(r.BytesSent <= Offered, $"{r.BytesSent} bytes went out"));
-        Assert.False(Directory.Exists(_store.VersionDir("m", "v1")));
-        var staged = Directory.Exists(_store.Layout.StagingRoot)
-            ? Directory.EnumerateFiles(_store.Layout.StagingRoot, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
+        Assert.False(Directory.Exists(Store.VersionDir("m", "v1")));
+        var staged = Directory.Exists(Store.Layout.StagingRoot)
+            ? Directory.EnumerateFiles(Store.Layout.StagingRoot, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
             : 0;
         Assert.True(staged <= content.Length + 4096, $"{staged} bytes in staging for a {content.Length}-byte file");
     }

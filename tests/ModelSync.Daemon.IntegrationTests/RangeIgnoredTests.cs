@@ -8,31 +8,15 @@ namespace ModelSync.Daemon.IntegrationTests;
 /// <summary>A server that ignores <c>Range</c> and always answers 200 with the whole body: the daemon must
 /// notice, take the body from byte 0, and never splice it behind the bytes it already has.</summary>
 [Collection(FaultServerCollection.Name)]
-public sealed class RangeIgnoredTests(FaultServer server, ITestOutputHelper output) : IDisposable
+public sealed class RangeIgnoredTests(FaultServer server, ITestOutputHelper output) : FaultServerTest(server, output, stallTimeout: "5s")
 {
     private const int MiB = 1 << 20;
-
-    // Exact request counts are asserted: a generous stall timeout keeps a loaded machine from adding a retry.
-    private readonly TestStore _store = new() { StallTimeout = "5s" };
-    private readonly string _scope = server.NewScope();
-
-    public void Dispose()
-    {
-        foreach (var r in server.Requests(_scope))
-        {
-            output.WriteLine($"[server] {r}");
-        }
-
-        _store.Dispose();
-    }
-
-    private IReadOnlyList<RecordedRequest> Requests => server.Requests(_scope);
 
     [Fact]
     public async Task Sync_ResetThenRangeIgnored_RestartsFromZeroAndVerifies()
     {
         var content = RandomNumberGenerator.GetBytes((6 * MiB) + 99);
-        server.Route($"{_scope}/v1/f.bin", async r =>
+        Server.Route($"{Scope}/v1/f.bin", async r =>
         {
             await r.ServeAsync(content, etag: "\"v1\"", sendBytes: r.Attempt == 0 ? (2 * MiB) + 5 : null, ignoreRange: true);
             if (r.Attempt == 0)
@@ -40,12 +24,12 @@ public sealed class RangeIgnoredTests(FaultServer server, ITestOutputHelper outp
                 await r.AbortAfterAsync(TimeSpan.FromSeconds(1));
             }
         });
-        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/", [ManifestFile.Of("f.bin", content)]);
+        var model = new ManifestModel("m", "v1", $"{Server.Origin}{Scope}/v1/", [ManifestFile.Of("f.bin", content)]);
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
-        _store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
+        Store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
         Assert.Equal(2, Requests.Count);
         Assert.True(Requests[1].RangeStart is > 0, $"the retry should have asked for the rest, sent '{Requests[1].Range}'");
         Assert.Equal(200, Requests[1].Status);
@@ -56,14 +40,14 @@ public sealed class RangeIgnoredTests(FaultServer server, ITestOutputHelper outp
     public async Task Sync_SegmentedFileRangeIgnored_FallsBackToOneStreamAndVerifies()
     {
         var content = RandomNumberGenerator.GetBytes((20 * MiB) + 3);
-        server.Route($"{_scope}/v1/big.bin", r => r.ServeAsync(content, etag: "\"v1\"", ignoreRange: true));
-        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/", [ManifestFile.Of("big.bin", content)]);
-        _store.ExtraSync = "  segmentSize: 4Mi\n  segmentsPerFile: 3";
+        Server.Route($"{Scope}/v1/big.bin", r => r.ServeAsync(content, etag: "\"v1\"", ignoreRange: true));
+        var model = new ManifestModel("m", "v1", $"{Server.Origin}{Scope}/v1/", [ManifestFile.Of("big.bin", content)]);
+        Store.ExtraSync = "  segmentSize: 4Mi\n  segmentsPerFile: 3";
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
-        _store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
+        Store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
         // The first piece's answer is the probe: a 200 means one stream, so no further piece is asked for.
         var only = Assert.Single(Requests);
         Assert.Equal($"bytes=0-{(4 * MiB) - 1}", only.Range);
@@ -75,7 +59,7 @@ public sealed class RangeIgnoredTests(FaultServer server, ITestOutputHelper outp
     public async Task Sync_SegmentedFileResetThenRangeIgnored_RestartsFromZeroAndVerifies()
     {
         var content = RandomNumberGenerator.GetBytes((20 * MiB) + 3);
-        server.Route($"{_scope}/v1/big.bin", async r =>
+        Server.Route($"{Scope}/v1/big.bin", async r =>
         {
             await r.ServeAsync(content, etag: "\"v1\"", sendBytes: r.Attempt == 0 ? 9 * MiB : null, ignoreRange: true);
             if (r.Attempt == 0)
@@ -83,13 +67,13 @@ public sealed class RangeIgnoredTests(FaultServer server, ITestOutputHelper outp
                 await r.AbortAfterAsync(TimeSpan.FromSeconds(1));
             }
         });
-        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/", [ManifestFile.Of("big.bin", content)]);
-        _store.ExtraSync = "  segmentSize: 4Mi\n  segmentsPerFile: 3";
+        var model = new ManifestModel("m", "v1", $"{Server.Origin}{Scope}/v1/", [ManifestFile.Of("big.bin", content)]);
+        Store.ExtraSync = "  segmentSize: 4Mi\n  segmentsPerFile: 3";
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
-        _store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
+        Store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
         Assert.Equal(2, Requests.Count);
         Assert.True(Requests[1].RangeStart is > 0, $"the retry should have asked for the rest, sent '{Requests[1].Range}'");
         Assert.Equal(200, Requests[1].Status);

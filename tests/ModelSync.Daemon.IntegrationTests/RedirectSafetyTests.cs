@@ -17,39 +17,26 @@ namespace ModelSync.Daemon.IntegrationTests;
 
 /// <summary>Redirects that try to trap the daemon in a loop or walk a token down from https to http.</summary>
 [Collection(FaultServerCollection.Name)]
-public sealed class RedirectSafetyTests(FaultServer server, ITestOutputHelper output) : IDisposable
+public sealed class RedirectSafetyTests(FaultServer server, ITestOutputHelper output) : FaultServerTest(server, output)
 {
-    private readonly TestStore _store = new();
-    private readonly string _scope = server.NewScope();
-
-    public void Dispose()
-    {
-        foreach (var r in server.Requests(_scope))
-        {
-            output.WriteLine($"[server] {r}");
-        }
-
-        _store.Dispose();
-    }
-
     [Fact]
     public async Task Sync_RedirectLoop_FailsNamingRedirectsWithoutRetrying()
     {
         // a -> b -> a -> ...: a client that follows blindly never returns.
-        server.Route($"{_scope}/v1/f.bin", r => Redirect(r, $"{_scope}/v1/b"));
-        server.Route($"{_scope}/v1/b", r => Redirect(r, $"{_scope}/v1/f.bin"));
-        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/", [ManifestFile.Of("f.bin", [1, 2, 3])]);
-        _store.MaxAttempts = 4;
+        Server.Route($"{Scope}/v1/f.bin", r => Redirect(r, $"{Scope}/v1/b"));
+        Server.Route($"{Scope}/v1/b", r => Redirect(r, $"{Scope}/v1/f.bin"));
+        var model = new ManifestModel("m", "v1", $"{Server.Origin}{Scope}/v1/", [ManifestFile.Of("f.bin", [1, 2, 3])]);
+        Store.MaxAttempts = 4;
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(1, result.ExitCode);
-        var entry = _store.Entry("m");
+        var entry = Store.Entry("m");
         Assert.Equal(ModelState.Failed, entry.State);
         Assert.Equal("HttpStatus", entry.Error?.Reason);
         Assert.Contains("redirect", entry.Error?.Message, StringComparison.OrdinalIgnoreCase);
         // Bounded: one attempt (a loop does not heal by retrying) of at most 1 + 10 hops.
-        Assert.InRange(server.Requests(_scope).Count, 2, 11);
+        Assert.InRange(Server.Requests(Scope).Count, 2, 11);
     }
 
     private static Task Redirect(FaultRequest r, string location)
@@ -62,33 +49,33 @@ public sealed class RedirectSafetyTests(FaultServer server, ITestOutputHelper ou
     public async Task Sync_HttpsRedirectsToHttp_TokenDoesNotFollow()
     {
         var token = "hf_" + Guid.NewGuid().ToString("N");
-        var tokenFile = Path.Combine(_store.Dir, "hf-token");
+        var tokenFile = Path.Combine(Store.Dir, "hf-token");
         File.WriteAllText(tokenFile, token);
         var content = RandomNumberGenerator.GetBytes(30_000);
-        server.Route($"{_scope}/plain/f.bin", r => r.ServeAsync(content));
+        Server.Route($"{Scope}/plain/f.bin", r => r.ServeAsync(content));
         using var certificate = SelfSignedLoopbackCertificate();
         // The daemon is another process: it trusts the test's certificate through OpenSSL's SSL_CERT_FILE,
         // as a node would through its CA bundle.
-        var bundle = Path.Combine(_store.Dir, "ca.pem");
+        var bundle = Path.Combine(Store.Dir, "ca.pem");
         File.WriteAllText(bundle, certificate.ExportCertificatePem());
-        await using var tls = await TlsRedirector.StartAsync(certificate, $"{server.Origin}{_scope}/plain/f.bin");
+        await using var tls = await TlsRedirector.StartAsync(certificate, $"{Server.Origin}{Scope}/plain/f.bin");
         var model = new ManifestModel("m", "v1", $"{tls.Origin}/v1/", [ManifestFile.Of("f.bin", content)]) { BearerTokenFile = tokenFile };
         // A TLS handshake plus a redirect on a loaded 2-core machine can exceed the suite's 1 s.
-        _store.StallTimeout = "10s";
+        Store.StallTimeout = "10s";
 
-        var result = await DaemonRunner.RunWithEnvironmentAsync(output, new Dictionary<string, string> { ["SSL_CERT_FILE"] = bundle },
-            "sync", "--manifest", _store.WriteManifest(model));
+        var result = await DaemonRunner.RunWithEnvironmentAsync(Output, new Dictionary<string, string> { ["SSL_CERT_FILE"] = bundle },
+            "sync", "--manifest", Store.WriteManifest(model));
 
         Assert.Equal(0, result.ExitCode);
-        _store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
+        Store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
         // The https origin got the token (so TLS and the trust really worked), the http hop never did,
         // however many attempts a loaded machine needed.
         Assert.NotEmpty(tls.Authorizations);
         Assert.All(tls.Authorizations, a => Assert.Equal($"Bearer {token}", a));
-        Assert.NotEmpty(server.Requests(_scope));
-        Assert.All(server.Requests(_scope), r => Assert.Null(r.Authorization));
+        Assert.NotEmpty(Server.Requests(Scope));
+        Assert.All(Server.Requests(Scope), r => Assert.Null(r.Authorization));
         Assert.DoesNotContain(token, result.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain(token, File.ReadAllText(_store.Layout.InventoryPath), StringComparison.Ordinal);
+        Assert.DoesNotContain(token, File.ReadAllText(Store.Layout.InventoryPath), StringComparison.Ordinal);
     }
 
     private static X509Certificate2 SelfSignedLoopbackCertificate()

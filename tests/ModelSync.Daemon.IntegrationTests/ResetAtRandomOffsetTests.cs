@@ -9,24 +9,10 @@ namespace ModelSync.Daemon.IntegrationTests;
 /// Every file must end verified, each retry continuing behind bytes that really arrived.
 /// MODELSYNC_FAULT_SEED replays a run.</summary>
 [Collection(FaultServerCollection.Name)]
-public sealed class ResetAtRandomOffsetTests(FaultServer server, ITestOutputHelper output) : IDisposable
+public sealed class ResetAtRandomOffsetTests(FaultServer server, ITestOutputHelper output) : FaultServerTest(server, output, stallTimeout: "5s")
 {
     private const int MiB = 1 << 20;
     private const int Files = 4;
-
-    // Exact request counts are asserted: a generous stall timeout keeps a loaded machine from adding a retry.
-    private readonly TestStore _store = new() { StallTimeout = "5s" };
-    private readonly string _scope = server.NewScope();
-
-    public void Dispose()
-    {
-        foreach (var r in server.Requests(_scope))
-        {
-            output.WriteLine($"[server] {r}");
-        }
-
-        _store.Dispose();
-    }
 
     [Fact]
     public async Task Sync_ResetsAtSeededRandomOffsets_EveryFileResumesToReady()
@@ -34,7 +20,7 @@ public sealed class ResetAtRandomOffsetTests(FaultServer server, ITestOutputHelp
         var seed = Environment.GetEnvironmentVariable("MODELSYNC_FAULT_SEED") is { Length: > 0 } s
             ? int.Parse(s, CultureInfo.InvariantCulture)
             : Random.Shared.Next();
-        output.WriteLine($"seed {seed} (MODELSYNC_FAULT_SEED={seed} replays these offsets)");
+        Output.WriteLine($"seed {seed} (MODELSYNC_FAULT_SEED={seed} replays these offsets)");
         var rng = new Random(seed);
         var files = new List<(ManifestFile File, byte[] Content, long[] Cuts)>();
         for (var i = 0; i < Files; i++)
@@ -45,8 +31,8 @@ public sealed class ResetAtRandomOffsetTests(FaultServer server, ITestOutputHelp
             // first byte reaches the client, and the second lands behind wherever the retry resumed.
             long[] cuts = [.. new[] { rng.NextInt64(1, content.Length), rng.NextInt64(1, content.Length) }.Order()];
             var name = $"f{i}.bin";
-            output.WriteLine($"{name}: {content.Length} bytes, resets at {cuts[0]} and {cuts[1]}");
-            server.Route($"{_scope}/v1/{name}", async r =>
+            Output.WriteLine($"{name}: {content.Length} bytes, resets at {cuts[0]} and {cuts[1]}");
+            Server.Route($"{Scope}/v1/{name}", async r =>
             {
                 if (r.Attempt < cuts.Length)
                 {
@@ -61,16 +47,16 @@ public sealed class ResetAtRandomOffsetTests(FaultServer server, ITestOutputHelp
             files.Add((ManifestFile.Of(name, content), content, cuts));
         }
 
-        _store.MaxAttempts = 5;
-        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/", [.. files.Select(f => f.File)]);
+        Store.MaxAttempts = 5;
+        var model = new ManifestModel("m", "v1", $"{Server.Origin}{Scope}/v1/", [.. files.Select(f => f.File)]);
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
-        _store.AssertPublished(model, (file, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(files.Single(f => f.File == file).Content));
+        Store.AssertPublished(model, (file, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(files.Single(f => f.File == file).Content));
         foreach (var (file, _, _) in files)
         {
-            var requests = server.Requests(_scope).Where(r => r.Path.EndsWith("/" + file.Path, StringComparison.Ordinal)).ToList();
+            var requests = Server.Requests(Scope).Where(r => r.Path.EndsWith("/" + file.Path, StringComparison.Ordinal)).ToList();
             Assert.Equal(3, requests.Count);
             for (var i = 1; i < requests.Count; i++)
             {

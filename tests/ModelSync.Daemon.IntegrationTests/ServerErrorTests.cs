@@ -8,24 +8,8 @@ namespace ModelSync.Daemon.IntegrationTests;
 
 /// <summary>500 and 502, with and without <c>Retry-After</c>: transient, retried, and bounded by maxAttempts.</summary>
 [Collection(FaultServerCollection.Name)]
-public sealed class ServerErrorTests(FaultServer server, ITestOutputHelper output) : IDisposable
+public sealed class ServerErrorTests(FaultServer server, ITestOutputHelper output) : FaultServerTest(server, output, stallTimeout: "5s")
 {
-    // Exact request counts are asserted: a generous stall timeout keeps a loaded machine from adding a retry.
-    private readonly TestStore _store = new() { StallTimeout = "5s" };
-    private readonly string _scope = server.NewScope();
-
-    public void Dispose()
-    {
-        foreach (var r in server.Requests(_scope))
-        {
-            output.WriteLine($"[server] {r}");
-        }
-
-        _store.Dispose();
-    }
-
-    private IReadOnlyList<RecordedRequest> Requests => server.Requests(_scope);
-
     [Theory]
     [InlineData(500, false)]
     [InlineData(500, true)]
@@ -34,7 +18,7 @@ public sealed class ServerErrorTests(FaultServer server, ITestOutputHelper outpu
     public async Task Sync_ServerErrorTwiceThenOk_RetriesToReady(int status, bool retryAfter)
     {
         var content = RandomNumberGenerator.GetBytes(80_000);
-        server.Route($"{_scope}/v1/f.bin", r =>
+        Server.Route($"{Scope}/v1/f.bin", r =>
         {
             if (r.Attempt >= 2)
             {
@@ -48,18 +32,18 @@ public sealed class ServerErrorTests(FaultServer server, ITestOutputHelper outpu
 
             return r.Status(status);
         });
-        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/", [ManifestFile.Of("f.bin", content)]);
+        var model = new ManifestModel("m", "v1", $"{Server.Origin}{Scope}/v1/", [ManifestFile.Of("f.bin", content)]);
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(0, result.ExitCode);
-        _store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
+        Store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(content));
         Assert.Equal([status, status, 200], Requests.Select(r => r.Status));
         if (retryAfter)
         {
             // The backoff alone (baseDelay 50ms) would come back far sooner than the 1 s asked for.
             var gap = Requests[1].At - Requests[0].At;
-            Assert.True(gap >= TimeSpan.FromMilliseconds(900), $"retried after {gap.TotalMilliseconds:0} ms; the server asked for 1 s");
+            Assert.True(gap >= TimeSpan.FromMilliseconds(900), $"retried after {gap.TotalMilliseconds:0} ms; the Server asked for 1 s");
         }
     }
 
@@ -68,18 +52,18 @@ public sealed class ServerErrorTests(FaultServer server, ITestOutputHelper outpu
     [InlineData(502)]
     public async Task Sync_ServerErrorForever_FailsHttpStatusAfterMaxAttempts(int status)
     {
-        server.Route($"{_scope}/v1/f.bin", r => r.Status(status));
-        var model = new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/", [ManifestFile.Of("f.bin", [1, 2, 3])]);
-        _store.MaxAttempts = 3;
+        Server.Route($"{Scope}/v1/f.bin", r => r.Status(status));
+        var model = new ManifestModel("m", "v1", $"{Server.Origin}{Scope}/v1/", [ManifestFile.Of("f.bin", [1, 2, 3])]);
+        Store.MaxAttempts = 3;
 
-        var result = await DaemonRunner.SyncAsync(_store.WriteManifest(model), output);
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(model), Output);
 
         Assert.Equal(1, result.ExitCode);
-        var entry = _store.Entry("m");
+        var entry = Store.Entry("m");
         Assert.Equal(ModelState.Failed, entry.State);
         Assert.Equal("HttpStatus", entry.Error?.Reason);
         Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), entry.Error?.Message, StringComparison.Ordinal);
         Assert.Equal(3, Requests.Count);
-        Assert.False(Directory.Exists(_store.VersionDir("m", "v1")));
+        Assert.False(Directory.Exists(Store.VersionDir("m", "v1")));
     }
 }
