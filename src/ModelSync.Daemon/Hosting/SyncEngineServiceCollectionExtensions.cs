@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Sync;

@@ -1,3 +1,4 @@
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;

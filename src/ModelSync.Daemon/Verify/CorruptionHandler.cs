@@ -1,3 +1,4 @@
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;

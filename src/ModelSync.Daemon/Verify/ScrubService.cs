@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Cli;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Hosting;

@@ -3,7 +3,7 @@ using ModelSync.Daemon.Logging;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
 
-namespace ModelSync.Daemon.Sync;
+namespace ModelSync.Daemon.Inventory;
 
 /// <summary>
 /// The daemon's in-memory inventory and its only writer. Every state change is written at once
