@@ -19,4 +19,12 @@ public sealed class DownloadException : Exception
     public bool Transient { get; }
 
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>The model's file the failure is about, when it is about one.</summary>
+    public string? File { get; private init; }
+
+    /// <summary>This failure, said of <paramref name="file"/> fetched from <paramref name="url"/> (redacted: no
+    /// query, no credentials), so the log, the inventory and the page name both.</summary>
+    public DownloadException About(string file, string url) =>
+        File is not null ? this : new(Reason, $"{file} from {url}: {Message}", Transient, RetryAfter, this) { File = file };
 }

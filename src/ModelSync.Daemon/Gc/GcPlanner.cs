@@ -35,8 +35,6 @@ internal sealed record GcItem(GcKind Kind, string Path, string What, string Why)
 /// </summary>
 internal static class GcPlanner
 {
-    public const string ResumeSuffix = ".resume";
-
     public static IReadOnlyList<GcItem> Plan(StoreLayout layout, StoreScan scan, IReadOnlyDictionary<string, string> wanted, int keepVersions)
     {
         var items = new List<GcItem>();
@@ -93,7 +91,7 @@ internal static class GcPlanner
                 continue;
             }
 
-            if (staged.Entry is not null && staged.Entry != version && staged.Entry != version + ResumeSuffix)
+            if (staged.Entry is not null && staged.Entry != version && staged.Entry != version + StoreLayout.ResumeSuffix)
             {
                 items.Add(Item(layout, GcKind.Staging, Path.Combine(modelDir, staged.Entry), "version not in the manifest"));
             }

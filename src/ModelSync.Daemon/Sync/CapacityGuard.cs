@@ -1,57 +1,52 @@
 using ModelSync.Daemon.Manifest;
+using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Sync;
+
+/// <summary>What a model's download still needs room for: the bytes of the files it fetches (files reused
+/// from this node as hard links need none).</summary>
+internal sealed record CapacityNeed(string Name, string Version, long FetchBytes);
 
 /// <summary>
 /// Refuses a download that would push the store over <c>store.capacity</c> or the filesystem under
 /// <c>store.reserve</c>, before a byte is fetched. One guard per reconcile pass: models downloading at
 /// the same time are checked and reserved in one step, each counted at its full size, so two that
-/// fit alone cannot together overshoot.
+/// fit alone cannot together overshoot. A file shared by several versions counts once.
 /// </summary>
 internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, ModelSpec> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CapacityNeed> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>A reservation released when the model's download ends, or null with why it does not fit.</summary>
-    public IDisposable? TryReserve(ModelSpec model, out string? problem)
+    public IDisposable? TryReserve(CapacityNeed need, out string? problem)
     {
         lock (_lock)
         {
-            problem = Check(model);
+            problem = Check(need);
             if (problem is not null)
             {
                 return null;
             }
 
-            _inFlight[model.Name] = model;
-            return new Reservation(this, model.Name);
+            _inFlight[need.Name] = need;
+            return new Reservation(this, need.Name);
         }
     }
 
-    /// <summary>Bytes the store holds on disk: published versions, staging and trash awaiting deletion.</summary>
-    public static long StoreBytes(StoreLayout layout) =>
-        DirectoryBytes(layout.ModelsDir) + DirectoryBytes(layout.StagingRoot) + DirectoryBytes(layout.TrashDir);
+    /// <summary>Bytes the store holds on disk: published versions, staging and trash awaiting deletion,
+    /// every inode once.</summary>
+    public static long StoreBytes(StoreLayout layout) => DiskUsage.UniqueBytes(layout.ModelsDir, layout.StagingRoot, layout.TrashDir);
 
-    public static long DirectoryBytes(string path)
+    // Bytes staged for a version already count as used and need no new room; a staged hard link of a
+    // published file is not the download's own.
+    private long StillToCome(CapacityNeed need) => Math.Max(0, need.FetchBytes - DiskUsage.OwnBytes(layout.StagingDir(need.Name, need.Version)));
+
+    private string? Check(CapacityNeed model)
     {
-        if (!Directory.Exists(path))
-        {
-            return 0;
-        }
-
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-        return new DirectoryInfo(path).EnumerateFiles("*", options).Sum(f => f.Length);
-    }
-
-    private long Staged(ModelSpec model) => DirectoryBytes(layout.StagingDir(model.Name, model.Version));
-
-    private string? Check(ModelSpec model)
-    {
-        // Staged bytes of a version already count as used and need no new room.
-        var needed = Math.Max(0, model.TotalBytes - Staged(model));
-        var othersStillToCome = _inFlight.Values.Sum(m => Math.Max(0, m.TotalBytes - Staged(m)));
+        var needed = StillToCome(model);
+        var othersStillToCome = _inFlight.Values.Sum(StillToCome);
         if (store.Capacity is { } capacity)
         {
             var used = StoreBytes(layout) + othersStillToCome;

@@ -1,4 +1,4 @@
-using ModelSync.Daemon.Gc;
+using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Sync;
@@ -39,11 +39,10 @@ internal static class DiskFull
             return "";
         }
 
-        var staging = layout.StagingDir(name, version);
         try
         {
-            TreeRemover.Remove(staging);
-            TreeRemover.Remove(staging + GcPlanner.ResumeSuffix);
+            TreeRemover.Remove(layout.StagingDir(name, version));
+            TreeRemover.Remove(layout.ResumeDir(name, version));
             return "; the partial download was removed to give the space back";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -1,5 +1,5 @@
 using ModelSync.Daemon.Downloads;
-using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -12,7 +12,7 @@ namespace ModelSync.Daemon.Sync;
 /// </summary>
 internal static class Publisher
 {
-    public static ModelMarker Publish(StoreLayout layout, ModelSpec model, IReadOnlyList<FileEntry> files, DateTimeOffset now)
+    public static ModelMarker Publish(StoreLayout layout, ResolvedModel model, IReadOnlyList<FileEntry> files, DateTimeOffset now)
     {
         var staging = layout.StagingDir(model.Name, model.Version);
         RemoveStrays(staging, files);
@@ -31,7 +31,7 @@ internal static class Publisher
             Durable.FsyncDirectory(dir);
         }
 
-        var marker = new ModelMarker { Name = model.Name, Version = model.Version, Source = model.Hub?.Key, PublishedAt = now, Files = files };
+        var marker = new ModelMarker { Name = model.Name, Version = model.Version, Source = model.Source, PublishedAt = now, Files = files };
         MarkerFile.Write(staging, marker);
 
         var target = layout.VersionDir(model.Name, model.Version);
@@ -83,21 +83,5 @@ internal static class Publisher
         {
             File.Delete(path);
         }
-    }
-
-    /// <summary>True when <c>models/&lt;name&gt;/&lt;version&gt;</c> carries a marker listing exactly the manifest's files.</summary>
-    public static ModelMarker? FindPublished(StoreLayout layout, ModelSpec model)
-    {
-        // Only a real directory of the store counts: a marker reached through a symlink vouches for files elsewhere.
-        if (SafePath.Resolve(layout.Root, StoreLayout.VersionRelativePath(model.Name, model.Version), out _) is null)
-        {
-            return null;
-        }
-
-        var marker = MarkerFile.TryRead(layout.VersionDir(model.Name, model.Version));
-        return marker is not null && marker.Name == model.Name && marker.Version == model.Version
-            && marker.Lists([.. model.Files.Select(f => new FileEntry { Path = f.Path, Size = f.Size, Sha256 = f.Sha256, Xxh128 = f.Xxh128 })])
-            ? marker
-            : null;
     }
 }

@@ -4,6 +4,7 @@ using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Sources;
 using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Sync;
@@ -30,7 +31,9 @@ internal sealed class Reconciler(
         var layout = new StoreLayout(manifest.Store.Root);
         inventory.RetainOnly(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
 
-        var syncer = new ModelSyncer(layout, manifest, new CapacityGuard(layout, manifest.Store), inventory, http, limiter, time, logger) { Observer = observer ?? NullSyncObserver.Instance };
+        var engine = new SyncEngine(layout, manifest.Sync, inventory, http, limiter, time, logger, observer ?? NullSyncObserver.Instance);
+        var resolution = new SourceResolution(layout, manifest.Sync, SourceRegistry.Create(manifest.Sync, http, time), inventory, time, logger);
+        var syncer = new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store));
         var ready = 0;
         var failed = 0;
         await Parallel.ForEachAsync(

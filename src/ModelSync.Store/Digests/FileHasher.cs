@@ -9,9 +9,10 @@ public static class FileHasher
 
     /// <param name="afterRead">Called with each read's size once it is hashed: lets a caller hold the reads
     /// to a rate (the daemon's scrub), paying for what was read.</param>
-    public static DigestResult Hash(string path, DigestKind kinds, CancellationToken cancellationToken = default, Action<int>? afterRead = null, int chunkSize = BufferSize)
+    /// <param name="gitBlobLength">As <see cref="ContentDigest"/>'s: set to also compute the git blob id.</param>
+    public static DigestResult Hash(string path, DigestKind kinds, CancellationToken cancellationToken = default, Action<int>? afterRead = null, int chunkSize = BufferSize, long? gitBlobLength = null)
     {
-        using var digest = new ContentDigest(kinds);
+        using var digest = new ContentDigest(kinds, gitBlobLength);
         using var stream = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.Open,

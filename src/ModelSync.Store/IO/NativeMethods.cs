@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace ModelSync.Store.IO;
 
 /// <summary>
-/// The few POSIX calls the BCL does not expose: fsync of a directory, rename(2) of a symlink, and a
-/// read that takes no flock (every FileStream does, which a lock holder's exclusive flock refuses).
+/// The few POSIX calls the BCL does not expose: fsync of a directory, rename(2) of a symlink, statx(2)
+/// for inode and link count, and a read that takes no flock (every FileStream does, which a lock holder's exclusive flock refuses).
 /// </summary>
 internal static partial class NativeMethods
 {
@@ -25,6 +25,12 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "renameat2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int RenameAt2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int StatX(int dirFd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int LinkNative(string existing, string newPath);
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static unsafe partial nint ReadNative(int fd, byte* buffer, nint count);
@@ -54,6 +60,32 @@ internal static partial class NativeMethods
             throw new IOException($"exchange '{a}' <-> '{b}' failed (errno {Marshal.GetLastPInvokeError()}).");
         }
     }
+
+    /// <summary>
+    /// statx(2) without following a final symlink. Its struct has one layout on every architecture (unlike
+    /// stat's), so the same offsets hold on x86_64 and arm64. Null when the path cannot be stat'ed.
+    /// </summary>
+    public static unsafe (ulong Device, ulong Inode, uint Links, long Size)? Identity(string path)
+    {
+        const int AtFdCwd = -100;
+        const int AtSymlinkNoFollow = 0x100;
+        const uint Mask = 0x4 | 0x100 | 0x200; // STATX_NLINK | STATX_INO | STATX_SIZE
+        var buffer = stackalloc byte[256];
+        if (StatX(AtFdCwd, path, AtSymlinkNoFollow, Mask, buffer) != 0)
+        {
+            return null;
+        }
+
+        var links = *(uint*)(buffer + 16);
+        var inode = *(ulong*)(buffer + 32);
+        var size = *(long*)(buffer + 40);
+        var device = ((ulong)*(uint*)(buffer + 136) << 32) | *(uint*)(buffer + 140);
+        return (device, inode, links, size);
+    }
+
+    /// <summary>link(2): a second name for an inode; the BCL has symlinks only. The errno when it fails.</summary>
+    public static int? HardLink(string existing, string newPath) =>
+        LinkNative(existing, newPath) == 0 ? null : Marshal.GetLastPInvokeError();
 
     /// <summary>Reads up to <paramref name="max"/> bytes without taking a flock; null when the file cannot be opened.</summary>
     public static unsafe byte[]? ReadPrefixWithoutLock(string path, int max)

@@ -25,17 +25,7 @@ public static class InventoryRebuilder
                     continue;
                 }
 
-                models.Add(new ModelEntry
-                {
-                    Name = name,
-                    Version = version,
-                    Source = marker.Source,
-                    State = ModelState.Ready,
-                    Path = StoreLayout.VersionRelativePath(name, version),
-                    Bytes = marker.Bytes,
-                    ReadyAt = marker.PublishedAt,
-                    Files = marker.Files,
-                });
+                models.Add(ModelEntries.Ready(marker, verifiedAt: null));
             }
         }
 

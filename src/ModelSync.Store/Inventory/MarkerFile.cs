@@ -10,11 +10,26 @@ public static class MarkerFile
         AtomicFile.WriteJson(Path.Combine(versionDir, StoreLayout.MarkerFileName), marker, StoreJsonContext.Default.ModelMarker);
 
     /// <summary>The marker of a version directory, or null when it is missing or unreadable.</summary>
-    public static ModelMarker? TryRead(string versionDir)
+    public static ModelMarker? TryRead(string versionDir) => TryReadFile(Path.Combine(versionDir, StoreLayout.MarkerFileName));
+
+    /// <summary>Condemns a published version: <paramref name="salvage"/> (its files not found damaged) is
+    /// written beside the marker, then the marker goes, so the directory is no longer a published version
+    /// but a repair still knows which of its files may be worth re-hashing.</summary>
+    public static void Condemn(string versionDir, ModelMarker salvage)
+    {
+        AtomicFile.WriteJson(Path.Combine(versionDir, StoreLayout.SalvageFileName), salvage, StoreJsonContext.Default.ModelMarker);
+        File.Delete(Path.Combine(versionDir, StoreLayout.MarkerFileName));
+        Durable.FsyncDirectory(versionDir);
+    }
+
+    /// <summary>What <see cref="Condemn"/> left of a version's marker, or null.</summary>
+    public static ModelMarker? TryReadSalvage(string versionDir) => TryReadFile(Path.Combine(versionDir, StoreLayout.SalvageFileName));
+
+    private static ModelMarker? TryReadFile(string path)
     {
         try
         {
-            var bytes = File.ReadAllBytes(Path.Combine(versionDir, StoreLayout.MarkerFileName));
+            var bytes = File.ReadAllBytes(path);
             return JsonSerializer.Deserialize(bytes, StoreJsonContext.Default.ModelMarker);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)

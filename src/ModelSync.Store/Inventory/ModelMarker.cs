@@ -31,6 +31,7 @@ public sealed record ModelMarker
     {
         var published = Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         return published.Count == files.Count && files.All(f => published.TryGetValue(f.Path, out var m)
-            && m.Size == f.Size && (f.Sha256 is null || m.Sha256 == f.Sha256) && (f.Xxh128 is null || m.Xxh128 == f.Xxh128));
+            && m.Size == f.Size && (f.Sha256 is null || m.Sha256 == f.Sha256) && (f.Xxh128 is null || m.Xxh128 == f.Xxh128)
+            && (f.GitBlobSha1 is null || m.GitBlobSha1 == f.GitBlobSha1));
     }
 }

@@ -63,6 +63,11 @@ public sealed record FileEntry
     public string? Sha256 { get; init; }
 
     public string? Xxh128 { get; init; }
+
+    /// <summary>The git blob id a Hugging Face repository names a non-LFS file by; kept so a later commit's
+    /// unchanged file is found on this node by the same id. Absent for files not from the hub.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? GitBlobSha1 { get; init; }
 }
 
 public sealed record ModelProgress(long BytesDone, long BytesTotal);
@@ -76,4 +81,8 @@ public sealed record ModelError
     public int Attempts { get; init; }
 
     public DateTimeOffset? NextRetryAt { get; init; }
+
+    /// <summary>The file of the model the failure is about, when it is about one (relative to the version directory).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? File { get; init; }
 }

@@ -8,6 +8,14 @@ public sealed class StoreLayout
 {
     public const string InventoryFileName = "inventory.json";
     public const string MarkerFileName = ".modelsync.json";
+
+    /// <summary>What a condemned version's marker becomes: the files not found damaged, which a repair may
+    /// reuse after re-hashing them. It vouches for nothing: without <see cref="MarkerFileName"/> the version is
+    /// not published.</summary>
+    public const string SalvageFileName = ".modelsync.salvage.json";
+
+    /// <summary>Suffix of a staging version's resume records directory.</summary>
+    public const string ResumeSuffix = ".resume";
     public const string ModelsDirName = "models";
     public const string CurrentDirName = "current";
     public const string StateDirName = ".modelsync";
@@ -51,4 +59,7 @@ public sealed class StoreLayout
     public static string CurrentLinkTarget(string name, string version) => $"../{ModelsDirName}/{name}/{version}";
 
     public string StagingDir(string name, string version) => Path.Combine(StagingRoot, name, version);
+
+    /// <summary>Resume records of the files staged for a version, beside its staging directory.</summary>
+    public string ResumeDir(string name, string version) => StagingDir(name, version) + ResumeSuffix;
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ModelSync.Daemon.Hub;
+using ModelSync.Daemon.Sources.Hub;
 using ModelSync.Store.Digests;
 
 namespace ModelSync.Daemon.Tests.Hub;

@@ -1,4 +1,4 @@
-using ModelSync.Daemon.Hub;
+using ModelSync.Daemon.Sources.Hub;
 using ModelSync.Daemon.Manifest;
 
 namespace ModelSync.Daemon.Tests.Hub;

@@ -10,12 +10,7 @@ public sealed class CapacityGuardTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static ModelSpec Model(string name, long size) => new()
-    {
-        Name = name,
-        Version = "v1",
-        Files = [new FileSpec { Path = "f.bin", Url = new Uri("http://127.0.0.1/f.bin"), Size = size, Sha256 = new string('a', 64) }],
-    };
+    private static CapacityNeed Model(string name, long size) => new(name, "v1", size);
 
     private CapacityGuard Guard(long capacity) =>
         new(new StoreLayout(_root), new StoreSettings { Root = _root, Capacity = capacity, Reserve = 0 });

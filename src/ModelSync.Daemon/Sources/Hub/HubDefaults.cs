@@ -1,4 +1,4 @@
-namespace ModelSync.Daemon.Hub;
+namespace ModelSync.Daemon.Sources.Hub;
 
 /// <summary>The names huggingface_hub users already know, so the same environment works here.</summary>
 internal static class HubDefaults

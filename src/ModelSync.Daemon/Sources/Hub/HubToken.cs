@@ -1,6 +1,4 @@
-using ModelSync.Daemon.Downloads;
-
-namespace ModelSync.Daemon.Hub;
+namespace ModelSync.Daemon.Sources.Hub;
 
 /// <summary>
 /// The token for the hub, found where huggingface_hub looks: the model's <c>auth.bearerTokenFile</c>
@@ -43,15 +41,5 @@ internal static class HubToken
         return File.Exists(fallback) ? Read(fallback, "the huggingface_hub token file") : null;
     }
 
-    private static string Read(string path, string what)
-    {
-        try
-        {
-            return File.ReadAllText(path).Trim();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DownloadException(FailureReason.Unauthorized, $"cannot read {what} {path}: {ex.Message}", transient: false);
-        }
-    }
+    private static string Read(string path, string what) => BearerToken.Read(path, what)!;
 }

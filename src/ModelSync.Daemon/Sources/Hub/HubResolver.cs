@@ -4,7 +4,7 @@ using ModelSync.Daemon.Manifest;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
-namespace ModelSync.Daemon.Hub;
+namespace ModelSync.Daemon.Sources.Hub;
 
 /// <summary>
 /// Turns a <c>source: hf://…</c> model into an ordinary one: the revision's commit is the version, and

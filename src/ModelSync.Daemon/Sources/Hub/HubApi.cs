@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ModelSync.Daemon.Hub;
+namespace ModelSync.Daemon.Sources.Hub;
 
 /// <summary><c>GET /api/models/{repo}/revision/{revision}</c>: only the commit is used.</summary>
 internal sealed record HubModelInfo

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Manifest;
 
-namespace ModelSync.Daemon.Hub;
+namespace ModelSync.Daemon.Sources.Hub;
 
 /// <summary>The two hub API calls a resolution needs: revision → commit, and the commit's file tree.</summary>
 internal sealed partial class HubClient(HttpSource http, Uri endpoint, TimeSpan stallTimeout, TimeProvider time)

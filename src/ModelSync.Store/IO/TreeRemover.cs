@@ -1,8 +1,8 @@
-namespace ModelSync.Daemon.Gc;
+namespace ModelSync.Store.IO;
 
 /// <summary>Deletes files, links and whole trees of the store: published files are 0444 and a directory
 /// may have lost its write bit, so directories are made writable first. Symlinks are removed, never followed.</summary>
-internal static class TreeRemover
+public static class TreeRemover
 {
     private const UnixFileMode OwnerAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 

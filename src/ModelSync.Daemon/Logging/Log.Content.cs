@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace ModelSync.Daemon.Logging;
+
+/// <summary>Content reuse: what a node already holds is not fetched again (docs/daemon.md, "Reuse").</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1108, LogLevel.Information, "{Model}@{Version}: {ReusedFiles} of {FileCount} files ({ReusedBytes} bytes) are already on this node; fetching {FetchFiles} files, {FetchBytes} bytes")]
+    public static partial void ModelPlanned(ILogger logger, string model, string version, int reusedFiles, int fileCount, long reusedBytes, int fetchFiles, long fetchBytes);
+
+    [LoggerMessage(1109, LogLevel.Debug, "{Model}: {File} reused from {From} by {How}")]
+    public static partial void FileReused(ILogger logger, string model, string file, string from, string how);
+
+    [LoggerMessage(1110, LogLevel.Warning, "{Model}: the stored copy {From} of {File} is damaged ({Damage}); condemned {Condemned}, fetching the file instead")]
+    public static partial void ReuseRejected(ILogger logger, string model, string file, string from, string damage, string condemned);
+}

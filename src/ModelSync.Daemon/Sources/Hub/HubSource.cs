@@ -1,0 +1,33 @@
+using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Manifest;
+
+namespace ModelSync.Daemon.Sources.Hub;
+
+/// <summary>
+/// <c>source: hf://ORG/REPO@REV</c>: the revision's commit is the version, every selected file of that commit
+/// is listed with the hub's digest for it (<see cref="HubResolver"/>), and the token goes to the hub's origin only.
+/// </summary>
+internal sealed class HubSource(SyncSettings sync, HttpSource http, TimeProvider time) : ISourceResolver
+{
+    /// <summary>Placeholder version of a hub model that failed before its revision resolved.</summary>
+    public const string Unresolved = "unresolved";
+
+    public bool Handles(ModelSpec model) => model.Hub is not null;
+
+    public string? SourceKey(ModelSpec model) => model.Hub!.Key;
+
+    public string UnresolvedVersion(ModelSpec model) =>
+        Store.Validation.Names.IsVersion(model.Hub!.Revision) ? model.Hub.Revision : Unresolved;
+
+    public async Task<ResolvedModel> ResolveAsync(ModelSpec model, CancellationToken ct)
+    {
+        var endpoint = HubDefaults.EndpointFor(sync);
+        var token = HubToken.Find(model.BearerTokenFile, endpoint);
+        var resolver = new HubResolver(new HubClient(http, endpoint, sync.StallTimeout, time));
+        var resolved = await resolver.ResolveAsync(model, token, ct);
+        var files = resolved.Files
+            .Select(f => new ResolvedFile(f, HttpSource.MayCarryToken(resolved.BaseUrl!, f.Url) ? token : null))
+            .ToList();
+        return new ResolvedModel { Name = model.Name, Version = resolved.Version, Source = SourceKey(model), Files = files };
+    }
+}

@@ -1,0 +1,27 @@
+using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Manifest;
+
+namespace ModelSync.Daemon.Sources.Listed;
+
+/// <summary>
+/// A model whose manifest entry lists its files (http, https or file URLs, each with size and digests): the
+/// version is the manifest's, nothing is asked of the network. The bearer token goes only to the origin of
+/// the model's <c>baseUrl</c>; without a <c>baseUrl</c> every url was written next to the auth, so each may carry it.
+/// </summary>
+internal sealed class ListedSource : ISourceResolver
+{
+    public bool Handles(ModelSpec model) => model.Hub is null;
+
+    public string? SourceKey(ModelSpec model) => null;
+
+    public string UnresolvedVersion(ModelSpec model) => model.Version;
+
+    public Task<ResolvedModel> ResolveAsync(ModelSpec model, CancellationToken ct)
+    {
+        var token = BearerToken.Read(model.BearerTokenFile);
+        var files = model.Files
+            .Select(f => new ResolvedFile(f, model.BaseUrl is null || HttpSource.MayCarryToken(model.BaseUrl, f.Url) ? token : null))
+            .ToList();
+        return Task.FromResult(new ResolvedModel { Name = model.Name, Version = model.Version, Files = files });
+    }
+}

@@ -1,0 +1,27 @@
+using ModelSync.Daemon.Manifest;
+
+namespace ModelSync.Daemon.Sources;
+
+/// <summary>
+/// A model as the engine fetches it: the version, what it was resolved from, and every file with its path,
+/// size, digests (at least one: the file is known by its content before a byte is fetched) and how to fetch it.
+/// </summary>
+internal sealed record ResolvedModel
+{
+    public required string Name { get; init; }
+
+    public required string Version { get; init; }
+
+    /// <summary>As <see cref="ISourceResolver.SourceKey"/>.</summary>
+    public string? Source { get; init; }
+
+    public required IReadOnlyList<ResolvedFile> Files { get; init; }
+
+    public long TotalBytes => Files.Sum(f => f.Spec.Size);
+}
+
+/// <summary>One file and the credential its URL may carry (null: none may go there).</summary>
+internal sealed record ResolvedFile(FileSpec Spec, string? Token)
+{
+    public override string ToString() => $"{Spec.Path} from {Downloads.HttpSource.Redact(Spec.Url)}";
+}

@@ -1,0 +1,17 @@
+using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources.Hub;
+using ModelSync.Daemon.Sources.Listed;
+
+namespace ModelSync.Daemon.Sources;
+
+/// <summary>Every source kind, in the order asked: the first that handles a model resolves it.</summary>
+internal sealed class SourceRegistry(IReadOnlyList<ISourceResolver> resolvers)
+{
+    public static SourceRegistry Create(SyncSettings sync, HttpSource http, TimeProvider time) =>
+        new([new HubSource(sync, http, time), new ListedSource()]);
+
+    public ISourceResolver For(ModelSpec model) =>
+        resolvers.FirstOrDefault(r => r.Handles(model))
+            ?? throw new InvalidOperationException($"no source resolver handles model {model.Name}");
+}

@@ -1,0 +1,86 @@
+using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.Sources;
+using ModelSync.Store.Inventory;
+using ModelSync.Store.IO;
+using Polly.Retry;
+
+namespace ModelSync.Daemon.Sync;
+
+/// <summary>
+/// One file fetched from its source into staging through the retry pipeline; opened when the model starts,
+/// so bytes a crash left staged count in its progress at once. A failure names the file and its URL.
+/// </summary>
+internal sealed class FileFetch
+{
+    private readonly SyncEngine _engine;
+    private readonly ResolvedModel _model;
+    private readonly ResolvedFile _file;
+    private readonly FileTransfer _transfer;
+
+    public FileFetch(SyncEngine engine, ResolvedModel model, ResolvedFile file, string target, string resumeDir, ModelProgressTracker progress)
+    {
+        (_engine, _model, _file) = (engine, model, file);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        // A staged hard link of a published file (a reuse a crash cut short) is never written into.
+        if (FileIdentity.Of(target) is { Links: > 1 })
+        {
+            Content.LocalCopy.Remove(target);
+        }
+
+        var sync = engine.Sync;
+        var job = new FileJob(file.Spec, target, StatePath(resumeDir, file), file.Token, sync.StallTimeout, sync.SegmentSize, sync.SegmentsPerFile, sync.AllowedFileRoots);
+        _transfer = FileTransfer.Open(job, engine.Http, engine.Limiter, engine.Time, bytes =>
+        {
+            progress.Add(bytes);
+            if (bytes > 0)
+            {
+                engine.Observer.BytesReceived(model.Name, bytes);
+            }
+        });
+        progress.Add(_transfer.BytesDone);
+        if (_transfer.BytesResumedFrom > 0)
+        {
+            Log.FileResuming(engine.Logger, model.Name, file.Spec.Path, _transfer.BytesResumedFrom, file.Spec.Size);
+        }
+    }
+
+    public static string StatePath(string resumeDir, ResolvedFile file) => Path.Combine(resumeDir, ResumeState.FileNameFor(file.Spec.Path));
+
+    /// <param name="nextAttempt">Counts attempts across the model's files, for the inventory.</param>
+    public async Task<FileEntry> RunAsync(Func<int> nextAttempt, CancellationToken ct)
+    {
+        var pipeline = RetryPipelineFactory.Create(_engine.Sync.Retry, _engine.Time, args => OnRetry(args, nextAttempt()));
+        try
+        {
+            await pipeline.ExecuteAsync(async c => await _transfer.RunAttemptAsync(c), ct);
+        }
+        catch (DownloadException ex)
+        {
+            throw Described(ex);
+        }
+
+        var result = _transfer.Result!;
+        return new FileEntry { Path = _file.Spec.Path, Size = _file.Spec.Size, Sha256 = result.Sha256, Xxh128 = result.Xxh128, GitBlobSha1 = _file.Spec.GitBlobSha1 };
+    }
+
+    private DownloadException Described(DownloadException ex) => ex.About(_file.Spec.Path, HttpSource.Redact(_file.Spec.Url));
+
+    private ValueTask OnRetry(OnRetryArguments<object> args, int attempts)
+    {
+        var error = args.Outcome.Exception as DownloadException;
+        var reason = error?.Reason.ToString() ?? "Unknown";
+        _engine.Observer.Retrying(_model.Name, reason);
+        Log.FileRetrying(_engine.Logger, _model.Name, _file.Spec.Path, args.AttemptNumber + 1, reason, error?.Message ?? "", args.RetryDelay);
+        var described = error is null ? "" : Described(error).Message;
+        _engine.Inventory.Update(_model.Name, e => ModelEntries.Retrying(e, new ModelError
+        {
+            Reason = reason,
+            Message = described,
+            File = _file.Spec.Path,
+            Attempts = attempts,
+            NextRetryAt = _engine.Time.GetUtcNow() + args.RetryDelay,
+        }));
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,115 @@
+using ModelSync.Daemon.Content;
+using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.Sources;
+using ModelSync.Store.Inventory;
+using ModelSync.Store.IO;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Sync;
+
+/// <summary>
+/// One model from its resolved files to a published version: plan (which content this node already holds),
+/// reserve room for the rest, then per file reuse a stored copy or fetch it, each verified, then publish.
+/// A repair or a version bump therefore fetches only the files whose content is not here intact.
+/// </summary>
+internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
+{
+    /// <summary>Files of one model supplied at once; large files are also split into ranges.</summary>
+    public const int FilesInFlight = 4;
+
+    private readonly string _staging = engine.Layout.StagingDir(model.Name, model.Version);
+    private readonly string _resumeDir = engine.Layout.ResumeDir(model.Name, model.Version);
+    private readonly ModelProgressTracker _progress = new(engine.Inventory, model.Name, model.TotalBytes);
+    private int _attempts = 1;
+
+    public async Task<ModelMarker> RunAsync(CapacityGuard capacity, PreviousVersion? previous, CancellationToken ct)
+    {
+        var (layout, inventory, time) = (engine.Layout, engine.Inventory, engine.Time);
+        var started = time.GetTimestamp();
+        inventory.Set(ModelEntries.Pending(model.Name, model.Version, model.Source, model.TotalBytes, previous));
+        var index = ContentIndex.Read(layout);
+        var plan = model.Files.Select(f => new PlannedFile(f, index.Find(f.Spec))).ToList();
+        var reusedBytes = plan.Where(p => p.Copies.Count > 0).Sum(p => p.File.Spec.Size);
+        using var reservation = capacity.TryReserve(new CapacityNeed(model.Name, model.Version, model.TotalBytes - reusedBytes), out var noRoom)
+            ?? throw new DownloadException(FailureReason.InsufficientCapacity, noRoom!, transient: false);
+
+        PrepareStaging();
+        var toFetch = plan.Where(p => p.Copies.Count == 0).ToList();
+        Log.ModelPlanned(engine.Logger, model.Name, model.Version, plan.Count - toFetch.Count, plan.Count, reusedBytes, toFetch.Count, model.TotalBytes - reusedBytes);
+        Log.ModelDownloading(engine.Logger, model.Name, model.Version, toFetch.Count, toFetch.Sum(p => p.File.Spec.Size));
+        var fetches = toFetch.ToDictionary(p => p, p => new FileFetch(engine, model, p.File, Target(p.File), _resumeDir, _progress));
+        inventory.Update(model.Name, e => ModelEntries.Downloading(e, new ModelProgress(_progress.Done, model.TotalBytes)));
+
+        var entries = new FileEntry[plan.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, plan.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = FilesInFlight, CancellationToken = ct },
+            async (i, c) => entries[i] = await SupplyAsync(plan[i], fetches.GetValueOrDefault(plan[i]), c));
+
+        var marker = Publisher.Publish(layout, model, entries, time.GetUtcNow());
+        Directory.Delete(_resumeDir, recursive: true);
+        inventory.Set(ModelEntries.Ready(marker, verifiedAt: marker.PublishedAt));
+        Log.ModelPublished(engine.Logger, model.Name, model.Version, model.TotalBytes, time.GetElapsedTime(started));
+        engine.Observer.ModelDownloaded(model.Name, model.TotalBytes, time.GetElapsedTime(started));
+        return marker;
+    }
+
+    private string Target(ResolvedFile file) => Path.Combine(_staging, file.Spec.Path);
+
+    private void PrepareStaging()
+    {
+        foreach (var dir in (string[])[_staging, _resumeDir])
+        {
+            // Downloads are written below here: no link planted on the way may take them out of the store.
+            var relative = Path.GetRelativePath(engine.Layout.Root, dir);
+            if (SafePath.Resolve(engine.Layout.Root, relative, out var problem) is null)
+            {
+                throw new DownloadException(FailureReason.StorageError, $"staging {relative}: {problem}; remove it to download", transient: false);
+            }
+        }
+
+        Directory.CreateDirectory(_staging);
+        Directory.CreateDirectory(_resumeDir);
+    }
+
+    private async Task<FileEntry> SupplyAsync(PlannedFile planned, FileFetch? fetch, CancellationToken ct)
+    {
+        var target = Target(planned.File);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        foreach (var copy in planned.Copies)
+        {
+            if (await Task.Run(() => Reuse(copy, planned.File, target, ct), ct) is { } entry)
+            {
+                _progress.Add(entry.Size);
+                return entry;
+            }
+        }
+
+        fetch ??= new FileFetch(engine, model, planned.File, target, _resumeDir, _progress);
+        return await fetch.RunAsync(() => Interlocked.Increment(ref _attempts), ct);
+    }
+
+    private FileEntry? Reuse(StoredFile copy, ResolvedFile file, string target, CancellationToken ct)
+    {
+        // The resume record goes first: beside a hard link it would let a later attempt write into a published inode.
+        LocalCopy.Remove(FileFetch.StatePath(_resumeDir, file));
+        var reuse = LocalCopy.Place(copy, file.Spec, target, ct);
+        var from = $"{copy.Model}@{copy.Version}/{copy.Entry.Path}";
+        if (reuse.Entry is not null)
+        {
+            Log.FileReused(engine.Logger, model.Name, file.Spec.Path, from, reuse.How.ToString());
+            return reuse.Entry;
+        }
+
+        // A salvaged copy vouched for nothing; a published one is condemned with every version sharing the damage.
+        var condemned = copy.Vouched
+            ? Condemner.Condemn(engine.Layout, engine.Inventory, copy.Model, copy.Version, publishedAt: null, [new Damage(copy.Entry.Path, reuse.Damage!)], engine.Time.GetUtcNow())
+            : [];
+        Log.ReuseRejected(engine.Logger, model.Name, file.Spec.Path, from, reuse.Damage!, condemned.Count == 0 ? "nothing" : string.Join(", ", condemned));
+        return null;
+    }
+
+    private sealed record PlannedFile(ResolvedFile File, IReadOnlyList<StoredFile> Copies);
+}

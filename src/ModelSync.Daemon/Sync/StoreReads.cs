@@ -1,0 +1,42 @@
+using ModelSync.Daemon.Sources;
+using ModelSync.Store.Inventory;
+using ModelSync.Store.IO;
+using ModelSync.Store.Layout;
+
+namespace ModelSync.Daemon.Sync;
+
+/// <summary>What a sync reads of the published store before it decides anything.</summary>
+internal static class StoreReads
+{
+    /// <summary>The version <c>current</c> points to, with its marker; null when there is none.</summary>
+    public static ModelMarker? Current(StoreLayout layout, string name)
+    {
+        var version = CurrentLink.Read(layout, name);
+        var marker = version is null ? null : MarkerFile.TryRead(layout.VersionDir(name, version));
+        return marker is not null && marker.Name == name && marker.Version == version ? marker : null;
+    }
+
+    /// <summary>The published version <c>current</c> points to: it stays usable (and is what an unpinned gate
+    /// passes on) until the wanted one is published. That includes this very version with other content, since
+    /// its marker still vouches for what it holds; a condemned copy has no marker, so it is never offered.</summary>
+    public static PreviousVersion? Previous(StoreLayout layout, string name) =>
+        Current(layout, name) is { } marker
+            ? new PreviousVersion(marker.Version, StoreLayout.VersionRelativePath(name, marker.Version), marker.Files)
+            : null;
+
+    /// <summary>The marker of <c>models/&lt;name&gt;/&lt;version&gt;</c> when it lists exactly the resolved files
+    /// (paths, sizes and every digest the source gives); only a real directory of the store counts.</summary>
+    public static ModelMarker? Published(StoreLayout layout, ResolvedModel model)
+    {
+        if (SafePath.Resolve(layout.Root, StoreLayout.VersionRelativePath(model.Name, model.Version), out _) is null)
+        {
+            return null;
+        }
+
+        var marker = MarkerFile.TryRead(layout.VersionDir(model.Name, model.Version));
+        return marker is not null && marker.Name == model.Name && marker.Version == model.Version
+            && marker.Lists([.. model.Files.Select(f => new FileEntry { Path = f.Spec.Path, Size = f.Spec.Size, Sha256 = f.Spec.Sha256, Xxh128 = f.Spec.Xxh128, GitBlobSha1 = f.Spec.GitBlobSha1 })])
+            ? marker
+            : null;
+    }
+}

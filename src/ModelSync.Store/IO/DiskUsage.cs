@@ -1,0 +1,39 @@
+namespace ModelSync.Store.IO;
+
+/// <summary>
+/// Bytes on disk below store directories with every inode counted once: a file shared by two versions
+/// (a hard link) takes its space once, and capacity, GC and <c>status</c> must say so.
+/// </summary>
+public static class DiskUsage
+{
+    /// <summary>Bytes of the distinct files below <paramref name="directories"/>; symlinks are not followed.</summary>
+    public static long UniqueBytes(params IEnumerable<string> directories)
+    {
+        var seen = new HashSet<(ulong, ulong)>();
+        long bytes = 0;
+        foreach (var path in directories.SelectMany(Files))
+        {
+            if (FileIdentity.Of(path) is { } id && seen.Add((id.Device, id.Inode)))
+            {
+                bytes += id.Size;
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Bytes below <paramref name="directory"/> that no other name holds: what removing it frees.</summary>
+    public static long OwnBytes(string directory) =>
+        Files(directory).Select(FileIdentity.Of).Where(id => id is { Links: 1 }).Sum(id => id!.Value.Size);
+
+    private static IEnumerable<string> Files(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        return Directory.EnumerateFiles(directory, "*", options);
+    }
+}

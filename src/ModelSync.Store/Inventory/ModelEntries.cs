@@ -1,0 +1,74 @@
+namespace ModelSync.Store.Inventory;
+
+/// <summary>
+/// Every inventory transition, in one place: the daemon and the rebuilder build entries only through here.
+/// <code>
+///   (none) ─► Pending ─► Downloading ─► Ready ─► Failed/Corrupted ─► Pending …
+///                 └──────────┴──────────► Failed ─► Pending …
+/// </code>
+/// <c>error.nextRetryAt</c> has one meaning: when the daemon next starts an attempt at this model (a file's
+/// next try within a pass, or the next pass); null when nothing will retry it (a one-shot <c>sync</c>).
+/// </summary>
+public static class ModelEntries
+{
+    public const string CorruptedReason = "Corrupted";
+
+    /// <summary>A published version: what its marker vouches for.</summary>
+    public static ModelEntry Ready(ModelMarker marker, DateTimeOffset? verifiedAt) => new()
+    {
+        Name = marker.Name,
+        Version = marker.Version,
+        Source = marker.Source,
+        State = ModelState.Ready,
+        Path = Layout.StoreLayout.VersionRelativePath(marker.Name, marker.Version),
+        Bytes = marker.Bytes,
+        ReadyAt = marker.PublishedAt,
+        VerifiedAt = verifiedAt,
+        Files = marker.Files,
+    };
+
+    public static ModelEntry Pending(string name, string version, string? source, long bytes, PreviousVersion? previous) => new()
+    {
+        Name = name, Version = version, Source = source, State = ModelState.Pending, Bytes = bytes, Previous = previous,
+    };
+
+    public static ModelEntry Downloading(ModelEntry pending, ModelProgress progress) =>
+        pending with { State = ModelState.Downloading, Progress = progress };
+
+    /// <summary>A file attempt failed and will be tried again at <c>error.nextRetryAt</c>; the state stays.</summary>
+    public static ModelEntry Retrying(ModelEntry entry, ModelError error) => entry with { Error = error };
+
+    /// <summary>The model did not become Ready; <paramref name="known"/> (its entry before) keeps its progress
+    /// and counts the attempt.</summary>
+    public static ModelEntry Failed(string name, string version, string? source, long bytes, PreviousVersion? previous, ModelEntry? known, string reason, string message, string? file, int? attempts) => new()
+    {
+        Name = name,
+        Version = version,
+        Source = source,
+        State = ModelState.Failed,
+        Bytes = bytes,
+        Progress = known?.Progress,
+        Previous = previous,
+        Error = new ModelError { Reason = reason, Message = message, File = file, Attempts = attempts ?? (known?.Error?.Attempts ?? 0) + 1 },
+    };
+
+    /// <summary>A Ready version whose bytes are damaged; unchanged when <paramref name="entry"/> is not that
+    /// version Ready any more (a check racing a switch does not condemn the new version).</summary>
+    public static ModelEntry Corrupted(ModelEntry entry, string version, string message, string? file, DateTimeOffset nextRetryAt) =>
+        entry.Version != version || entry.State != ModelState.Ready ? entry : entry with
+        {
+            State = ModelState.Failed,
+            Error = new ModelError { Reason = CorruptedReason, Message = message, File = file, Attempts = 0, NextRetryAt = nextRetryAt },
+        };
+
+    /// <summary>A version found damaged that <paramref name="entry"/> offers as <c>previous</c> is offered no more.</summary>
+    public static ModelEntry WithoutPrevious(ModelEntry entry, string version) =>
+        entry.Previous?.Version == version ? entry with { Previous = null } : entry;
+
+    public static ModelEntry Verified(ModelEntry entry, string version, DateTimeOffset at) =>
+        entry.Version == version && entry.State == ModelState.Ready ? entry with { VerifiedAt = at } : entry;
+
+    /// <summary>The next pass is at <paramref name="at"/>: every Failed model is tried again then.</summary>
+    public static ModelEntry NextPass(ModelEntry entry, DateTimeOffset at) =>
+        entry is { State: ModelState.Failed, Error: { } error } ? entry with { Error = error with { NextRetryAt = at } } : entry;
+}
