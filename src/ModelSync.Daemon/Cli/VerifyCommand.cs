@@ -73,7 +73,12 @@ internal static class VerifyCommand
 
                 if (outcome.MarkedCorrupted)
                 {
-                    output.WriteLine($"marked  {entry.Name}@{entry.Version} Failed/Corrupted; the next sync downloads it again");
+                    output.WriteLine($"marked  {entry.Name}@{entry.Version} Failed/Corrupted; the next sync fetches its damaged files again");
+                }
+
+                foreach (var other in outcome.Condemned.Skip(1))
+                {
+                    output.WriteLine($"marked  {other} condemned too: it shares the damaged content");
                 }
             }
 
