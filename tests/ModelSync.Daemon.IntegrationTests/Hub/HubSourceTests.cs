@@ -127,6 +127,54 @@ public sealed class HubSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Sync_NewCommitChangingOnlyTheConfig_UnchangedLfsAndGitFilesNotFetchedAgain()
+    {
+        var files = Files();
+        var first = _hub.Commit("main", files);
+        var manifest = Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint);
+        Assert.Equal(0, (await SyncAsync(manifest)).ExitCode);
+        files[0] = files[0] with { Content = Encoding.UTF8.GetBytes("{\"model_type\": \"bert\"}\n") };
+        var second = _hub.Commit("main", files);
+        var before = _hub.Requests.Count;
+
+        var result = await SyncAsync(manifest);
+
+        Assert.Equal(0, result.ExitCode);
+        var resolved = _hub.Requests.Skip(before).Where(r => r.Path.Contains("/resolve/", StringComparison.Ordinal)).Select(r => r.Path).Distinct();
+        Assert.Equal([_hub.ResolvePath(second, "config.json")], resolved);
+        var entry = _store.Entry("sentiment");
+        Assert.Equal(second, entry.Version);
+        foreach (var file in files)
+        {
+            Assert.Equal(file.Content, File.ReadAllBytes(Path.Combine(_store.VersionDir("sentiment", second), file.Path)));
+        }
+
+        Assert.Equal(HubFile.GitBlobId(files[4].Content), Assert.Single(entry.Files, f => f.Path == "README.md").GitBlobSha1);
+        Assert.NotNull(MarkerFile.TryRead(_store.VersionDir("sentiment", first)));
+    }
+
+    [Fact]
+    public async Task VerifyThenSync_DamagedGitFileOfAHubModel_OnlyThatFileFetchedAgain()
+    {
+        var commit = _hub.Commit("main", Files());
+        var manifest = Manifest($"hf://{Repo}@main", endpoint: _hub.Endpoint);
+        Assert.Equal(0, (await SyncAsync(manifest)).ExitCode);
+        var readme = Path.Combine(_store.VersionDir("sentiment", commit), "README.md");
+        File.SetUnixFileMode(readme, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(readme, "# tampered!!!!!!\n");
+
+        var verify = await DaemonRunner.RunAsync(_output, "verify", "--manifest", manifest);
+        var before = _hub.Requests.Count;
+        var result = await SyncAsync(manifest);
+
+        Assert.Equal(1, verify.ExitCode);
+        Assert.Equal(0, result.ExitCode);
+        var resolved = _hub.Requests.Skip(before).Where(r => r.Path.Contains("/resolve/", StringComparison.Ordinal)).Select(r => r.Path).Distinct();
+        Assert.Equal([_hub.ResolvePath(commit, "README.md")], resolved);
+        Assert.Equal("# sentiment-mini\n", File.ReadAllText(readme));
+    }
+
+    [Fact]
     public async Task Sync_HubDownAfterAReadySync_KeepsTheResolvedCommitReady()
     {
         var commit = _hub.Commit("main", Files());
