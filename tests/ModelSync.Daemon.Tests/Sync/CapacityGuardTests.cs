@@ -55,4 +55,20 @@ public sealed class CapacityGuardTests : IDisposable
         Assert.Null(lease);
         Assert.Contains("uses 80 B", problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TryReserve_PublishedFileHardLinkedIntoAnotherVersion_CountedOnce()
+    {
+        var layout = new StoreLayout(_root);
+        Directory.CreateDirectory(layout.VersionDir("m", "v1"));
+        Directory.CreateDirectory(layout.VersionDir("m", "v2"));
+        var weights = Path.Combine(layout.VersionDir("m", "v1"), "w.bin");
+        File.WriteAllBytes(weights, new byte[60]);
+        Assert.True(ModelSync.Store.IO.FileIdentity.TryHardLink(weights, Path.Combine(layout.VersionDir("m", "v2"), "w.bin")));
+
+        using var lease = Guard(capacity: 100).TryReserve(Model("a", 40), out var problem);
+
+        Assert.Null(problem);
+        Assert.Equal(60, CapacityGuard.StoreBytes(layout));
+    }
 }
