@@ -39,6 +39,14 @@ internal sealed class ResumeRecord(FileJob job, TimeProvider time)
             return default;
         }
 
+        // Another name for the same inode (a published file hardlinked into staging) would be changed by
+        // every byte written here. Unlinking ours leaves it intact; when the count cannot be read, the same.
+        if (LinkCount.Of(job.TargetPath) is not 1)
+        {
+            DeletePartial();
+            return default;
+        }
+
         return new Recovered(null, Math.Min(state.BytesDone, spec.Size), state.Validator);
     }
 
