@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Net;
 using Microsoft.Win32.SafeHandles;
 using ModelSync.Store.Digests;
 
@@ -10,220 +8,162 @@ namespace ModelSync.Daemon.Downloads;
 /// the bytes already written, so a retry resumes with <c>Range</c> and nothing is read twice; after a
 /// restart the prefix on disk is hashed once and the download resumes behind it.
 /// </summary>
-internal sealed partial class FileTransfer
+internal sealed class FileTransfer
 {
-    private const int ChunkSize = 1 << 20;
-    private const long WriteBackEvery = 32L << 20;
-    private const int PipelineDepth = 4;
-    private static readonly TimeSpan PersistEvery = TimeSpan.FromSeconds(1);
-
     private readonly FileJob _job;
     private readonly HttpSource _http;
-    private readonly BandwidthLimiter _limiter;
     private readonly TimeProvider _time;
-    private readonly Action<long> _onBytes;
-    private ContentDigest _digest;
-    private long _offset;
-    private string? _validator;
-    private long _lastPersistTicks;
-    private long _reported;
-    private bool _sourceChanged;
-    private bool _prefixUnhashed;
+    private readonly TransferState _state;
+    private readonly ResumeRecord _record;
+    private readonly StreamCopier _copier;
+    private readonly SegmentedFetcher _segments;
 
     private FileTransfer(FileJob job, HttpSource http, BandwidthLimiter limiter, TimeProvider time, Action<long> onBytes)
     {
         _job = job;
         _http = http;
-        _limiter = limiter;
         _time = time;
-        _onBytes = onBytes;
-        _digest = NewDigest();
+        _state = new TransferState(job.Spec, onBytes);
+        _record = new ResumeRecord(job, time);
+        _copier = new StreamCopier(job, limiter, _state, _record);
+        _segments = new SegmentedFetcher(job, http, limiter, time, _state, _record, _copier);
     }
 
     public DigestResult? Result { get; private set; }
 
     /// <summary>Bytes on disk that the next attempt will not fetch again.</summary>
-    public long BytesDone => Result is null ? _offset : _job.Spec.Size;
+    public long BytesDone => Result is null ? _state.Offset : _job.Spec.Size;
 
     /// <summary>Bytes already on disk when the transfer was opened: non-zero means a resume.</summary>
     public long BytesResumedFrom { get; private set; }
 
-    // xxh128 always: cheap, and it lets the gate re-verify at memory speed. sha256 only when asked for.
-    private ContentDigest NewDigest() =>
-        new(_job.Spec.Sha256 is null ? DigestKind.Xxh128 : DigestKind.Both, _job.Spec.GitBlobSha1 is null ? null : _job.Spec.Size);
-
     public static FileTransfer Open(FileJob job, HttpSource http, BandwidthLimiter limiter, TimeProvider time, Action<long> onBytes)
     {
         var transfer = new FileTransfer(job, http, limiter, time, onBytes);
-        transfer.Recover();
+        var recovered = transfer._record.Recover();
+        transfer.Result = recovered.Complete;
+        if (recovered.Complete is null)
+        {
+            transfer._state.Resume(recovered.Offset, recovered.Validator);
+            transfer.BytesResumedFrom = recovered.Offset;
+        }
+
         return transfer;
     }
 
-    private void Recover()
+    /// <summary>One attempt: continue from <see cref="BytesDone"/> to the end, then verify. Throws
+    /// <see cref="DownloadException"/>; transient ones leave the transfer ready for the next attempt.</summary>
+    public async Task RunAttemptAsync(CancellationToken ct)
     {
-        var spec = _job.Spec;
-        var state = ResumeState.TryRead(_job.StatePath);
-        var file = new FileInfo(_job.TargetPath);
-        if (state is null || state.Source != ResumeState.SourceOf(spec.Url) || state.Size != spec.Size || !file.Exists || file.Length < state.BytesDone)
-        {
-            DeletePartial();
-            return;
-        }
-
-        if (state.Complete)
-        {
-            // Complete but with other digests than the manifest now wants: useless, and possibly already
-            // made read-only by a publish that failed later, so start over rather than write into it.
-            if (file.Length == spec.Size && Matches(state.Sha256, state.Xxh128, state.GitBlobSha1) is null)
-            {
-                Result = new DigestResult(spec.Size, state.Sha256, state.Xxh128) { GitBlobSha1 = state.GitBlobSha1 };
-            }
-            else
-            {
-                DeletePartial();
-            }
-
-            return;
-        }
-
-        _validator = state.Validator;
-        _offset = Math.Min(state.BytesDone, spec.Size);
-        _reported = _offset;
-        BytesResumedFrom = _offset;
-        _prefixUnhashed = _offset > 0;
-    }
-
-    /// <summary>
-    /// After a restart the digest has to catch up with the bytes already on disk. Done by the first
-    /// attempt, not at open: it can take seconds per GB, and shutdown or a manifest change must be able
-    /// to cut it short (a cut-short pass starts over with a fresh digest).
-    /// </summary>
-    private void HashPrefixFromDisk(CancellationToken ct)
-    {
-        if (!_prefixUnhashed)
+        if (Result is not null)
         {
             return;
         }
 
+        using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
         try
         {
-            AppendPrefix(ct);
-            _prefixUnhashed = false;
+            _record.HashPrefix(_state, ct);
+            using var handle = OpenTarget(_job.TargetPath, _job.Spec.Size);
+            if (_state.Offset < _job.Spec.Size && _job.UseSegments)
+            {
+                await _segments.RunAsync(handle, ct);
+            }
+            else if (_state.Offset < _job.Spec.Size)
+            {
+                using var body = await OpenBodyAsync(stall, ct);
+                await _copier.CopyAsync(body, handle, stall);
+            }
+
+            Finish(handle);
         }
-        catch (EndOfStreamException)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            Restart(); // shorter than its record says (a crash beat the data to disk): start over
+            throw new DownloadException(FailureReason.Stalled, $"no byte received for {_job.StallTimeout.TotalSeconds:0.#}s", transient: true);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or HttpIOException)
+        {
+            throw new DownloadException(FailureReason.SourceUnreachable, ex.Message, transient: true, inner: ex);
+        }
+        finally
+        {
+            _state.ApplyPendingReset();
+            _state.SettleProgress();
+            if (Result is null && File.Exists(_job.TargetPath))
+            {
+                _record.Persist(_state);
+            }
+        }
+    }
+
+    private async Task<Stream> OpenBodyAsync(CancellationTokenSource stall, CancellationToken ct)
+    {
+        var url = _job.Spec.Url;
+        if (url.IsFile)
+        {
+            return OpenLocal(url.LocalPath);
+        }
+
+        stall.CancelAfter(_job.StallTimeout);
+        var response = await _http.GetAsync(url, _state.Offset, _state.Validator, _job.BearerToken, stall.Token);
+        try
+        {
+            _state.Accept(ResponseCheck.ForStream(response, _state.Offset, _job.Spec.Size, _time.GetUtcNow()));
+            return await response.Content.ReadAsStreamAsync(ct);
         }
         catch
         {
-            _digest.Dispose();
-            _digest = NewDigest();
+            response.Dispose();
             throw;
         }
     }
 
-    private void AppendPrefix(CancellationToken ct)
+    private FileStream OpenLocal(string path)
     {
-        using var stream = new FileStream(_job.TargetPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0, FileOptions.SequentialScan);
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        FileStream stream;
         try
         {
-            var left = _offset;
-            while (left > 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                var read = stream.Read(buffer, 0, (int)Math.Min(ChunkSize, left));
-                if (read == 0)
-                {
-                    throw new EndOfStreamException($"{_job.TargetPath} is shorter than its resume record");
-                }
-
-                _digest.Append(buffer.AsSpan(0, read));
-                left -= read;
-            }
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
         }
-        finally
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Null when the digests match the manifest, else the message.</summary>
-    private string? Matches(string? sha256, string? xxh128, string? gitBlobSha1 = null)
-    {
-        var spec = _job.Spec;
-        if (spec.GitBlobSha1 is not null && spec.GitBlobSha1 != gitBlobSha1)
-        {
-            return $"git blob sha1 {gitBlobSha1 ?? "(not computed)"}, expected {spec.GitBlobSha1}";
+            throw new DownloadException(FailureReason.SourceUnreachable, $"{path}: {ex.Message}", transient: true, inner: ex);
         }
 
-        if (spec.Sha256 is not null && spec.Sha256 != sha256)
+        if (!LocalSource.IsAllowed(stream, _job.FileRoots, out var real))
         {
-            return $"sha256 {sha256}, expected {spec.Sha256}";
+            stream.Dispose();
+            throw new DownloadException(FailureReason.SourceNotAllowed, $"{path} resolves to {real}, outside sync.allowedFileRoots", transient: false);
         }
 
-        return spec.Xxh128 is not null && spec.Xxh128 != xxh128 ? $"xxh128 {xxh128}, expected {spec.Xxh128}" : null;
-    }
-
-    private void Restart()
-    {
-        _offset = 0;
-        _prefixUnhashed = false;
-        SettleProgress();
-        _validator = null;
-        _digest.Dispose();
-        _digest = NewDigest();
-    }
-
-    /// <summary>Counts written bytes for progress; they may run ahead of the hashed prefix.</summary>
-    private void Report(long bytes)
-    {
-        Interlocked.Add(ref _reported, bytes);
-        _onBytes(bytes);
-    }
-
-    /// <summary>After an attempt, progress falls back to what the next attempt will not fetch again.</summary>
-    private void SettleProgress()
-    {
-        var delta = _offset - Interlocked.Exchange(ref _reported, _offset);
-        if (delta != 0)
+        if (stream.Length != _job.Spec.Size)
         {
-            _onBytes(delta);
+            stream.Dispose();
+            _state.Reset();
+            throw new DownloadException(FailureReason.SizeMismatch, $"{path} has {stream.Length} bytes, manifest says {_job.Spec.Size}", transient: true);
         }
+
+        stream.Position = _state.Offset;
+        return stream;
     }
 
-    private void DeletePartial()
+    /// <summary>fsync once, here, not per write: the digests are checked against bytes known durable.</summary>
+    private void Finish(SafeFileHandle handle)
     {
-        File.Delete(_job.TargetPath);
-        File.Delete(_job.StatePath);
-    }
-
-    private void Persist(bool complete = false)
-    {
-        new ResumeState
+        RandomAccess.FlushToDisk(handle);
+        var result = _state.Digest.Finish();
+        if (DigestCheck.Mismatch(_job.Spec, result.Sha256, result.Xxh128, result.GitBlobSha1) is { } mismatch)
         {
-            Source = ResumeState.SourceOf(_job.Spec.Url),
-            Size = _job.Spec.Size,
-            Validator = _validator,
-            BytesDone = _offset,
-            Complete = complete,
-            Sha256 = Result?.Sha256,
-            Xxh128 = Result?.Xxh128,
-            GitBlobSha1 = Result?.GitBlobSha1,
-        }.Write(_job.StatePath);
-        _lastPersistTicks = _time.GetTimestamp();
-    }
-
-    private void PersistPeriodically()
-    {
-        if (_time.GetElapsedTime(_lastPersistTicks) >= PersistEvery)
-        {
-            Persist();
+            handle.Dispose();
+            _record.DeletePartial();
+            _state.Reset();
+            throw new DownloadException(FailureReason.ChecksumMismatch, mismatch, transient: true);
         }
-    }
 
-    private static bool IsTransientStatus(HttpStatusCode code) =>
-        code is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)code >= 500;
+        Result = result;
+        _record.Persist(_state, complete: result);
+    }
 
     /// <summary>A new file is preallocated (fallocate), so a full disk fails now, not at 90 %.</summary>
     private static SafeFileHandle OpenTarget(string path, long size) => File.Exists(path)

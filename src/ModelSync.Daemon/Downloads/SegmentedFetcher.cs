@@ -13,31 +13,31 @@ namespace ModelSync.Daemon.Downloads;
 /// network twice). A window keeps the connections at most 2 × Segments pieces ahead of the hasher, which
 /// bounds both the re-read to hot cache and what a crash can lose: the resume point is the hashed prefix.
 /// </summary>
-internal sealed partial class FileTransfer
+internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLimiter limiter, TimeProvider time, TransferState state, ResumeRecord record, StreamCopier copier)
 {
     private const int HashChunkSize = 4 << 20;
 
-    private async Task SegmentedAsync(SafeFileHandle handle, CancellationToken ct)
+    public async Task RunAsync(SafeFileHandle handle, CancellationToken ct)
     {
-        var start = _offset;
-        var pieceSize = _job.SegmentSize;
-        var count = (int)((_job.Spec.Size - start + pieceSize - 1) / pieceSize);
-        (long From, long To) Piece(int k) => (start + (k * pieceSize), Math.Min(_job.Spec.Size, start + ((k + 1) * pieceSize)));
+        var start = state.Offset;
+        var pieceSize = job.SegmentSize;
+        var count = (int)((job.Spec.Size - start + pieceSize - 1) / pieceSize);
+        (long From, long To) Piece(int k) => (start + (k * pieceSize), Math.Min(job.Spec.Size, start + ((k + 1) * pieceSize)));
 
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var window = new SemaphoreSlim(Math.Min(count, _job.Segments * 2));
+        using var window = new SemaphoreSlim(Math.Min(count, job.Segments * 2));
         var done = Enumerable.Range(0, count).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
 
         // The first piece doubles as the probe: a 200 means no ranges (or a changed source) and one stream.
         await window.WaitAsync(ct);
         var (firstFrom, firstTo) = Piece(0);
-        using var stall = new CancellationTokenSource(_job.StallTimeout, _time);
+        using var stall = new CancellationTokenSource(job.StallTimeout, time);
         using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
-        var probe = await _http.GetAsync(_job.Spec.Url, firstFrom, _validator, _job.BearerToken, stall.Token, firstTo - 1);
+        var probe = await http.GetAsync(job.Spec.Url, firstFrom, state.Validator, job.BearerToken, stall.Token, firstTo - 1);
         stall.CancelAfter(Timeout.InfiniteTimeSpan);
         try
         {
-            CheckStatus(probe);
+            state.Accept(ResponseCheck.ForStream(probe, state.Offset, job.Spec.Size, time.GetUtcNow()));
         }
         catch
         {
@@ -49,7 +49,7 @@ internal sealed partial class FileTransfer
         {
             using (probe)
             {
-                await CopyAsync(await probe.Content.ReadAsStreamAsync(ct), handle, stall);
+                await copier.CopyAsync(await probe.Content.ReadAsStreamAsync(ct), handle, stall);
             }
 
             return;
@@ -58,7 +58,7 @@ internal sealed partial class FileTransfer
         var next = 0;
         async Task Worker(HttpResponseMessage? first)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            var buffer = ArrayPool<byte>.Shared.Rent(StreamCopier.ChunkSize);
             try
             {
                 for (var k = first is null ? -1 : 0; ; k = -1)
@@ -94,22 +94,11 @@ internal sealed partial class FileTransfer
                 {
                     await done[k].Task.WaitAsync(attempt.Token);
                     var (from, to) = Piece(k);
-                    for (var pos = from; pos < to;)
-                    {
-                        var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(HashChunkSize, to - pos)), pos);
-                        if (read == 0)
-                        {
-                            throw new DownloadException(FailureReason.StorageError, $"{_job.TargetPath} ended at {pos} while hashing piece {from}-{to - 1}", transient: false);
-                        }
-
-                        _digest.Append(buffer.AsSpan(0, read));
-                        pos += read;
-                    }
-
-                    _offset = to;
+                    HashPiece(handle, buffer, from, to);
+                    state.Offset = to;
                     window.Release();
                     WriteBack.Start(handle, from, to - from);
-                    PersistPeriodically();
+                    record.PersistPeriodically(state);
                 }
             }
             finally
@@ -119,7 +108,7 @@ internal sealed partial class FileTransfer
         }
 
         var tasks = new List<Task> { Guard(() => Hasher()), Guard(() => Worker(probe)) };
-        tasks.AddRange(Enumerable.Range(1, Math.Min(_job.Segments, count) - 1).Select(_ => Guard(() => Worker(null))));
+        tasks.AddRange(Enumerable.Range(1, Math.Min(job.Segments, count) - 1).Select(_ => Guard(() => Worker(null))));
         async Task Guard(Func<Task> body)
         {
             try
@@ -146,9 +135,24 @@ internal sealed partial class FileTransfer
         }
     }
 
+    private void HashPiece(SafeFileHandle handle, byte[] buffer, long from, long to)
+    {
+        for (var pos = from; pos < to;)
+        {
+            var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(HashChunkSize, to - pos)), pos);
+            if (read == 0)
+            {
+                throw new DownloadException(FailureReason.StorageError, $"{job.TargetPath} ended at {pos} while hashing piece {from}-{to - 1}", transient: false);
+            }
+
+            state.Digest.Append(buffer.AsSpan(0, read));
+            pos += read;
+        }
+    }
+
     private async Task FetchPieceAsync(SafeFileHandle handle, HttpResponseMessage? response, long from, long to, byte[] buffer, CancellationToken ct)
     {
-        using var stall = new CancellationTokenSource(_job.StallTimeout, _time);
+        using var stall = new CancellationTokenSource(job.StallTimeout, time);
         using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
         try
         {
@@ -158,46 +162,41 @@ internal sealed partial class FileTransfer
                 var body = await response.Content.ReadAsStreamAsync(stall.Token);
                 for (var pos = from; pos < to;)
                 {
-                    var want = (int)Math.Min(Math.Min(buffer.Length, _limiter.MaxChunk), to - pos);
-                    var read = await ReadOnceAsync(body, buffer.AsMemory(0, want), stall);
+                    var want = (int)Math.Min(Math.Min(buffer.Length, limiter.MaxChunk), to - pos);
+                    var read = await StreamCopier.ReadOnceAsync(body, buffer.AsMemory(0, want), stall, job.StallTimeout);
                     if (read == 0)
                     {
                         throw new DownloadException(FailureReason.SourceUnreachable, $"range {from}-{to - 1} ended after {pos - from} bytes", transient: true);
                     }
 
                     // Pay for what arrived, not for what was asked: a read often returns less.
-                    await _limiter.AcquireAsync(read, stall.Token);
+                    await limiter.AcquireAsync(read, stall.Token);
 
-                    Write(handle, buffer.AsSpan(0, read), pos);
+                    StreamCopier.Write(handle, buffer.AsSpan(0, read), pos);
                     pos += read;
-                    Report(read);
+                    state.Report(read);
                 }
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new DownloadException(FailureReason.Stalled, $"no byte received for {_job.StallTimeout.TotalSeconds:0.#}s", transient: true);
+            throw new DownloadException(FailureReason.Stalled, $"no byte received for {job.StallTimeout.TotalSeconds:0.#}s", transient: true);
         }
     }
 
     private async Task<HttpResponseMessage> GetPieceAsync(long from, long to, CancellationToken ct)
     {
-        var response = await _http.GetAsync(_job.Spec.Url, from, _validator, _job.BearerToken, ct, to - 1);
-        if (response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == from)
+        var response = await http.GetAsync(job.Spec.Url, from, state.Validator, job.BearerToken, ct, to - 1);
+        var verdict = ResponseCheck.ForPiece(response, from, job.Spec.Size, time.GetUtcNow());
+        if (verdict.Outcome == ResponseOutcome.Continue)
         {
             return response;
         }
 
         using (response)
         {
-            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.PartialContent)
-            {
-                // If-Range failed: the source changed under us, so every byte so far is worthless.
-                _sourceChanged = true;
-                throw new DownloadException(FailureReason.SourceUnreachable, "the source changed during the download; starting over", transient: true);
-            }
-
-            ThrowForStatus(response);
+            // Pieces and the hasher are still running: a start-over waits until the attempt has stopped.
+            state.Accept(verdict);
             throw new UnreachableException();
         }
     }

@@ -1,0 +1,136 @@
+using System.Buffers;
+using ModelSync.Store.Digests;
+
+namespace ModelSync.Daemon.Downloads;
+
+/// <summary>What a staged file's state on disk allows: a record at open time says where to go on from.</summary>
+internal readonly record struct Recovered(DigestResult? Complete, long Offset, string? Validator);
+
+/// <summary>
+/// The staged file's <see cref="ResumeState"/> sidecar: where a transfer may go on after a restart, and
+/// the point it has reached, written about once a second while bytes arrive.
+/// </summary>
+internal sealed class ResumeRecord(FileJob job, TimeProvider time)
+{
+    private static readonly TimeSpan PersistEvery = TimeSpan.FromSeconds(1);
+    private long _lastPersistTicks;
+
+    public Recovered Recover()
+    {
+        var spec = job.Spec;
+        var state = ResumeState.TryRead(job.StatePath);
+        var file = new FileInfo(job.TargetPath);
+        if (state is null || state.Source != ResumeState.SourceOf(spec.Url) || state.Size != spec.Size || !file.Exists || file.Length < state.BytesDone)
+        {
+            DeletePartial();
+            return default;
+        }
+
+        if (state.Complete)
+        {
+            // Complete but with other digests than the manifest now wants: useless, and possibly already
+            // made read-only by a publish that failed later, so start over rather than write into it.
+            if (file.Length == spec.Size && DigestCheck.Mismatch(spec, state.Sha256, state.Xxh128, state.GitBlobSha1) is null)
+            {
+                return new Recovered(new DigestResult(spec.Size, state.Sha256, state.Xxh128) { GitBlobSha1 = state.GitBlobSha1 }, 0, null);
+            }
+
+            DeletePartial();
+            return default;
+        }
+
+        // Another name for the same inode (a published file hardlinked into staging) would be changed by
+        // every byte written here. Unlinking ours leaves it intact; when the count cannot be read, the same.
+        if (LinkCount.Of(job.TargetPath) is not 1)
+        {
+            DeletePartial();
+            return default;
+        }
+
+        return new Recovered(null, Math.Min(state.BytesDone, spec.Size), state.Validator);
+    }
+
+    /// <summary>
+    /// After a restart the digest has to catch up with the bytes already on disk. Done by the first
+    /// attempt, not at open: it can take seconds per GB, and shutdown or a manifest change must be able
+    /// to cut it short (a cut-short pass starts over with a fresh digest).
+    /// </summary>
+    public void HashPrefix(TransferState state, CancellationToken ct)
+    {
+        if (!state.PrefixUnhashed)
+        {
+            return;
+        }
+
+        try
+        {
+            AppendPrefix(state, ct);
+            state.PrefixUnhashed = false;
+        }
+        catch (EndOfStreamException)
+        {
+            state.Reset(); // shorter than its record says (a crash beat the data to disk): start over
+        }
+        catch
+        {
+            state.ReplaceDigest();
+            throw;
+        }
+    }
+
+    public void Persist(TransferState state, DigestResult? complete = null)
+    {
+        new ResumeState
+        {
+            Source = ResumeState.SourceOf(job.Spec.Url),
+            Size = job.Spec.Size,
+            Validator = state.Validator,
+            BytesDone = state.Offset,
+            Complete = complete is not null,
+            Sha256 = complete?.Sha256,
+            Xxh128 = complete?.Xxh128,
+            GitBlobSha1 = complete?.GitBlobSha1,
+        }.Write(job.StatePath);
+        _lastPersistTicks = time.GetTimestamp();
+    }
+
+    public void PersistPeriodically(TransferState state)
+    {
+        if (time.GetElapsedTime(_lastPersistTicks) >= PersistEvery)
+        {
+            Persist(state);
+        }
+    }
+
+    public void DeletePartial()
+    {
+        File.Delete(job.TargetPath);
+        File.Delete(job.StatePath);
+    }
+
+    private void AppendPrefix(TransferState state, CancellationToken ct)
+    {
+        using var stream = new FileStream(job.TargetPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0, FileOptions.SequentialScan);
+        var buffer = ArrayPool<byte>.Shared.Rent(StreamCopier.ChunkSize);
+        try
+        {
+            var left = state.Offset;
+            while (left > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                var read = stream.Read(buffer, 0, (int)Math.Min(StreamCopier.ChunkSize, left));
+                if (read == 0)
+                {
+                    throw new EndOfStreamException($"{job.TargetPath} is shorter than its resume record");
+                }
+
+                state.Digest.Append(buffer.AsSpan(0, read));
+                left -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

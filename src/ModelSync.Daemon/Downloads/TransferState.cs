@@ -1,0 +1,115 @@
+using ModelSync.Daemon.Manifest;
+using ModelSync.Store.Digests;
+
+namespace ModelSync.Daemon.Downloads;
+
+/// <summary>
+/// What survives between attempts: the hashed prefix (<see cref="Offset"/>), the digest over exactly those
+/// bytes, and the validator they came with. The three only make sense together, so they change together:
+/// <see cref="Reset"/> is the one way back to zero.
+/// </summary>
+internal sealed class TransferState
+{
+    private readonly FileSpec _spec;
+    private readonly Action<long> _onBytes;
+    private long _reported;
+    private volatile bool _resetPending;
+
+    public TransferState(FileSpec spec, Action<long> onBytes)
+    {
+        _spec = spec;
+        _onBytes = onBytes;
+        Digest = NewDigest();
+    }
+
+    /// <summary>Bytes from zero that are on disk and in <see cref="Digest"/>.</summary>
+    public long Offset { get; set; }
+
+    /// <summary>Strong ETag or Last-Modified of the response the bytes came from; sent as If-Range.</summary>
+    public string? Validator { get; set; }
+
+    public ContentDigest Digest { get; private set; }
+
+    /// <summary>After a restart the bytes below <see cref="Offset"/> are on disk but not yet in the digest.</summary>
+    public bool PrefixUnhashed { get; set; }
+
+    /// <summary>Continues behind a resume record.</summary>
+    public void Resume(long offset, string? validator)
+    {
+        Offset = offset;
+        Validator = validator;
+        _reported = offset;
+        PrefixUnhashed = offset > 0;
+    }
+
+    public void Reset()
+    {
+        _resetPending = false;
+        Offset = 0;
+        PrefixUnhashed = false;
+        SettleProgress();
+        Validator = null;
+        ReplaceDigest();
+    }
+
+    /// <summary>For a decision made while pieces are still being written and hashed: resetting under them
+    /// would race, so the attempt applies it once everything has stopped.</summary>
+    public void ResetWhenStopped() => _resetPending = true;
+
+    public void ApplyPendingReset()
+    {
+        if (_resetPending)
+        {
+            Reset();
+        }
+    }
+
+    /// <summary>A digest interrupted half-way over the prefix covers nothing useful: the next attempt
+    /// hashes the prefix again from the start.</summary>
+    public void ReplaceDigest()
+    {
+        Digest.Dispose();
+        Digest = NewDigest();
+    }
+
+    /// <summary>Applies a server's answer; throws when it is a failure.</summary>
+    public void Accept(ResponseVerdict verdict)
+    {
+        switch (verdict.Outcome)
+        {
+            case ResponseOutcome.Fail:
+                if (verdict.StartOver)
+                {
+                    ResetWhenStopped();
+                }
+
+                throw verdict.ToException();
+            case ResponseOutcome.RestartFromZero:
+                Reset();
+                break;
+        }
+
+        Validator = verdict.Validator;
+    }
+
+    /// <summary>Counts written bytes for progress; they may run ahead of the hashed prefix.</summary>
+    public void Report(long bytes)
+    {
+        Interlocked.Add(ref _reported, bytes);
+        _onBytes(bytes);
+    }
+
+    /// <summary>After an attempt, progress falls back to what the next attempt will not fetch again.</summary>
+    public void SettleProgress()
+    {
+        var delta = Offset - Interlocked.Exchange(ref _reported, Offset);
+        if (delta != 0)
+        {
+            _onBytes(delta);
+        }
+    }
+
+    // xxh128 always: cheap, and it lets the gate re-verify at memory speed. sha256 only when asked for.
+    private ContentDigest NewDigest() =>
+        new(_spec.Sha256 is null ? DigestKind.Xxh128 : DigestKind.Both, _spec.GitBlobSha1 is null ? null : _spec.Size);
+}

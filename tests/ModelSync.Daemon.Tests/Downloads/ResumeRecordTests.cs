@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using ModelSync.Daemon.Downloads;
+
+namespace ModelSync.Daemon.Tests.Downloads;
+
+public sealed class ResumeRecordTests : IDisposable
+{
+    private const int Size = 64 << 10;
+    private readonly TransferTestFiles _files = new(Size);
+    private readonly ManualClock _clock = new();
+
+    [Fact]
+    public void Recover_NoRecord_DeletesTheStagedFile()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, new byte[10]);
+
+        var recovered = Record().Recover();
+
+        Assert.Equal(default, recovered);
+        Assert.False(File.Exists(_files.Job.TargetPath));
+    }
+
+    [Fact]
+    public void Recover_RecordOfAnotherSource_DeletesBoth()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, _files.Content);
+        new ResumeState { Source = ResumeState.SourceOf(new Uri("https://elsewhere.test/a")), Size = Size, BytesDone = 100 }.Write(_files.Job.StatePath);
+
+        Assert.Equal(default, Record().Recover());
+        Assert.False(File.Exists(_files.Job.TargetPath));
+        Assert.False(File.Exists(_files.Job.StatePath));
+    }
+
+    [Fact]
+    public void Recover_FileShorterThanRecord_StartsOver()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, new byte[99]);
+        _files.WriteResumeRecord(bytesDone: 100);
+
+        Assert.Equal(default, Record().Recover());
+        Assert.False(File.Exists(_files.Job.TargetPath));
+    }
+
+    [Fact]
+    public void Recover_Partial_OffsetAndValidatorOfTheRecord()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, _files.Content);
+        new ResumeState { Source = ResumeState.SourceOf(_files.Spec.Url), Size = Size, BytesDone = 100, Validator = "\"v1\"" }.Write(_files.Job.StatePath);
+
+        Assert.Equal(new Recovered(null, 100, "\"v1\""), Record().Recover());
+        Assert.True(File.Exists(_files.Job.TargetPath));
+    }
+
+    [Fact]
+    public void Recover_CompleteWithTheManifestsDigests_Complete()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, _files.Content);
+        new ResumeState { Source = ResumeState.SourceOf(_files.Spec.Url), Size = Size, BytesDone = Size, Complete = true, Sha256 = _files.Spec.Sha256 }.Write(_files.Job.StatePath);
+
+        var recovered = Record().Recover();
+
+        Assert.Equal(_files.Spec.Sha256, recovered.Complete?.Sha256);
+        Assert.Equal(0, recovered.Offset);
+    }
+
+    [Fact]
+    public void Recover_CompleteWithOtherDigests_DeletesAndStartsOver()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, _files.Content);
+        new ResumeState { Source = ResumeState.SourceOf(_files.Spec.Url), Size = Size, BytesDone = Size, Complete = true, Sha256 = new string('0', 64) }.Write(_files.Job.StatePath);
+
+        Assert.Equal(default, Record().Recover());
+        Assert.False(File.Exists(_files.Job.TargetPath));
+    }
+
+    [Fact]
+    public void HashPrefix_PrefixOnDisk_DigestCoversIt()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, _files.Content);
+        var state = new TransferState(_files.Spec, _ => { });
+        state.Resume(1000, null);
+
+        Record().HashPrefix(state, CancellationToken.None);
+
+        Assert.False(state.PrefixUnhashed);
+        Assert.Equal(1000, state.Offset);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(_files.Content.AsSpan(0, 1000))), state.Digest.Finish().Sha256);
+    }
+
+    [Fact]
+    public void HashPrefix_FileShorterThanOffset_ResetsToZero()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, new byte[500]);
+        var state = new TransferState(_files.Spec, _ => { });
+        state.Resume(1000, "\"v1\"");
+
+        Record().HashPrefix(state, CancellationToken.None);
+
+        Assert.Equal((0L, (string?)null, false), (state.Offset, state.Validator, state.PrefixUnhashed));
+    }
+
+    [Fact]
+    public void HashPrefix_Cancelled_ThrowsAndKeepsThePrefixToHashAgain()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, _files.Content);
+        var state = new TransferState(_files.Spec, _ => { });
+        state.Resume(1000, null);
+
+        Assert.Throws<OperationCanceledException>(() => Record().HashPrefix(state, new CancellationToken(canceled: true)));
+
+        Assert.True(state.PrefixUnhashed);
+        Assert.Equal(0, state.Digest.BytesHashed);
+    }
+
+    [Fact]
+    public void PersistPeriodically_WithinASecond_WritesOnce()
+    {
+        var record = Record();
+        var state = new TransferState(_files.Spec, _ => { });
+        state.Offset = 10;
+        record.PersistPeriodically(state);
+        state.Offset = 20;
+        _clock.Advance(TimeSpan.FromMilliseconds(900));
+
+        record.PersistPeriodically(state);
+        Assert.Equal(10, ResumeState.TryRead(_files.Job.StatePath)!.BytesDone);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        record.PersistPeriodically(state);
+        Assert.Equal(20, ResumeState.TryRead(_files.Job.StatePath)!.BytesDone);
+    }
+
+    [Fact]
+    public void Persist_Complete_RecordsTheDigests()
+    {
+        var state = new TransferState(_files.Spec, _ => { });
+        state.Offset = Size;
+
+        Record().Persist(state, complete: new Store.Digests.DigestResult(Size, "abc", "def"));
+
+        var written = ResumeState.TryRead(_files.Job.StatePath)!;
+        Assert.Equal((true, "abc", "def", (long)Size), (written.Complete, written.Sha256, written.Xxh128, written.BytesDone));
+        Assert.Equal(ResumeState.SourceOf(_files.Spec.Url), written.Source);
+    }
+
+    public void Dispose() => _files.Dispose();
+
+    private ResumeRecord Record() => new(_files.Job, _clock);
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = 1_000_000;
+
+        public override long TimestampFrequency => 1000;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += (long)by.TotalMilliseconds;
+    }
+}
