@@ -1,5 +1,6 @@
 using System.Buffers;
 using ModelSync.Store.Digests;
+using ModelSync.Store.IO;
 
 namespace ModelSync.Daemon.Downloads;
 
@@ -41,7 +42,7 @@ internal sealed class ResumeRecord(FileJob job, TimeProvider time)
 
         // Another name for the same inode (a published file hardlinked into staging) would be changed by
         // every byte written here. Unlinking ours leaves it intact; when the count cannot be read, the same.
-        if (LinkCount.Of(job.TargetPath) is not 1)
+        if (FileIdentity.Of(job.TargetPath) is not { Links: 1 })
         {
             DeletePartial();
             return default;

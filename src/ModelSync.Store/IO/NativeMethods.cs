@@ -71,9 +71,17 @@ internal static partial class NativeMethods
         const int AtSymlinkNoFollow = 0x100;
         const uint Mask = 0x4 | 0x100 | 0x200; // STATX_NLINK | STATX_INO | STATX_SIZE
         var buffer = stackalloc byte[256];
-        if (StatX(AtFdCwd, path, AtSymlinkNoFollow, Mask, buffer) != 0)
+        try
         {
-            return null;
+            // The kernel may fill fewer fields than asked for: an unset bit means that field is not known.
+            if (StatX(AtFdCwd, path, AtSymlinkNoFollow, Mask, buffer) != 0 || (*(uint*)buffer & Mask) != Mask)
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null; // glibc older than 2.28
         }
 
         var links = *(uint*)(buffer + 16);
