@@ -1,5 +1,6 @@
 using ModelSync.Daemon.Manifest;
 using ModelSync.Store.Layout;
+using ByteSize = ModelSync.Store.Text.ByteText;
 
 namespace ModelSync.Daemon.Sync;
 
