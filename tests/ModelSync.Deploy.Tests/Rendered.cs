@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using k8s;
 using k8s.Models;
+using ModelSync.TestKit;
 
 namespace ModelSync.Deploy.Tests;
 
@@ -14,9 +15,7 @@ internal static class Rendered
 
     private static readonly ConcurrentDictionary<string, IReadOnlyList<object>> Cache = new();
 
-    public static string RepoRoot { get; } = FindRepoRoot();
-
-    public static string KustomizeDir => Path.Combine(RepoRoot, "deploy", "kustomize");
+    public static string KustomizeDir => RepoRoot.Combine("deploy", "kustomize");
 
     /// <summary>Every directory that kubectl can render on its own: base, setup-job and each overlay.</summary>
     public static IReadOnlyList<string> Kustomizations { get; } = FindKustomizations();
@@ -60,7 +59,7 @@ internal static class Rendered
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = RepoRoot.Path,
         };
         foreach (var a in args)
         {
@@ -77,19 +76,6 @@ internal static class Rendered
         }
 
         return stdout;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ModelSync.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ModelSync.slnx not found above " + AppContext.BaseDirectory);
     }
 
     private static List<string> FindKustomizations()

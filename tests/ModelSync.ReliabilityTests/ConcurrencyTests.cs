@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.ReliabilityTests.Support;
@@ -70,7 +68,7 @@ public sealed class ConcurrencyTests : IDisposable
     {
         var (hang, started) = Hanging();
         var manifest = _store.WriteManifest(hang);
-        using var run = DaemonRunner.Start(_output, "run", "--manifest", manifest, "--listen", $"http://127.0.0.1:{FreePort()}");
+        using var run = DaemonRunner.Start(_output, "run", "--manifest", manifest, "--listen", $"http://127.0.0.1:{Ports.Free()}");
         await started.Task.WaitAsync(DaemonRunner.HangGuard);
         var before = TestStore.Snapshot(_store.Root);
 
@@ -105,12 +103,5 @@ public sealed class ConcurrencyTests : IDisposable
         _output.WriteLine($"RESULT {codes.Count} gate checks (--verify full) during 5 version switches");
         Assert.All(codes, code => Assert.Equal(0, code));
         _model.AssertReady("v6");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.ReliabilityTests.Support;
 using ModelSync.Store.Inventory;
@@ -86,7 +84,7 @@ public sealed class CrashConsistencyTests(FaultServer server, ITestOutputHelper 
             {
                 var run = roll < 0.35;
                 using var daemon = run
-                    ? DaemonRunner.Start(output, "run", "--manifest", manifest, "--listen", $"http://127.0.0.1:{FreePort()}")
+                    ? DaemonRunner.Start(output, "run", "--manifest", manifest, "--listen", $"http://127.0.0.1:{Ports.Free()}")
                     : DaemonRunner.Start(output, "sync", "--manifest", manifest);
                 await Task.Delay(delay);
                 if (daemon.HasExited)
@@ -235,12 +233,6 @@ public sealed class CrashConsistencyTests(FaultServer server, ITestOutputHelper 
             r => r.ServeAsync(content.Value, etag: $"\"{name}-{version}\"", throttle: () => true, chunkSize: 32 * KiB));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class Tally
     {

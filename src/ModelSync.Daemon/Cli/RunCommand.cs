@@ -8,6 +8,7 @@ using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Metrics;
 using ModelSync.Store.Layout;
 using Serilog;
 using Log = ModelSync.Daemon.Logging.Log;
@@ -71,7 +72,7 @@ internal static class RunCommand
             var exit = app.Services.GetRequiredService<DaemonExit>();
             Log.RunStarting(app.Services.GetRequiredService<ILogger<DaemonExit>>(), parse.GetValue(listen)!, layout.Root, manifestPath);
             await app.RunAsync();
-            return exit.Code;
+            return exit.Failed ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return command;
     }
@@ -95,7 +96,7 @@ internal static class RunCommand
             .AddStoreMetrics();
 
         var app = builder.Build();
-        app.MapDaemonEndpoints();
+        app.MapDaemonEndpoints(app.Services.GetRequiredService<IDaemonView>(), app.Services.GetRequiredService<DaemonMetrics>());
         return app;
     }
 }

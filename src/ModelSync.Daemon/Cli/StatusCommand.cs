@@ -5,6 +5,7 @@ using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Cli;
 
@@ -46,7 +47,7 @@ internal static class StatusCommand
             m.Name,
             m.Version,
             m.State.ToString(),
-            ByteSize.Format(m.Bytes),
+            ByteText.Format(m.Bytes),
             m.Progress is { BytesTotal: > 0 } p ? string.Create(CultureInfo.InvariantCulture, $"{100.0 * p.BytesDone / p.BytesTotal:0.0}%") : "-",
             m.Error is { } e ? $"{e.Reason}: {e.Message} (attempt {e.Attempts})" : "-",
         }));

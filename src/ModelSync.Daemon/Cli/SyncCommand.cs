@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ModelSync.Daemon.Hosting;
+using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Layout;
-using ModelSync.Daemon.Logging;
 using Serilog;
 
 namespace ModelSync.Daemon.Cli;
@@ -39,7 +40,10 @@ internal static class SyncCommand
                 .AddLogging(b => b.AddSerilog(logger))
                 .AddSyncEngine(manifest, parse.GetValue(node));
             await using var provider = services.BuildServiceProvider();
-            var result = await provider.GetRequiredService<Reconciler>().ReconcileAsync(manifest, ct);
+            // The lock is ours (StoreAccess above), so the inventory may be read now.
+            var inventory = provider.GetRequiredService<Func<InventoryState>>()();
+            var reconciler = provider.GetRequiredService<Func<InventoryState, Reconciler>>()(inventory);
+            var result = await reconciler.ReconcileAsync(manifest, ct);
             return result.AllReady ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;

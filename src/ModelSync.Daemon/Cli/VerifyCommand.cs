@@ -7,6 +7,7 @@ using ModelSync.Daemon.Sync;
 using ModelSync.Daemon.Verify;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Cli;
 
@@ -61,7 +62,7 @@ internal static class VerifyCommand
                 var outcome = await CorruptionHandler.VerifyAndRecordAsync(layout, inventory, entry, unlimited, TimeProvider.System.GetUtcNow(), ct);
                 if (outcome.Problems.Count == 0)
                 {
-                    output.WriteLine($"ok      {entry.Name}@{entry.Version} ({entry.Files.Count} files, {ByteSize.Format(entry.Bytes)})");
+                    output.WriteLine($"ok      {entry.Name}@{entry.Version} ({entry.Files.Count} files, {ByteText.Format(entry.Bytes)})");
                     continue;
                 }
 

@@ -1,13 +1,12 @@
-using ModelSync.Daemon.Cli;
-
 namespace ModelSync.Daemon.Hosting;
 
-/// <summary>The exit code of run mode: 0 after a clean shutdown, set by whatever stopped the host otherwise.</summary>
+/// <summary>How run mode ended: cleanly (SIGTERM), or stopped by a part that failed. The command maps this
+/// to an exit code, so the host knows outcomes, not the command line's numbers.</summary>
 internal sealed class DaemonExit
 {
-    private int _code = ExitCodes.Ok;
+    private int _failed;
 
-    public int Code => Volatile.Read(ref _code);
+    public bool Failed => Volatile.Read(ref _failed) != 0;
 
-    public void Fail(int code) => Interlocked.CompareExchange(ref _code, code, ExitCodes.Ok);
+    public void Fail() => Interlocked.Exchange(ref _failed, 1);
 }

@@ -1,14 +1,11 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ModelSync.Daemon.Inventory;
-using ModelSync.Daemon.Cli;
 using ModelSync.Daemon.Gc;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
-using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Hosting;
 
@@ -22,7 +19,8 @@ namespace ModelSync.Daemon.Hosting;
 /// </summary>
 internal sealed class ReconcileLoop : BackgroundService
 {
-    private readonly IServiceProvider _services;
+    private readonly Func<InventoryState, Reconciler> _reconcilerFor;
+    private readonly GarbageCollector _gc;
     private readonly StoreLockHolder _storeLock;
     private readonly ManifestInForce _manifests;
     private readonly ReconcileTrigger _trigger;
@@ -33,7 +31,8 @@ internal sealed class ReconcileLoop : BackgroundService
     private readonly ILogger<ReconcileLoop> _logger;
 
     public ReconcileLoop(
-        IServiceProvider services,
+        Func<InventoryState, Reconciler> reconcilerFor,
+        GarbageCollector gc,
         StoreLockHolder storeLock,
         ManifestInForce manifests,
         ReconcileTrigger trigger,
@@ -43,7 +42,8 @@ internal sealed class ReconcileLoop : BackgroundService
         TimeProvider time,
         ILogger<ReconcileLoop> logger)
     {
-        _services = services;
+        _reconcilerFor = reconcilerFor;
+        _gc = gc;
         _storeLock = storeLock;
         _manifests = manifests;
         _trigger = trigger;
@@ -57,18 +57,15 @@ internal sealed class ReconcileLoop : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        InventoryState? inventory = null;
+        StoreSession? session = null;
         try
         {
-            await _storeLock.AcquireAsync(stoppingToken);
+            session = await _storeLock.AcquireAsync(stoppingToken);
             _status.LockAcquired();
-            // Read only now: before the lock, another writer owned the inventory.
-            inventory = _services.GetRequiredService<InventoryState>();
-            var reconciler = _services.GetRequiredService<Reconciler>();
-            var gc = _services.GetRequiredService<GarbageCollector>();
+            var reconciler = _reconcilerFor(session.Inventory);
             while (true)
             {
-                await PassAsync(inventory, reconciler, gc, stoppingToken);
+                await PassAsync(session, reconciler, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -78,16 +75,16 @@ internal sealed class ReconcileLoop : BackgroundService
         catch (Exception ex)
         {
             Log.LoopCrashed(_logger, ex);
-            _exit.Fail(ExitCodes.Failed);
+            _exit.Fail();
             _lifetime.StopApplication();
         }
         finally
         {
-            inventory?.Flush();
+            session?.Inventory.Flush();
         }
     }
 
-    private async Task PassAsync(InventoryState inventory, Reconciler reconciler, GarbageCollector gc, CancellationToken stoppingToken)
+    private async Task PassAsync(StoreSession session, Reconciler reconciler, CancellationToken stoppingToken)
     {
         // Pass first, manifest second: a change that lands in between then cancels this pass instead of
         // being cleared by BeginPass and waiting a whole interval.
@@ -112,10 +109,10 @@ internal sealed class ReconcileLoop : BackgroundService
 
         _status.PassFinished(result);
         var next = _time.GetUtcNow() + manifest.Sync.Interval;
-        StampRetries(inventory, next);
+        StampRetries(session.Inventory, next);
         try
         {
-            _status.GcDone(gc.Collect(new StoreLayout(manifest.Store.Root), manifest, dryRun: false));
+            _status.GcDone(_gc.Collect(session.Layout, manifest, dryRun: false));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

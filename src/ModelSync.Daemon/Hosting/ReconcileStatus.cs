@@ -42,9 +42,6 @@ internal sealed class ReconcileStatus
 
     public void LockAcquired() => Set(() => _lockHeld = true);
 
-    /// <summary>The loop is alive (between passes, or waiting for the lock).</summary>
-    public void Beat() => Set(() => _heartbeat = _time.GetUtcNow());
-
     /// <summary>A pass made progress: bytes arrived, a retry was scheduled, a model finished.</summary>
     public void Activity() => Set(() => _activity = _time.GetUtcNow());
 

@@ -2,9 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Http;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
-using ModelSync.Daemon.Verify;
 using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Hosting;
@@ -15,7 +15,8 @@ internal static class RunServiceCollectionExtensions
     /// <summary>The store lock (waited for), the loop that reconciles and GCs, and what it reports to.</summary>
     public static IServiceCollection AddReconcileLoop(this IServiceCollection services, StoreLayout layout)
     {
-        services.AddSingleton(sp => new StoreLockHolder(layout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreLockHolder>>()));
+        services.AddSingleton(sp => new StoreLockHolder(
+            layout, sp.GetRequiredService<Func<InventoryState>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreLockHolder>>()));
         services.AddSingleton<ReconcileTrigger>();
         services.AddSingleton<ReconcileStatus>();
         services.AddSingleton<DaemonExit>();
@@ -35,14 +36,14 @@ internal static class RunServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Prometheus metrics (also the engine's <see cref="ISyncObserver"/>), live rates, disk use, and the view the endpoints read.</summary>
+    /// <summary>Prometheus metrics (fed by the engine through <see cref="RunObserver"/>), live rates, disk use, and the view the endpoints read.</summary>
     public static IServiceCollection AddStoreMetrics(this IServiceCollection services)
     {
         services.AddSingleton<LiveRates>();
         services.AddSingleton<StoreUsage>();
         services.AddSingleton<DaemonMetrics>();
-        services.AddSingleton<ISyncObserver>(sp => sp.GetRequiredService<DaemonMetrics>());
-        services.AddSingleton<DaemonView>();
+        services.AddSingleton<ISyncObserver, RunObserver>();
+        services.AddSingleton<IDaemonView, DaemonView>();
         return services;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Logging;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -10,22 +11,26 @@ namespace ModelSync.Daemon.Hosting;
 /// <summary>
 /// The store's single-writer lock in run mode. Unlike the one-shot verbs, run mode waits for it
 /// (e.g. while a setup Job's <c>sync</c> still runs on the node), logging who holds it; endpoints are
-/// up meanwhile: /healthz 200, /readyz 503.
+/// up meanwhile: /healthz 200, /readyz 503. Whoever needs the inventory gets it from the
+/// <see cref="StoreSession"/> this hands out once the lock is taken, so nothing can read it too early.
 /// </summary>
-internal sealed class StoreLockHolder(StoreLayout layout, TimeProvider time, ILogger<StoreLockHolder> logger) : IDisposable
+internal sealed class StoreLockHolder(StoreLayout layout, Func<InventoryState> openInventory, TimeProvider time, ILogger<StoreLockHolder> logger) : IDisposable
 {
     public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
 
-    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<StoreSession> _session = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private StoreLock? _lock;
 
-    public bool IsHeld => _held.Task.IsCompleted;
+    public bool IsHeld => _session.Task.IsCompletedSuccessfully;
 
-    /// <summary>Completes once the lock is taken (by <see cref="AcquireAsync"/>).</summary>
-    public Task Held => _held.Task;
+    /// <summary>The session if the lock is held, else null: for readers that must not wait (the endpoints).</summary>
+    public StoreSession? Session => _session.Task.IsCompletedSuccessfully ? _session.Task.Result : null;
 
-    public async Task AcquireAsync(CancellationToken ct)
+    /// <summary>Completes once <see cref="AcquireAsync"/> took the lock.</summary>
+    public Task<StoreSession> SessionAsync(CancellationToken ct) => _session.Task.WaitAsync(ct);
+
+    public async Task<StoreSession> AcquireAsync(CancellationToken ct)
     {
         // Polly, not a Task.Delay loop: wait as long as it takes, one try a second, one log line a minute.
         var lastLog = DateTimeOffset.MinValue;
@@ -50,7 +55,9 @@ internal sealed class StoreLockHolder(StoreLayout layout, TimeProvider time, ILo
             .Build();
         _lock = await pipeline.ExecuteAsync(static (state, _) => ValueTask.FromResult(StoreLock.TryAcquire(state)), layout, ct);
         Log.LockAcquired(logger, layout.Root);
-        _held.TrySetResult();
+        var session = new StoreSession(layout, openInventory());
+        _session.TrySetResult(session);
+        return session;
     }
 
     public void Dispose() => _lock?.Dispose();

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Layout;
 
@@ -11,16 +12,26 @@ namespace ModelSync.Daemon.Hosting;
 
 internal static class SyncEngineServiceCollectionExtensions
 {
-    /// <summary>The sync engine for one store: inventory, one HTTP client, the node's bandwidth bucket, the reconciler.</summary>
+    /// <summary>
+    /// The sync engine for one store: one HTTP client, the node's bandwidth bucket, and two factories
+    /// instead of an inventory singleton: the inventory is read from disk, which is only right once the
+    /// caller holds the store lock, so the lock holder (or the one-shot verb holding it) calls them.
+    /// </summary>
     public static IServiceCollection AddSyncEngine(this IServiceCollection services, ModelManifest manifest, string? node)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new StoreLayout(manifest.Store.Root));
-        services.AddSingleton(sp => new InventoryState(
-            sp.GetRequiredService<StoreLayout>(), node, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InventoryState>>()));
         services.AddSingleton(_ => new HttpSource(DownloadHttpClient.Create(manifest.Sync)));
         services.AddSingleton(_ => new BandwidthLimiter(manifest.Sync.BandwidthLimit));
-        services.AddSingleton<Reconciler>();
+        services.AddSingleton<Func<InventoryState>>(sp => () => new InventoryState(
+            sp.GetRequiredService<StoreLayout>(), node, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InventoryState>>()));
+        services.AddSingleton<Func<InventoryState, Reconciler>>(sp => inventory => new Reconciler(
+            inventory,
+            sp.GetRequiredService<HttpSource>(),
+            sp.GetRequiredService<BandwidthLimiter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Reconciler>>(),
+            sp.GetService<ISyncObserver>()));
         return services;
     }
 }

@@ -42,9 +42,6 @@ internal static partial class Log
     [LoggerMessage(1201, LogLevel.Warning, "{Model}: {File} attempt {Attempt} failed ({Reason}: {Message}); retrying in {Delay}")]
     public static partial void FileRetrying(ILogger logger, string model, string file, int attempt, string reason, string message, TimeSpan delay);
 
-    [LoggerMessage(1202, LogLevel.Debug, "{Model}: {File} verified ({Size} bytes)")]
-    public static partial void FileVerified(ILogger logger, string model, string file, long size);
-
     [LoggerMessage(1300, LogLevel.Warning, "Inventory at {Path} unusable ({Problem}); rebuilt from the markers on disk")]
     public static partial void InventoryRebuilt(ILogger logger, string path, string problem);
 

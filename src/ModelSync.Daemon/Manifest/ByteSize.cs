@@ -6,7 +6,8 @@ namespace ModelSync.Daemon.Manifest;
 /// <summary>
 /// Sizes as written in the manifest: a whole number of bytes, optionally with a Kubernetes-style
 /// suffix: binary <c>Ki Mi Gi Ti</c> (powers of 1024) or decimal <c>k M G T</c> (powers of 1000).
-/// Fractions are allowed when the result is a whole number of bytes (<c>1.5Gi</c>).
+/// Fractions are allowed when the result is a whole number of bytes (<c>1.5Gi</c>). Printing sizes is
+/// <see cref="ModelSync.Store.Text.ByteText"/>'s job, shared with the gate.
 /// </summary>
 public static class ByteSize
 {
@@ -64,21 +65,4 @@ public static class ByteSize
 
     public static long Parse(string text) =>
         TryParse(text, out var bytes, out var error) ? bytes : throw new FormatException(error);
-
-    /// <summary>Human form for messages and status: <c>758 B</c>, <c>1.50 GiB</c>.</summary>
-    public static string Format(long bytes)
-    {
-        string[] names = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-        double value = bytes;
-        var i = 0;
-        while (Math.Abs(value) >= 1024 && i < names.Length - 1)
-        {
-            value /= 1024;
-            i++;
-        }
-
-        return i == 0
-            ? $"{bytes} B"
-            : string.Create(CultureInfo.InvariantCulture, $"{value:0.##} {names[i]}");
-    }
 }

@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Manifest.Yaml;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Manifest;
 
@@ -48,7 +49,7 @@ public static class ManifestLoader
         if (bytes.Length > MaxBytes)
         {
             return new ManifestLoadResult(null, [new ManifestProblem(sourceName, 0, 0, "",
-                $"the manifest is larger than {ByteSize.Format(MaxBytes)}, the most a ConfigMap holds; it is not parsed")]);
+                $"the manifest is larger than {ByteText.Format(MaxBytes)}, the most a ConfigMap holds; it is not parsed")]);
         }
 
         using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
@@ -70,7 +71,7 @@ public static class ManifestLoader
         if (total > capacity)
         {
             var largest = manifest.Models.MaxBy(model => model.TotalBytes)!;
-            problems.Add(at, "store.capacity", $"the models need {ByteSize.Format(total)} in all (the largest, '{largest.Name}', {ByteSize.Format(largest.TotalBytes)}), more than the capacity of {ByteSize.Format(capacity)}");
+            problems.Add(at, "store.capacity", $"the models need {ByteText.Format(total)} in all (the largest, '{largest.Name}', {ByteText.Format(largest.TotalBytes)}), more than the capacity of {ByteText.Format(capacity)}");
         }
     }
 

@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Manifest.Yaml;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Manifest;
 
@@ -25,7 +26,7 @@ internal static class StoreSectionReader
         if (capacity is { } c && reserve is { } r && c <= r)
         {
             m.Problems.Add(m.Get("capacity")!, m.Field("capacity"),
-                $"must be larger than store.reserve ({ByteSize.Format(r)}), got {ByteSize.Format(c)}");
+                $"must be larger than store.reserve ({ByteText.Format(r)}), got {ByteText.Format(c)}");
         }
 
         m.ReportUnknownKeys();

@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Manifest.Yaml;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Manifest;
 

@@ -1,8 +1,10 @@
-using ModelSync.Daemon.Hosting;
 using ModelSync.Store.Inventory;
 using Prometheus;
 
 namespace ModelSync.Daemon.Metrics;
+
+/// <summary>The last completed reconcile pass, as the two gauges about it need it.</summary>
+internal sealed record LastPass(DateTimeOffset FinishedAt, bool AllReady);
 
 /// <summary>
 /// The Prometheus metrics of run mode (docs/operations.md lists them), in a registry of their own.
@@ -22,12 +24,10 @@ internal sealed class DaemonMetrics : ISyncObserver
     private readonly Gauge _lastSuccess;
     private readonly Counter _verifyFailures;
     private readonly LiveRates _rates;
-    private readonly ReconcileStatus _status;
 
-    public DaemonMetrics(LiveRates rates, ReconcileStatus status)
+    public DaemonMetrics(LiveRates rates)
     {
         _rates = rates;
-        _status = status;
         Registry = Prometheus.Metrics.NewCustomRegistry();
         DotNetStats.Register(Registry);
         var f = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -54,25 +54,22 @@ internal sealed class DaemonMetrics : ISyncObserver
     {
         _bytes.WithLabels(model).Inc(bytes);
         _rates.Add(model, bytes);
-        _status.Activity();
     }
 
     public void Retrying(string model, string reason)
     {
         _retries.WithLabels(reason).Inc();
-        _status.Activity();
     }
 
     public void ModelDownloaded(string model, long bytes, TimeSpan elapsed)
     {
         _duration.WithLabels(model).Observe(elapsed.TotalSeconds);
-        _status.Activity();
     }
 
     public void VerifyFailures(int files) => _verifyFailures.Inc(files);
 
-    /// <summary>Sets the gauges from a <see cref="StatusDocument"/>-style read of the daemon.</summary>
-    public void Refresh(StoreInventory? inventory, StoreUsageView usage, ReconcileView loop)
+    /// <summary>Sets the gauges from a <c>StatusDocument</c>-style read of the daemon.</summary>
+    public void Refresh(StoreInventory? inventory, StoreUsageView usage, LastPass? last)
     {
         if (inventory is not null)
         {
@@ -85,7 +82,7 @@ internal sealed class DaemonMetrics : ISyncObserver
         _storeUsed.Set(usage.BytesUsed);
         _capacity.Set(usage.CapacityBytes ?? 0);
         _free.Set(usage.FilesystemFreeBytes);
-        if (loop.LastResult is { } last)
+        if (last is not null)
         {
             _lastReconcile.Set(last.FinishedAt.ToUnixTimeMilliseconds() / 1000.0);
             _lastSuccess.Set(last.AllReady ? 1 : 0);

@@ -1,6 +1,7 @@
 using ModelSync.Daemon.Manifest;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
+using ByteSize = ModelSync.Store.Text.ByteText;
 
 namespace ModelSync.Daemon.Sync;
 

@@ -1,3 +1,4 @@
+using ModelSync.Store.Text;
 using ModelSync.Store.Validation;
 
 namespace ModelSync.Gate.Cli;
@@ -5,6 +6,10 @@ namespace ModelSync.Gate.Cli;
 /// <summary>Turns the merged raw strings into <see cref="GateOptions"/>, naming the source of any bad value.</summary>
 internal static class OptionValues
 {
+    /// <summary>The longest a single wait can be (a wait handle takes int milliseconds): about 24 days.
+    /// The gate's own limit on top of the shared duration grammar.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(int.MaxValue);
+
     public static GateOptions? Build(Dictionary<string, (string Value, string Source)> raw, out string? error)
     {
         var options = new GateOptions();
@@ -68,9 +73,9 @@ internal static class OptionValues
             return true;
         }
 
-        if (!Duration.TryParse(given.Value, out value) || (!allowZero && value <= TimeSpan.Zero))
+        if (!DurationText.TryParse(given.Value, out value, out _) || value > MaxWait || (!allowZero && value <= TimeSpan.Zero))
         {
-            error = $"{given.Source}: '{given.Value}' is not a {(allowZero ? "" : "positive ")}duration such as 500ms, 2s, 5m, 1h30m (at most {Duration.Format(Duration.Max)})";
+            error = $"{given.Source}: '{given.Value}' is not a {(allowZero ? "" : "positive ")}duration such as 500ms, 2s, 5m, 1h30m (at most {DurationText.Format(MaxWait)})";
             return false;
         }
 

@@ -19,7 +19,8 @@ internal static class Usage
           --json              print the report as one JSON document (env MODELSYNC_JSON=true)
           -h, --help          this text
 
-        Durations: 500ms, 2s, 5m, 1h, 1h30m. The command line wins over the environment.
+        Durations: 500ms, 2s, 5m, 1h, 1h30m (each unit once, largest first).
+        The command line wins over the environment.
         Exit codes: 0 valid, 1 not valid or timed out, 2 usage error, 3 no or corrupt inventory.
         """;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ModelSync.Gate.Cli;
 using ModelSync.Gate.Output;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Gate.Commands;
 
@@ -45,7 +46,7 @@ internal static class WaitCommand
         }
         catch (OperationCanceledException)
         {
-            log.WriteLine($"stopped by {shutdown.Signal} after {Duration.Format(clock.Elapsed)}: models not ready");
+            log.WriteLine($"stopped by {shutdown.Signal} after {DurationText.Format(clock.Elapsed)}: models not ready");
             if (options.Json && probe is not null)
             {
                 // A script reading stdout still gets one document: the last look, which was not valid.

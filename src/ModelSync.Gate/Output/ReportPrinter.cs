@@ -1,6 +1,7 @@
 using ModelSync.Gate.Cli;
 using ModelSync.Gate.Commands;
 using ModelSync.Store.Inventory;
+using ModelSync.Store.Text;
 using ModelSync.Store.Validation;
 
 namespace ModelSync.Gate.Output;
@@ -41,7 +42,7 @@ internal static class ReportPrinter
 
     public static void PrintTimeout(TextWriter output, GateOptions options, ProbeResult probe)
     {
-        var after = Duration.Format(options.Timeout);
+        var after = DurationText.Format(options.Timeout);
         if (probe.Report is null)
         {
             output.WriteLine($"timed out after {after}: {probe.StoreError}");
@@ -70,5 +71,5 @@ internal static class ReportPrinter
     }
 
     private static string Files(IReadOnlyList<FileEntry> files) =>
-        $"{files.Count} file{(files.Count == 1 ? "" : "s")}, {ByteSize.Format(files.Sum(f => f.Size))}";
+        $"{files.Count} file{(files.Count == 1 ? "" : "s")}, {ByteText.Format(files.Sum(f => f.Size))}";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ModelSync.Gate.Commands;
 using ModelSync.Store.Inventory;
+using ModelSync.Store.Text;
 using ModelSync.Store.Validation;
 
 namespace ModelSync.Gate.Output;
@@ -54,7 +55,7 @@ internal static class WaitStatus
     private static WaitItem Downloading(string label, ModelProgress p)
     {
         var percent = (int)Math.Clamp(p.BytesDone * 100 / p.BytesTotal, 0, 100);
-        var text = $"downloading {ByteSize.Format(p.BytesDone)} of {ByteSize.Format(p.BytesTotal)} ({percent}%)";
+        var text = $"downloading {ByteText.Format(p.BytesDone)} of {ByteText.Format(p.BytesTotal)} ({percent}%)";
         return new(label, text, $"{label}: downloading", percent);
     }
 

@@ -56,7 +56,7 @@ public sealed class HubRunModeTests
     private static string Mirror(string source, NginxServer nginx)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(DaemonBinary.RepoRoot, "examples", "hub-mirror.sh"), source, "acme/tiny", Path.Combine(nginx.WwwRoot, "hub"), "*.bin" })
+        foreach (var arg in new[] { Path.Combine(RepoRoot.Path, "examples", "hub-mirror.sh"), source, "acme/tiny", Path.Combine(nginx.WwwRoot, "hub"), "*.bin" })
         {
             info.ArgumentList.Add(arg);
         }

@@ -118,7 +118,7 @@ public sealed class RunModeTests
         Assert.True(new FileInfo(file).Length > 1000, "screenshot written");
         if (Environment.GetEnvironmentVariable("MODELSYNC_UPDATE_SCREENSHOT") == "1")
         {
-            File.Copy(file, Path.Combine(DaemonBinary.RepoRoot, "docs", "status-page.png"), overwrite: true);
+            File.Copy(file, Path.Combine(RepoRoot.Path, "docs", "status-page.png"), overwrite: true);
         }
     }
 }

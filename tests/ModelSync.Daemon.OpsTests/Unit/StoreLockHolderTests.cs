@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ModelSync.Daemon.Hosting;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -14,12 +15,15 @@ public sealed class StoreLockHolderTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    private StoreLockHolder Holder(StoreLayout layout) =>
+        new(layout, () => new InventoryState(layout, "node", _time, NullLogger<InventoryState>.Instance), _time, NullLogger<StoreLockHolder>.Instance);
+
     [Fact]
     public async Task AcquireAsync_LockHeldElsewhere_WaitsThenTakesItOnceReleased()
     {
         var layout = new StoreLayout(_dir.Combine("store"));
         var other = StoreLock.TryAcquire(layout)!; // flock is per open file: this conflicts even in-process
-        using var holder = new StoreLockHolder(layout, _time, NullLogger<StoreLockHolder>.Instance);
+        using var holder = Holder(layout);
 
         var acquiring = holder.AcquireAsync(CancellationToken.None);
         _time.Advance(StoreLockHolder.RetryEvery * 3);
@@ -44,7 +48,7 @@ public sealed class StoreLockHolderTests : IDisposable
     {
         var layout = new StoreLayout(_dir.Combine("store"));
         using var other = StoreLock.TryAcquire(layout)!;
-        using var holder = new StoreLockHolder(layout, _time, NullLogger<StoreLockHolder>.Instance);
+        using var holder = Holder(layout);
         using var cts = new CancellationTokenSource();
 
         var acquiring = holder.AcquireAsync(cts.Token);
@@ -52,5 +56,24 @@ public sealed class StoreLockHolderTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acquiring.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(holder.IsHeld);
+    }
+
+    [Fact]
+    public async Task SessionAsync_BeforeTheLock_WaitsThenYieldsTheSessionAcquireMade()
+    {
+        var layout = new StoreLayout(_dir.Combine("store"));
+        using var holder = Holder(layout);
+
+        var waiting = holder.SessionAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+        Assert.Null(holder.Session);
+
+        var acquired = await holder.AcquireAsync(CancellationToken.None);
+        var session = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Same(acquired, session);
+        Assert.Same(session, holder.Session);
+        Assert.Same(layout, session.Layout);
+        Assert.Empty(session.Inventory.Snapshot().Models);
     }
 }

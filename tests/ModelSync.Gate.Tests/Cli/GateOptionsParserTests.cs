@@ -16,6 +16,13 @@ public sealed class GateOptionsParserTests(ITestOutputHelper log) : IDisposable
     [InlineData("--timeout 5x", "--timeout: '5x' is not a duration")]
     [InlineData("--timeout 10", "--timeout: '10' is not a duration")]
     [InlineData("--interval 0s", "--interval: '0s' is not a positive duration")]
+    [InlineData("--timeout 5m5m", "--timeout: '5m5m' is not a duration")] // the daemon's grammar: each unit once, largest first
+    [InlineData("--timeout 30s1m", "--timeout: '30s1m' is not a duration")]
+    [InlineData("--timeout 597h", "--timeout: '597h' is not a duration such as 500ms, 2s, 5m, 1h30m (at most 596h31m23s647ms)")] // over the ~24.8 days a wait can take
+    [InlineData("--interval -1s", "--interval: '-1s' is not a positive duration")]
+    [InlineData("--timeout s", "--timeout: 's' is not a duration")]
+    [InlineData("--timeout 1234567h", "--timeout: '1234567h' is not a duration")]
+    [InlineData("--timeout 999999h999999h", "--timeout: '999999h999999h' is not a duration")]
     [InlineData("--require Finbert", "--require: 'Finbert' is not NAME or NAME@VERSION")]
     [InlineData("--require finbert@", "--require: 'finbert@' is not NAME or NAME@VERSION")]
     [InlineData("--verify sha", "--verify: 'sha' is not size or full")]
@@ -64,6 +71,26 @@ public sealed class GateOptionsParserTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("\"verify\": \"full\"", result.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("other", result.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0s")]
+    [InlineData("500ms")]
+    [InlineData("2s")]
+    [InlineData("5m")]
+    [InlineData("1h")]
+    [InlineData("1h30m")]
+    [InlineData("1m500ms")]
+    [InlineData("1.5h")]
+    [InlineData("596h")]
+    public void Parse_DurationInTheManifestGrammar_Accepted(string timeout)
+    {
+        _store.WriteInventory(_store.Publish("finbert", "1", ("a", StoreBuilder.Bytes(10))));
+
+        var result = GateProcess.Run(log, ["--root", _store.Root, "--timeout", timeout, "--check"], null);
+
+        Assert.Equal(0, result.ExitCode);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ModelSync.Store.Text;
 namespace ModelSync.Daemon.Manifest.Yaml;
 
 /// <summary>Typed reads of scalar values; each reports its own problem and returns null on failure.</summary>
@@ -85,7 +86,7 @@ internal static class ScalarValues
 
         if (bytes < min)
         {
-            m.Problems.Add(node, m.Field(key), min == 1 ? $"must be greater than 0, got '{text}'" : $"must be at least {ByteSize.Format(min)}, got '{text}'");
+            m.Problems.Add(node, m.Field(key), min == 1 ? $"must be greater than 0, got '{text}'" : $"must be at least {ByteText.Format(min)}, got '{text}'");
             return null;
         }
 

@@ -2,12 +2,13 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
-namespace ModelSync.Daemon.Manifest;
+namespace ModelSync.Store.Text;
 
 /// <summary>
-/// Durations as written in the manifest: Go-style parts with units <c>h m s ms</c>, each at most once
-/// and largest first (<c>1h30m</c>, <c>500ms</c>, <c>1.5s</c>); a bare <c>0</c> means zero. A bare number
-/// other than 0 is refused because its unit would be a guess.
+/// Durations as people write them for the daemon's manifest and the gate's options alike: Go-style parts
+/// with units <c>h m s ms</c>, each at most once and largest first (<c>1h30m</c>, <c>500ms</c>, <c>1.5s</c>);
+/// a bare <c>0</c> means zero. A bare number other than 0 is refused because its unit would be a guess.
+/// One grammar for both, so a value copied from a manifest into a pod spec means the same thing.
 /// </summary>
 public static class DurationText
 {

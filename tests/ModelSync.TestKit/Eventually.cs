@@ -1,7 +1,7 @@
-namespace ModelSync.Daemon.OpsTests.Support;
+namespace ModelSync.TestKit;
 
 /// <summary>Polls a condition. The timeout is only a safety net against hanging: no test asserts on time.</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
 

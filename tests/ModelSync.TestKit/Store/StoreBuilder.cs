@@ -9,7 +9,7 @@ namespace ModelSync.Store.Tests.Support;
 /// Builds stores on disk the way the daemon publishes them (files 0444, marker, <c>current</c> link,
 /// atomic inventory) in a temp directory removed on dispose. Shared by the Store and Gate tests.
 /// </summary>
-internal sealed class StoreBuilder : IDisposable
+public sealed class StoreBuilder : IDisposable
 {
     private long _generation;
 

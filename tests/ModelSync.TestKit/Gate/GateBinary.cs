@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ModelSync.TestKit;
 
 namespace ModelSync.Gate.Tests.Support;
 
@@ -7,24 +8,11 @@ namespace ModelSync.Gate.Tests.Support;
 /// is missing or older than a gate/store source file, <c>scripts/publish.sh</c> runs once for the whole
 /// test run, so a plain <c>dotnet test</c> never tests a stale binary (scripts/test.sh publishes first).
 /// </summary>
-internal static class GateBinary
+public static class GateBinary
 {
     private static readonly Lazy<string> Located = new(Locate, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string Path => Located.Value;
-
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ModelSync.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no ModelSync.slnx above {AppContext.BaseDirectory}");
-    }
 
     private static string Locate()
     {
@@ -35,7 +23,7 @@ internal static class GateBinary
                 : throw new InvalidOperationException($"MODELSYNC_GATE_BIN={configured} does not exist");
         }
 
-        var repo = RepoRoot();
+        var repo = RepoRoot.Path;
         var binary = System.IO.Path.Combine(repo, "artifacts", "gate", "ModelSync.Gate");
         if (!File.Exists(binary) || File.GetLastWriteTimeUtc(binary) < NewestSource(repo))
         {

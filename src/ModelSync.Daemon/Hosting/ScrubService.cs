@@ -1,17 +1,12 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ModelSync.Daemon.Inventory;
-using ModelSync.Daemon.Cli;
 using ModelSync.Daemon.Downloads;
-using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Metrics;
-using ModelSync.Daemon.Sync;
+using ModelSync.Daemon.Verify;
 using ModelSync.Store.Inventory;
-using ModelSync.Store.Layout;
 
-namespace ModelSync.Daemon.Verify;
+namespace ModelSync.Daemon.Hosting;
 
 /// <summary>How fast the scheduled scrub may read (bytes/s); from <c>run --scrub-rate</c>.</summary>
 internal sealed record ScrubOptions(long BytesPerSecond);
@@ -23,7 +18,6 @@ internal sealed record ScrubOptions(long BytesPerSecond);
 /// which downloads it again. A model whose check fails unexpectedly is logged and checked next time.
 /// </summary>
 internal sealed class ScrubService(
-    IServiceProvider services,
     StoreLockHolder storeLock,
     ManifestInForce manifests,
     ReconcileTrigger trigger,
@@ -41,8 +35,7 @@ internal sealed class ScrubService(
     {
         try
         {
-            await storeLock.Held.WaitAsync(stoppingToken);
-            var inventory = services.GetRequiredService<InventoryState>();
+            var session = await storeLock.SessionAsync(stoppingToken);
             await using var limiter = new BandwidthLimiter(options.BytesPerSecond);
             while (true)
             {
@@ -55,7 +48,7 @@ internal sealed class ScrubService(
                 await Task.Delay(interval, time, stoppingToken);
                 if (manifests.Current.Sync.VerifyInterval is not null)
                 {
-                    await ScrubAsync(inventory, limiter, stoppingToken);
+                    await ScrubAsync(session, limiter, stoppingToken);
                 }
             }
         }
@@ -65,14 +58,14 @@ internal sealed class ScrubService(
         catch (Exception ex)
         {
             Log.LoopCrashed(logger, ex);
-            exit.Fail(ExitCodes.Failed);
+            exit.Fail();
             lifetime.StopApplication();
         }
     }
 
-    private async Task ScrubAsync(InventoryState inventory, BandwidthLimiter limiter, CancellationToken ct)
+    private async Task ScrubAsync(StoreSession session, BandwidthLimiter limiter, CancellationToken ct)
     {
-        var layout = new StoreLayout(manifests.Current.Store.Root);
+        var (layout, inventory) = session;
         var ready = inventory.Snapshot().Models.Where(m => m.State == ModelState.Ready).ToList();
         Log.ScrubStarted(logger, ready.Count, options.BytesPerSecond);
         var found = 0;

@@ -1,7 +1,7 @@
 namespace ModelSync.Gate.Tests.Support;
 
 /// <summary>How one gate run ended: its exit code and every line it printed.</summary>
-internal sealed record GateResult(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)
+public sealed record GateResult(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)
 {
     public string Out => string.Join('\n', Stdout);
 

@@ -9,7 +9,7 @@ namespace ModelSync.Gate.Tests.Support;
 /// and can be awaited while the process runs. <see cref="HangGuard"/> only stops a hung test; no test
 /// asserts on how long anything took.
 /// </summary>
-internal sealed class GateProcess : IDisposable
+public sealed class GateProcess : IDisposable
 {
     public static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
 

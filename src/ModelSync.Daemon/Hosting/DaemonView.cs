@@ -1,24 +1,21 @@
-using Microsoft.Extensions.DependencyInjection;
-using ModelSync.Daemon.Inventory;
-using ModelSync.Daemon.Hosting;
+using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Metrics;
-using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
 
-namespace ModelSync.Daemon.Http;
+namespace ModelSync.Daemon.Hosting;
 
-/// <summary>Reads everything the endpoints show, in one place. The inventory is touched only once the
-/// store lock is held: before that another writer owns it.</summary>
+/// <summary>Reads everything the endpoints show, in one place. It lives with the host because that is
+/// where the state is (manifest in force, loop status, the store session); the endpoints only see
+/// <see cref="IDaemonView"/>. No inventory before the store lock: until then another writer owns it.</summary>
 internal sealed class DaemonView(
-    IServiceProvider services,
     StoreLockHolder storeLock,
     ManifestInForce manifests,
     ReconcileStatus loop,
     LiveRates rates,
     StoreUsage usage,
-    TimeProvider time)
+    TimeProvider time) : IDaemonView
 {
-    public StoreInventory? Inventory => storeLock.IsHeld ? services.GetRequiredService<InventoryState>().Snapshot() : null;
+    public StoreInventory? Inventory => storeLock.Session?.Inventory.Snapshot();
 
     public string? NotReady() => Readiness.Check(manifests.Current, Inventory);
 
@@ -27,7 +24,8 @@ internal sealed class DaemonView(
     public void RefreshMetrics(DaemonMetrics metrics)
     {
         var inventory = Inventory;
-        metrics.Refresh(inventory, usage.Read(manifests.Current.Store, inventory?.Generation), loop.View());
+        var last = loop.View().LastResult;
+        metrics.Refresh(inventory, usage.Read(manifests.Current.Store, inventory?.Generation), last is null ? null : new LastPass(last.FinishedAt, last.AllReady));
     }
 
     public StatusDocument Status()

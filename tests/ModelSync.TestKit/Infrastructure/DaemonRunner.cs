@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using ModelSync.TestKit;
 using Xunit.Abstractions;
 
 namespace ModelSync.Daemon.IntegrationTests.Infrastructure;
@@ -11,59 +12,20 @@ public sealed record DaemonResult(int ExitCode, string Stdout, string Stderr)
 }
 
 /// <summary>
-/// Runs the real daemon: <c>dotnet ModelSync.Daemon.dll VERB ...</c>. The binary comes from
-/// <c>MODELSYNC_DAEMON_DIR</c>, else the newest of <c>artifacts/daemon</c> (scripts/publish.sh) and the
-/// daemon's own <c>bin/Release|Debug/net10.0</c> (built with this project through its project reference).
+/// Runs the real daemon: <c>dotnet ModelSync.Daemon.dll VERB ...</c>; which binary is
+/// <see cref="DaemonBinary"/>'s business.
 /// </summary>
 public static class DaemonRunner
 {
-    public const string DllName = "ModelSync.Daemon.dll";
+    public const string DllName = DaemonBinary.DllName;
 
     /// <summary>A hang guard only: a sync in these tests finishes in seconds.</summary>
     public static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
 
-    private static readonly Lazy<string> LazyDll = new(Locate);
+    public static string Dll => DaemonBinary.Dll;
 
-    public static string Dll => LazyDll.Value;
-
-    public static string RepoRoot { get; } = FindRepoRoot();
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ModelSync.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no ModelSync.slnx above {AppContext.BaseDirectory}");
-    }
-
-    private static string Locate()
-    {
-        if (Environment.GetEnvironmentVariable("MODELSYNC_DAEMON_DIR") is { Length: > 0 } dir)
-        {
-            var dll = Path.Combine(dir, DllName);
-            return File.Exists(dll)
-                ? dll
-                : throw new InvalidOperationException($"MODELSYNC_DAEMON_DIR={dir} has no {DllName}; run 'bash scripts/publish.sh' or unset it");
-        }
-
-        var bin = Path.Combine(RepoRoot, "src", "ModelSync.Daemon", "bin");
-        string[] candidates =
-        [
-            Path.Combine(RepoRoot, "artifacts", "daemon", DllName),
-            Path.Combine(bin, "Release", "net10.0", DllName),
-            Path.Combine(bin, "Debug", "net10.0", DllName),
-        ];
-        // The newest wins, so a stale publish never hides a fresh build (and the other way round).
-        var found = candidates.Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
-        return found ?? throw new InvalidOperationException(
-            $"no daemon binary found; looked for {string.Join(", ", candidates)}. Run 'bash scripts/publish.sh' "
-            + "(or 'dotnet build src/ModelSync.Daemon'), or point MODELSYNC_DAEMON_DIR at a directory with " + DllName);
-    }
+    /// <summary>Kept so callers written against the suite-local runner still compile; the one finder is <see cref="ModelSync.TestKit.RepoRoot"/>.</summary>
+    public static string RepoRoot => ModelSync.TestKit.RepoRoot.Path;
 
     public static ProcessStartInfo StartInfo(params string[] args)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using ModelSync.TestKit;
 using Xunit;
 
 namespace ModelSync.Daemon.IntegrationTests.Infrastructure;
@@ -62,7 +63,7 @@ public sealed class NginxFixture : IAsyncLifetime
         // A free port can be taken between probing and nginx's bind; try a few.
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            Port = FreePort();
+            Port = Ports.Free();
             WriteConfig();
             _process = Process.Start(new ProcessStartInfo(Binary)
             {
@@ -142,13 +143,6 @@ public sealed class NginxFixture : IAsyncLifetime
         throw new InvalidOperationException($"nginx not listening on {Port} after 20s");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Writes a file to serve and returns its URL.</summary>
     public string Publish(string relativePath, byte[] content)
     {
@@ -205,16 +199,4 @@ public sealed class NginxFixture : IAsyncLifetime
 
         return Task.CompletedTask;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class NginxCollection : ICollectionFixture<NginxFixture>
-{
-    public const string Name = "nginx";
-}
-
-[CollectionDefinition(Name)]
-public sealed class FaultServerCollection : ICollectionFixture<FaultServer>
-{
-    public const string Name = "fault server";
 }

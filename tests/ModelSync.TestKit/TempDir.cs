@@ -1,9 +1,9 @@
-namespace ModelSync.Daemon.OpsTests.Support;
+namespace ModelSync.TestKit;
 
 /// <summary>A fresh directory under /tmp, removed (read-only files included) on dispose.</summary>
 public sealed class TempDir : IDisposable
 {
-    public TempDir() => Path = Directory.CreateTempSubdirectory("modelsync-ops-").FullName;
+    public TempDir() => Path = Directory.CreateTempSubdirectory("modelsync-test-").FullName;
 
     public string Path { get; }
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ModelSync.Daemon.OpsTests.Support;
+namespace ModelSync.TestKit;
 
-internal static class Ports
+public static class Ports
 {
     /// <summary>A port on 127.0.0.1 that was free a moment ago.</summary>
     public static int Free()
