@@ -126,5 +126,5 @@ internal sealed class ReconcileLoop : BackgroundService
 
     /// <summary>A failed model is retried by the next pass: say when, in the inventory.</summary>
     private static void StampRetries(InventoryState inventory, DateTimeOffset next) =>
-        inventory.UpdateAll(e => e is { State: ModelState.Failed, Error: { } err } ? e with { Error = err with { NextRetryAt = next } } : e);
+        inventory.UpdateAll(e => ModelEntries.NextPass(e, next));
 }

@@ -1,10 +1,10 @@
 using ModelSync.Daemon.Manifest;
-using ModelSync.Daemon.Sync;
+using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Metrics;
 
-/// <summary>Disk use of the store as <see cref="CapacityGuard"/> counts it (published versions + staging).</summary>
+/// <summary>Disk use of the store as the capacity guard counts it (<see cref="DiskUsage.StoreBytes"/>).</summary>
 internal sealed record StoreUsageView(string Root, long BytesUsed, long? CapacityBytes, long ReserveBytes, long FilesystemFreeBytes, long FilesystemTotalBytes);
 
 /// <summary>Walks the store at most every <see cref="CacheFor"/>, so /status every 2 s and scrapes stay cheap,
@@ -30,7 +30,7 @@ internal sealed class StoreUsage(TimeProvider time)
         }
 
         var layout = new StoreLayout(store.Root);
-        var used = CapacityGuard.StoreBytes(layout);
+        var used = DiskUsage.StoreBytes(layout);
         long free = 0, total = 0;
         try
         {

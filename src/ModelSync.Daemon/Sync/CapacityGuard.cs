@@ -1,7 +1,7 @@
 using ModelSync.Daemon.Manifest;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
-using ByteSize = ModelSync.Store.Text.ByteText;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Sync;
 
@@ -36,10 +36,6 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
         }
     }
 
-    /// <summary>Bytes the store holds on disk: published versions, staging and trash awaiting deletion,
-    /// every inode once.</summary>
-    public static long StoreBytes(StoreLayout layout) => DiskUsage.UniqueBytes(layout.ModelsDir, layout.StagingRoot, layout.TrashDir);
-
     // Bytes staged for a version already count as used and need no new room; a staged hard link of a
     // published file is not the download's own.
     private long StillToCome(CapacityNeed need) => Math.Max(0, need.FetchBytes - DiskUsage.OwnBytes(layout.StagingDir(need.Name, need.Version)));
@@ -50,16 +46,16 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
         var othersStillToCome = _inFlight.Values.Sum(StillToCome);
         if (store.Capacity is { } capacity)
         {
-            var used = StoreBytes(layout) + othersStillToCome;
+            var used = DiskUsage.StoreBytes(layout) + othersStillToCome;
             if (used + needed > capacity)
             {
-                return $"needs {ByteSize.Format(needed)} more; the store uses {ByteSize.Format(used)} (with downloads in flight) of its {ByteSize.Format(capacity)} capacity";
+                return $"needs {ByteText.Format(needed)} more; the store uses {ByteText.Format(used)} (with downloads in flight) of its {ByteText.Format(capacity)} capacity";
             }
         }
 
         var free = new DriveInfo(layout.Root).AvailableFreeSpace - othersStillToCome;
         return free - needed < store.Reserve
-            ? $"needs {ByteSize.Format(needed)} but the filesystem has {ByteSize.Format(free)} free (after downloads in flight) and {ByteSize.Format(store.Reserve)} must stay free"
+            ? $"needs {ByteText.Format(needed)} but the filesystem has {ByteText.Format(free)} free (after downloads in flight) and {ByteText.Format(store.Reserve)} must stay free"
             : null;
     }
 

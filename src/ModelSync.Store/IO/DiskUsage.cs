@@ -22,6 +22,10 @@ public static class DiskUsage
         return bytes;
     }
 
+    /// <summary>Bytes the store holds on disk: published versions, staging and trash awaiting deletion, every
+    /// inode once. What the capacity guard, <c>/status</c> and the metrics call the store's use.</summary>
+    public static long StoreBytes(Layout.StoreLayout layout) => UniqueBytes(layout.ModelsDir, layout.StagingRoot, layout.TrashDir);
+
     /// <summary>Bytes below <paramref name="directory"/> that no other name holds: what removing it frees.</summary>
     public static long OwnBytes(string directory) =>
         Files(directory).Select(FileIdentity.Of).Where(id => id is { Links: 1 }).Sum(id => id!.Value.Size);

@@ -69,6 +69,6 @@ public sealed class CapacityGuardTests : IDisposable
         using var lease = Guard(capacity: 100).TryReserve(Model("a", 40), out var problem);
 
         Assert.Null(problem);
-        Assert.Equal(60, CapacityGuard.StoreBytes(layout));
+        Assert.Equal(60, ModelSync.Store.IO.DiskUsage.StoreBytes(layout));
     }
 }
