@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Logging;
 using ModelSync.Store.Layout;
+using ModelSync.Store.Text;
 using Serilog.Extensions.Logging;
 
 namespace ModelSync.Daemon.Cli;
@@ -50,7 +51,8 @@ internal static class GcCommand
                 parse.InvocationConfiguration.Error.WriteLine($"could not remove {failure}");
             }
 
-            parse.InvocationConfiguration.Output.WriteLine($"gc: {result.Removed.Count} {(result.DryRun ? "to remove" : "removed")}, {result.Failures.Count} failed");
+            parse.InvocationConfiguration.Output.WriteLine(
+                $"gc: {result.Removed.Count} {(result.DryRun ? "to remove" : "removed")}, {result.Failures.Count} failed, {(result.DryRun ? "would free" : "freed")} {ByteText.Format(result.FreedBytes)} (files shared with kept versions stay)");
             return result.Failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
+using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using ModelSync.Store.Text;
 
@@ -33,10 +34,19 @@ internal static class StatusCommand
                 return ExitCodes.StoreUnusable;
             }
 
-            Console.Out.Write(parse.GetValue(json) ? JsonSerializer.Serialize(inventory, StoreJsonContext.Default.StoreInventory) + "\n" : Table(inventory));
+            Console.Out.Write(parse.GetValue(json)
+                ? JsonSerializer.Serialize(inventory, StoreJsonContext.Default.StoreInventory) + "\n"
+                : Table(inventory) + OnDisk(new StoreLayout(root), inventory));
             return inventory.Models.All(m => m.State == ModelState.Ready) ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
+    }
+
+    /// <summary>What the store takes on disk, every shared file once, beside what the models list.</summary>
+    private static string OnDisk(StoreLayout layout, StoreInventory inventory)
+    {
+        var listed = inventory.Models.Where(m => m.State == ModelState.Ready).Sum(m => m.Bytes);
+        return $"store on disk {ByteText.Format(DiskUsage.StoreBytes(layout))} (files shared between versions counted once); ready models list {ByteText.Format(listed)}\n";
     }
 
     public static string Table(StoreInventory inventory)

@@ -7,8 +7,12 @@ using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Gc;
 
-/// <summary>The outcome of one GC: what was (or, dry, would be) removed, and what could not be.</summary>
-internal sealed record GcResult(DateTimeOffset At, bool DryRun, IReadOnlyList<GcItem> Removed, IReadOnlyList<string> Failures);
+/// <summary>The outcome of one GC: what was (or, dry, would be) removed, what could not be, and the bytes the
+/// plan frees (a file a kept version shares frees nothing).</summary>
+internal sealed record GcResult(DateTimeOffset At, bool DryRun, IReadOnlyList<GcItem> Removed, IReadOnlyList<string> Failures)
+{
+    public long FreedBytes { get; init; }
+}
 
 /// <summary>
 /// Removes what <see cref="GcPlanner"/> selects. Version and model directories are first renamed into
@@ -18,7 +22,6 @@ internal sealed record GcResult(DateTimeOffset At, bool DryRun, IReadOnlyList<Gc
 /// </summary>
 internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollector> logger)
 {
-
     public GcResult Collect(StoreLayout layout, ModelManifest manifest, bool dryRun)
     {
         // A hub model's version is the commit its last pass resolved, recorded in the inventory; keeping
@@ -29,9 +32,10 @@ internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollect
             m => m.Hub is null ? m.Version : inventory?.Find(m.Name)?.Version ?? "",
             StringComparer.Ordinal);
         var plan = GcPlanner.Plan(layout, StoreScan.Read(layout), wanted, manifest.Store.KeepVersions);
+        var freed = DiskUsage.FreedBy(plan.Select(i => i.Path));
         if (dryRun)
         {
-            return new GcResult(time.GetUtcNow(), true, plan, []);
+            return new GcResult(time.GetUtcNow(), true, plan, []) { FreedBytes = freed };
         }
 
         var removed = new List<GcItem>();
@@ -54,7 +58,7 @@ internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollect
             }
         }
 
-        return new GcResult(time.GetUtcNow(), false, removed, failures);
+        return new GcResult(time.GetUtcNow(), false, removed, failures) { FreedBytes = freed };
     }
 
     private static void Remove(StoreLayout layout, GcItem item)

@@ -30,9 +30,26 @@ public static class DiskUsage
     public static long OwnBytes(string directory) =>
         Files(directory).Select(FileIdentity.Of).Where(id => id is { Links: 1 }).Sum(id => id!.Value.Size);
 
+    /// <summary>Bytes removing every one of <paramref name="paths"/> (files or trees) frees: an inode counts
+    /// only when all its names are among them, so a file a kept version shares frees nothing.</summary>
+    public static long FreedBy(IEnumerable<string> paths)
+    {
+        var names = new Dictionary<(ulong, ulong), (int Seen, FileIdentity Id)>();
+        foreach (var path in paths.SelectMany(p => File.Exists(p) ? [p] : Files(p)))
+        {
+            if (FileIdentity.Of(path) is { } id)
+            {
+                var key = (id.Device, id.Inode);
+                names[key] = (names.TryGetValue(key, out var known) ? known.Seen + 1 : 1, id);
+            }
+        }
+
+        return names.Values.Where(n => n.Seen >= n.Id.Links).Sum(n => n.Id.Size);
+    }
+
     private static IEnumerable<string> Files(string directory)
     {
-        if (!Directory.Exists(directory))
+        if (!Directory.Exists(directory) || new DirectoryInfo(directory).LinkTarget is not null)
         {
             return [];
         }

@@ -87,6 +87,30 @@ public sealed class ContentReuseTests(FaultServer server, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task StatusAndGc_VersionSharingTheWeights_SharedBytesCountedOnceAndNotFreed()
+    {
+        Store.KeepVersions = 0;
+        Assert.Equal(0, (await DaemonRunner.SyncAsync(Store.WriteManifest(Model("1", "{\"a\":1}\n")), Output)).ExitCode);
+        var v2 = Model("2", "{\"a\":2}\n");
+        var manifest = Store.WriteManifest(v2);
+        Assert.Equal(0, (await DaemonRunner.SyncAsync(manifest, Output)).ExitCode);
+
+        var status = await DaemonRunner.RunAsync(Output, "status", "--root", Store.Root);
+        var dryRun = await DaemonRunner.RunAsync(Output, "gc", "--manifest", manifest, "--dry-run");
+        var gc = await DaemonRunner.RunAsync(Output, "gc", "--manifest", manifest);
+
+        // Two versions of 24 MiB + 8 B each, one inode of weights between them: 24 MiB and 16 B on disk.
+        Assert.Contains("store on disk 24 MiB", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("would remove models/m/1", dryRun.Stdout, StringComparison.Ordinal);
+        // Its config and its marker, well under a KiB; the weights stay with version 2.
+        var wouldFree = System.Text.RegularExpressions.Regex.Match(dryRun.Stdout, @"would free (\d+) B\b");
+        Assert.True(wouldFree.Success && long.Parse(wouldFree.Groups[1].Value) < 1024, dryRun.Stdout);
+        Assert.Contains($"freed {wouldFree.Groups[1].Value} B", gc.Stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Store.VersionDir("m", "1")));
+        Store.AssertPublished(v2, (f, path) => Digest.Sha256File(path) == f.Sha256);
+    }
+
+    [Fact]
     public async Task Verify_DamageInAFileTwoVersionsShare_CondemnsBothAndOneRefetchRepairs()
     {
         Store.KeepVersions = 1;
