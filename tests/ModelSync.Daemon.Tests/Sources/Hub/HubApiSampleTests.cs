@@ -2,12 +2,12 @@ using System.Text.Json;
 using ModelSync.Daemon.Sources.Hub;
 using ModelSync.Store.Digests;
 
-namespace ModelSync.Daemon.Tests.Hub;
+namespace ModelSync.Daemon.Tests.Sources.Hub;
 
-/// <summary>The hub's own JSON (Hub/TestData) read as ModelSync reads it, and its git blob ids recomputed.</summary>
+/// <summary>The hub's own JSON (Sources/Hub/TestData) read as ModelSync reads it, and its git blob ids recomputed.</summary>
 public sealed class HubApiSampleTests
 {
-    private static string Data(string name) => Path.Combine(AppContext.BaseDirectory, "Hub", "TestData", name);
+    private static string Data(string name) => Path.Combine(AppContext.BaseDirectory, "Sources", "Hub", "TestData", name);
 
     private static HubTreeEntry Entry(string name) =>
         JsonSerializer.Deserialize(File.ReadAllText(Data(name)), HubJsonContext.Default.HubTreeEntry) ?? throw new InvalidOperationException(name);

@@ -1,6 +1,6 @@
 using ModelSync.Daemon.Manifest;
 
-namespace ModelSync.Daemon.Tests.Hub;
+namespace ModelSync.Daemon.Tests.Sources.Hub;
 
 public sealed class HubReferenceTests
 {

@@ -1,7 +1,7 @@
 using ModelSync.Daemon.Sources.Hub;
 using ModelSync.Daemon.Manifest;
 
-namespace ModelSync.Daemon.Tests.Hub;
+namespace ModelSync.Daemon.Tests.Sources.Hub;
 
 /// <summary>include/exclude as huggingface_hub's allow_patterns/ignore_patterns: '*' crosses '/'.</summary>
 public sealed class HubResolverTests
