@@ -27,7 +27,7 @@ internal sealed class HttpSource(HttpClient http)
                 }
             }
 
-            if (bearerToken is not null && MayCarryToken(origin, current))
+            if (bearerToken is not null && Origin.MayCarryToken(origin, current))
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
             }
@@ -52,11 +52,6 @@ internal sealed class HttpSource(HttpClient http)
             }
         }
     }
-
-    public static bool MayCarryToken(Uri origin, Uri target) =>
-        string.Equals(origin.Host, target.Host, StringComparison.OrdinalIgnoreCase)
-        && origin.Port == target.Port
-        && !(origin.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp);
 
     /// <summary>URLs are logged without query or user info: signed URLs carry credentials there.</summary>
     public static string Redact(Uri url) =>

@@ -55,7 +55,7 @@ internal sealed partial class HubClient(HttpSource http, Uri endpoint, TimeSpan 
             return null;
         }
 
-        return Uri.TryCreate(current, match.Groups["url"].Value, out var next) && next.Scheme is "http" or "https" && HttpSource.MayCarryToken(Endpoint, next)
+        return Uri.TryCreate(current, match.Groups["url"].Value, out var next) && next.Scheme is "http" or "https" && Origin.MayCarryToken(Endpoint, next)
             ? next
             : throw Invalid(current, $"next page '{match.Groups["url"].Value}' is not on the hub");
     }

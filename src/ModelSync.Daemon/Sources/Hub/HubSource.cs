@@ -26,7 +26,7 @@ internal sealed class HubSource(SyncSettings sync, HttpSource http, TimeProvider
         var resolver = new HubResolver(new HubClient(http, endpoint, sync.StallTimeout, time));
         var resolved = await resolver.ResolveAsync(model, token, ct);
         var files = resolved.Files
-            .Select(f => new ResolvedFile(f, HttpSource.MayCarryToken(resolved.BaseUrl!, f.Url) ? token : null))
+            .Select(f => new ResolvedFile(f, Origin.MayCarryToken(resolved.BaseUrl!, f.Url) ? token : null))
             .ToList();
         return new ResolvedModel { Name = model.Name, Version = resolved.Version, Source = SourceKey(model), Files = files };
     }

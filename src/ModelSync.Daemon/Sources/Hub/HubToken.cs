@@ -1,3 +1,5 @@
+using ModelSync.Daemon.Downloads;
+
 namespace ModelSync.Daemon.Sources.Hub;
 
 /// <summary>
@@ -18,8 +20,7 @@ internal static class HubToken
         }
 
         var ambient = HubDefaults.AmbientEndpoint();
-        if (!string.Equals(ambient.Scheme, endpoint.Scheme, StringComparison.OrdinalIgnoreCase)
-            || !string.Equals(ambient.Host, endpoint.Host, StringComparison.OrdinalIgnoreCase) || ambient.Port != endpoint.Port)
+        if (!Origin.Same(ambient, endpoint))
         {
             return null;
         }

@@ -20,7 +20,7 @@ internal sealed class ListedSource : ISourceResolver
     {
         var token = BearerToken.Read(model.BearerTokenFile);
         var files = model.Files
-            .Select(f => new ResolvedFile(f, model.BaseUrl is null || HttpSource.MayCarryToken(model.BaseUrl, f.Url) ? token : null))
+            .Select(f => new ResolvedFile(f, model.BaseUrl is null || Origin.MayCarryToken(model.BaseUrl, f.Url) ? token : null))
             .ToList();
         return Task.FromResult(new ResolvedModel { Name = model.Name, Version = model.Version, Files = files });
     }
