@@ -44,6 +44,16 @@ public sealed class ContentReuseTests(FaultServer server, ITestOutputHelper outp
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
+    /// <summary>Versions 1 and 2 synced one after the other, 2 current; returns 2 and its manifest.</summary>
+    private async Task<(ManifestModel V2, string Manifest)> PublishBothVersionsAsync()
+    {
+        Assert.Equal(0, (await DaemonRunner.SyncAsync(Store.WriteManifest(Model("1", "{\"a\":1}\n")), Output)).ExitCode);
+        var v2 = Model("2", "{\"a\":2}\n");
+        var manifest = Store.WriteManifest(v2);
+        Assert.Equal(0, (await DaemonRunner.SyncAsync(manifest, Output)).ExitCode);
+        return (v2, manifest);
+    }
+
     private string WeightsOf(string version) => Path.Combine(Store.VersionDir("m", version), "weights.bin");
 
     [Fact]
@@ -90,10 +100,7 @@ public sealed class ContentReuseTests(FaultServer server, ITestOutputHelper outp
     public async Task StatusAndGc_VersionSharingTheWeights_SharedBytesCountedOnceAndNotFreed()
     {
         Store.KeepVersions = 0;
-        Assert.Equal(0, (await DaemonRunner.SyncAsync(Store.WriteManifest(Model("1", "{\"a\":1}\n")), Output)).ExitCode);
-        var v2 = Model("2", "{\"a\":2}\n");
-        var manifest = Store.WriteManifest(v2);
-        Assert.Equal(0, (await DaemonRunner.SyncAsync(manifest, Output)).ExitCode);
+        var (v2, manifest) = await PublishBothVersionsAsync();
 
         var status = await DaemonRunner.RunAsync(Output, "status", "--root", Store.Root);
         var dryRun = await DaemonRunner.RunAsync(Output, "gc", "--manifest", manifest, "--dry-run");
@@ -114,10 +121,7 @@ public sealed class ContentReuseTests(FaultServer server, ITestOutputHelper outp
     public async Task Verify_DamageInAFileTwoVersionsShare_CondemnsBothAndOneRefetchRepairs()
     {
         Store.KeepVersions = 1;
-        Assert.Equal(0, (await DaemonRunner.SyncAsync(Store.WriteManifest(Model("1", "{\"a\":1}\n")), Output)).ExitCode);
-        var v2 = Model("2", "{\"a\":2}\n");
-        var manifest = Store.WriteManifest(v2);
-        Assert.Equal(0, (await DaemonRunner.SyncAsync(manifest, Output)).ExitCode);
+        var (v2, manifest) = await PublishBothVersionsAsync();
         FlipByte(WeightsOf("2"), 12345);
 
         var verify = await DaemonRunner.RunAsync(Output, "verify", "--manifest", manifest);
