@@ -6,8 +6,9 @@ using ModelSync.Store.Layout;
 namespace ModelSync.Daemon.Content;
 
 /// <summary>A file held in a version directory of the store, as its marker (or a condemned version's
-/// salvage list) describes it. <see cref="Vouched"/>: the version is published, its marker vouches.</summary>
-internal sealed record StoredFile(string Model, string Version, string FullPath, FileEntry Entry, bool Vouched);
+/// salvage list) describes it. <see cref="Vouched"/>: the version is published, its marker vouches;
+/// <see cref="PublishedAt"/> tells that publication from a later one of the same version.</summary>
+internal sealed record StoredFile(string Model, string Version, string FullPath, FileEntry Entry, bool Vouched, DateTimeOffset PublishedAt);
 
 /// <summary>
 /// What content this node already holds, read from the markers on disk (so it holds across restarts): every
@@ -44,7 +45,7 @@ internal sealed class ContentIndex
                 // The marker is untrusted input: a path leaving the version (or through a link) is no content of it.
                 if (SafePath.Resolve(dir, file.Path, out _) is { } path)
                 {
-                    files.Add(new StoredFile(name, version, path, file, vouched));
+                    files.Add(new StoredFile(name, version, path, file, vouched, listed.PublishedAt));
                 }
             }
         }

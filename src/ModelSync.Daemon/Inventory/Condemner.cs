@@ -20,10 +20,15 @@ internal sealed record Damage(string Path, string Message);
 /// </summary>
 internal static class Condemner
 {
+    /// <summary>Held while a version directory's marker changes: a condemnation, or a publish swapping the
+    /// directory. Two finders of damage in one version must not overwrite each other's salvage list, and a
+    /// condemnation must not land in the fresh copy a publish just swapped in.</summary>
+    public static readonly Lock VersionWrites = new();
+
     /// <summary>Condemns <paramref name="name"/>@<paramref name="version"/> when its marker is still the one
-    /// published at <paramref name="publishedAt"/> (a check racing a re-publish must not condemn the new copy).
+    /// published at <paramref name="publishedAt"/>, when given (a check racing a re-publish must not condemn the new copy).
     /// Returns every version condemned, that one first; empty when it was not.</summary>
-    public static IReadOnlyList<string> Condemn(StoreLayout layout, InventoryState inventory, string name, string version, DateTimeOffset? publishedAt, IReadOnlyList<Damage> damage, DateTimeOffset now)
+    public static IReadOnlyList<string> Condemn(StoreLayout layout, InventoryState inventory, string name, string version, DateTimeOffset? publishedAt, IReadOnlyList<Damage> damage, DateTimeOffset now, CancellationToken ct)
     {
         var index = ContentIndex.Read(layout);
         if (!CondemnOne(layout, inventory, name, version, publishedAt, damage, now))
@@ -35,13 +40,13 @@ internal static class Condemner
         var damagedPaths = damage.Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
         var sharers = index.All
             .Where(f => f.Model == name && f.Version == version && damagedPaths.Contains(f.Entry.Path))
-            .SelectMany(bad => index.SharersOf(bad).Where(s => s.Model != name || s.Version != version).Where(s => IsDamaged(bad, s))
+            .SelectMany(bad => index.SharersOf(bad).Where(s => s.Model != name || s.Version != version).Where(s => IsDamaged(bad, s, ct))
                 .Select(s => (Sharer: s, Bad: bad)))
-            .GroupBy(x => (x.Sharer.Model, x.Sharer.Version));
+            .GroupBy(x => (x.Sharer.Model, x.Sharer.Version, x.Sharer.PublishedAt));
         foreach (var group in sharers)
         {
             var found = group.Select(x => new Damage(x.Sharer.Entry.Path, $"shares damaged content with {name}@{version}/{x.Bad.Entry.Path}")).ToList();
-            if (CondemnOne(layout, inventory, group.Key.Model, group.Key.Version, publishedAt: null, found, now))
+            if (CondemnOne(layout, inventory, group.Key.Model, group.Key.Version, group.Key.PublishedAt, found, now))
             {
                 condemned.Add($"{group.Key.Model}@{group.Key.Version}");
             }
@@ -50,29 +55,34 @@ internal static class Condemner
         return condemned;
     }
 
-    private static bool IsDamaged(StoredFile bad, StoredFile sharer) =>
+    private static bool IsDamaged(StoredFile bad, StoredFile sharer, CancellationToken ct) =>
         FileIdentity.Same(bad.FullPath, sharer.FullPath)
-        || FileCheck.Check(Path.GetDirectoryName(sharer.FullPath)!, sharer.Entry with { Path = Path.GetFileName(sharer.FullPath) }, VerifyMode.Full, (p, k) => FileHasher.Hash(p, k)) is { Kind: not ProblemKind.Unreadable };
+        || FileCheck.Check(Path.GetDirectoryName(sharer.FullPath)!, sharer.Entry with { Path = Path.GetFileName(sharer.FullPath) }, VerifyMode.Full, (p, k) => FileHasher.Hash(p, k, ct)) is { Kind: not ProblemKind.Unreadable };
 
     private static bool CondemnOne(StoreLayout layout, InventoryState inventory, string name, string version, DateTimeOffset? publishedAt, IReadOnlyList<Damage> damage, DateTimeOffset now)
     {
-        // Resolved without following symlinks: a planted models/<name> link must not make this touch a file outside the store.
-        var dir = SafePath.Resolve(layout.Root, StoreLayout.VersionRelativePath(name, version), out _);
-        var marker = dir is null ? null : MarkerFile.TryRead(dir);
-        var vouching = marker is not null && marker.Name == name && marker.Version == version;
-        if (vouching && publishedAt is { } at && marker!.PublishedAt != at)
+        lock (VersionWrites)
         {
-            return false;
-        }
+            // Resolved without following symlinks: a planted models/<name> link must not make this touch a file outside the store.
+            var dir = SafePath.Resolve(layout.Root, StoreLayout.VersionRelativePath(name, version), out _);
+            var marker = dir is null ? null : MarkerFile.TryRead(dir);
+            var vouching = marker is not null && marker.Name == name && marker.Version == version;
+            if (vouching && publishedAt is { } at && marker!.PublishedAt != at)
+            {
+                return false;
+            }
 
-        if (vouching)
-        {
-            var damaged = damage.Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
-            MarkerFile.Condemn(dir!, marker! with { Files = [.. marker.Files.Where(f => !damaged.Contains(f.Path))] });
-        }
+            // Already condemned (another finder was first): the salvage list loses the newly found files too.
+            var listed = vouching ? marker : dir is null ? null : MarkerFile.TryReadSalvage(dir);
+            if (listed is not null && listed.Name == name && listed.Version == version && (publishedAt is null || listed.PublishedAt == publishedAt))
+            {
+                var damaged = damage.Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
+                MarkerFile.Condemn(dir!, listed with { Files = [.. listed.Files.Where(f => !damaged.Contains(f.Path))] });
+            }
 
-        var message = damage.Count == 1 ? $"{name}@{version}/{damage[0].Path}: {damage[0].Message}" : $"{damage.Count} files damaged, first: {name}@{version}/{damage[0].Path}: {damage[0].Message}";
-        inventory.Update(name, e => ModelEntries.WithoutPrevious(ModelEntries.Corrupted(e, version, message, damage[0].Path, now), version));
-        return true;
+            var message = damage.Count == 1 ? $"{name}@{version}/{damage[0].Path}: {damage[0].Message}" : $"{damage.Count} files damaged, first: {name}@{version}/{damage[0].Path}: {damage[0].Message}";
+            inventory.Update(name, e => ModelEntries.WithoutPrevious(ModelEntries.Corrupted(e, version, publishedAt, message, damage[0].Path, now), version));
+            return true;
+        }
     }
 }

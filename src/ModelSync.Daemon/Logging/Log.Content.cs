@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(1110, LogLevel.Warning, "{Model}: the stored copy {From} of {File} is damaged ({Damage}); condemned {Condemned}, fetching the file instead")]
     public static partial void ReuseRejected(ILogger logger, string model, string file, string from, string damage, string condemned);
+
+    [LoggerMessage(1111, LogLevel.Information, "{Model}: the stored copy {From} of {File} cannot serve ({Why}); trying the next copy or the source")]
+    public static partial void ReuseSkipped(ILogger logger, string model, string file, string from, string why);
 }

@@ -50,7 +50,7 @@ internal static class FileSectionReader
         var path = m.String("path", required: true);
         var pathProblem = path is null ? null
             : SafePath.CheckRelative(path)
-              ?? (path == StoreLayout.MarkerFileName ? $"'{path}' is reserved for the completion marker" : null);
+              ?? StoreLayout.ReservedProblem(path);
         if (pathProblem is not null)
         {
             m.Problems.Add(m.Get("path")!, m.Field("path"), pathProblem);

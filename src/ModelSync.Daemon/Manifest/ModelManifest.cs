@@ -111,4 +111,8 @@ public sealed record FileSpec
     /// <summary>A git blob id (sha1 of header + content): how the Hugging Face hub names a file not in LFS.
     /// Never written in a manifest; set when an <c>hf://</c> source is resolved.</summary>
     public string? GitBlobSha1 { get; init; }
+
+    /// <summary>The store's entry for this file with the digests given (the ones verified for it).</summary>
+    public Store.Inventory.FileEntry ToEntry(string? sha256, string? xxh128) =>
+        new() { Path = Path, Size = Size, Sha256 = sha256, Xxh128 = xxh128, GitBlobSha1 = GitBlobSha1 };
 }

@@ -21,7 +21,7 @@ internal sealed record ResolvedModel
 }
 
 /// <summary>One file and the credential its URL may carry (null: none may go there).</summary>
-internal sealed record ResolvedFile(FileSpec Spec, string? Token)
+internal sealed record ResolvedFile(FileSpec Spec, Credential? Credential)
 {
     public override string ToString() => $"{Spec.Path} from {Downloads.HttpSource.Redact(Spec.Url)}";
 }

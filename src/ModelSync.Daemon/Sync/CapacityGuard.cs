@@ -5,9 +5,9 @@ using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Sync;
 
-/// <summary>What a model's download still needs room for: the bytes of the files it fetches (files reused
-/// from this node as hard links need none).</summary>
-internal sealed record CapacityNeed(string Name, string Version, long FetchBytes);
+/// <summary>What a model's download still needs room for: the bytes of the files it fetches, staged at
+/// <paramref name="FetchTargets"/> (files reused from this node as hard links need none).</summary>
+internal sealed record CapacityNeed(string Name, long FetchBytes, IReadOnlyList<string> FetchTargets);
 
 /// <summary>
 /// Refuses a download that would push the store over <c>store.capacity</c> or the filesystem under
@@ -36,9 +36,9 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
         }
     }
 
-    // Bytes staged for a version already count as used and need no new room; a staged hard link of a
-    // published file is not the download's own.
-    private long StillToCome(CapacityNeed need) => Math.Max(0, need.FetchBytes - DiskUsage.OwnBytes(layout.StagingDir(need.Name, need.Version)));
+    // Bytes already staged for the files to fetch count as used and need no new room; a staged hard link
+    // of a published file is not the download's own.
+    private static long StillToCome(CapacityNeed need) => Math.Max(0, need.FetchBytes - DiskUsage.OwnBytes(need.FetchTargets));
 
     private string? Check(CapacityNeed model)
     {

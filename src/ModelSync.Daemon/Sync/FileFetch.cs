@@ -25,11 +25,11 @@ internal sealed class FileFetch
         // A staged hard link of a published file (a reuse a crash cut short) is never written into.
         if (FileIdentity.Of(target) is { Links: > 1 })
         {
-            Content.LocalCopy.Remove(target);
+            TreeRemover.Remove(target);
         }
 
         var sync = engine.Sync;
-        var job = new FileJob(file.Spec, target, StatePath(resumeDir, file), file.Token, sync.StallTimeout, sync.SegmentSize, sync.SegmentsPerFile, sync.AllowedFileRoots);
+        var job = new FileJob(file.Spec, target, StatePath(resumeDir, file), file.Credential?.Token, sync.StallTimeout, sync.SegmentSize, sync.SegmentsPerFile, sync.AllowedFileRoots);
         _transfer = FileTransfer.Open(job, engine.Http, engine.Limiter, engine.Time, bytes =>
         {
             progress.Add(bytes);
@@ -61,7 +61,7 @@ internal sealed class FileFetch
         }
 
         var result = _transfer.Result!;
-        return new FileEntry { Path = _file.Spec.Path, Size = _file.Spec.Size, Sha256 = result.Sha256, Xxh128 = result.Xxh128, GitBlobSha1 = _file.Spec.GitBlobSha1 };
+        return _file.Spec.ToEntry(result.Sha256, result.Xxh128);
     }
 
     private DownloadException Described(DownloadException ex) => ex.About(_file.Spec.Path, HttpSource.Redact(_file.Spec.Url));

@@ -31,12 +31,13 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         inventory.Set(ModelEntries.Pending(model.Name, model.Version, model.Source, model.TotalBytes, previous));
         var index = ContentIndex.Read(layout);
         var plan = model.Files.Select(f => new PlannedFile(f, index.Find(f.Spec))).ToList();
-        var reusedBytes = plan.Where(p => p.Copies.Count > 0).Sum(p => p.File.Spec.Size);
-        using var reservation = capacity.TryReserve(new CapacityNeed(model.Name, model.Version, model.TotalBytes - reusedBytes), out var noRoom)
+        var toFetch = plan.Where(p => p.Copies.Count == 0).ToList();
+        var reusedBytes = model.TotalBytes - toFetch.Sum(p => p.File.Spec.Size);
+        var need = new CapacityNeed(model.Name, model.TotalBytes - reusedBytes, [.. toFetch.Select(p => Target(p.File))]);
+        using var reservation = capacity.TryReserve(need, out var noRoom)
             ?? throw new DownloadException(FailureReason.InsufficientCapacity, noRoom!, transient: false);
 
         PrepareStaging();
-        var toFetch = plan.Where(p => p.Copies.Count == 0).ToList();
         Log.ModelPlanned(engine.Logger, model.Name, model.Version, plan.Count - toFetch.Count, plan.Count, reusedBytes, toFetch.Count, model.TotalBytes - reusedBytes);
         Log.ModelDownloading(engine.Logger, model.Name, model.Version, toFetch.Count, toFetch.Sum(p => p.File.Spec.Size));
         var fetches = toFetch.ToDictionary(p => p, p => new FileFetch(engine, model, p.File, Target(p.File), _resumeDir, _progress));
@@ -94,20 +95,37 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
     private FileEntry? Reuse(StoredFile copy, ResolvedFile file, string target, CancellationToken ct)
     {
         // The resume record goes first: beside a hard link it would let a later attempt write into a published inode.
-        LocalCopy.Remove(FileFetch.StatePath(_resumeDir, file));
-        var reuse = LocalCopy.Place(copy, file.Spec, target, ct);
+        TreeRemover.Remove(FileFetch.StatePath(_resumeDir, file));
         var from = $"{copy.Model}@{copy.Version}/{copy.Entry.Path}";
+        Reuse reuse;
+        try
+        {
+            reuse = LocalCopy.Place(copy, file.Spec, target, ct);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !DiskFull.Caused(ex))
+        {
+            // Gone, unreadable, or an I/O error: this copy cannot serve; another may, or the source.
+            TreeRemover.Remove(target);
+            reuse = new Reuse(null, PlacedBy.HardLink, Unusable: ex.Message);
+        }
+
         if (reuse.Entry is not null)
         {
             Log.FileReused(engine.Logger, model.Name, file.Spec.Path, from, reuse.How.ToString());
             return reuse.Entry;
         }
 
+        if (reuse.Damage is null)
+        {
+            Log.ReuseSkipped(engine.Logger, model.Name, file.Spec.Path, from, reuse.Unusable!);
+            return null;
+        }
+
         // A salvaged copy vouched for nothing; a published one is condemned with every version sharing the damage.
         var condemned = copy.Vouched
-            ? Condemner.Condemn(engine.Layout, engine.Inventory, copy.Model, copy.Version, publishedAt: null, [new Damage(copy.Entry.Path, reuse.Damage!)], engine.Time.GetUtcNow())
+            ? Condemner.Condemn(engine.Layout, engine.Inventory, copy.Model, copy.Version, copy.PublishedAt, [new Damage(copy.Entry.Path, reuse.Damage)], engine.Time.GetUtcNow(), ct)
             : [];
-        Log.ReuseRejected(engine.Logger, model.Name, file.Spec.Path, from, reuse.Damage!, condemned.Count == 0 ? "nothing" : string.Join(", ", condemned));
+        Log.ReuseRejected(engine.Logger, model.Name, file.Spec.Path, from, reuse.Damage, condemned.Count == 0 ? "nothing" : string.Join(", ", condemned));
         return null;
     }
 

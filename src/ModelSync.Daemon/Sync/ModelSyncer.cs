@@ -22,7 +22,6 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         }
 
         var layout = engine.Layout;
-        var previous = StoreReads.Previous(layout, model.Name);
         try
         {
             if (StoreReads.Published(layout, model) is { } published)
@@ -31,19 +30,19 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
                 return true;
             }
 
-            await new ModelDownload(engine, model).RunAsync(capacity, previous, ct);
+            await new ModelDownload(engine, model).RunAsync(capacity, StoreReads.Previous(layout, model.Name), ct);
             return true;
         }
         catch (DownloadException ex)
         {
-            Fail(model, previous, ex.Reason, ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version), ex.File);
+            Fail(model, ex.Reason, ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version), ex.File);
             return false;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Disk trouble or a bug: this model fails and says why; the other models and the loop go on.
             Log.ModelCrashed(engine.Logger, ex, model.Name, model.Version);
-            Fail(model, previous, FailureReason.StorageError, ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version), file: null);
+            Fail(model, FailureReason.StorageError, ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version), file: null);
             return false;
         }
     }
@@ -67,10 +66,12 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         Log.ModelUpToDate(engine.Logger, model.Name, model.Version);
     }
 
-    private void Fail(ResolvedModel model, PreviousVersion? previous, FailureReason reason, string message, string? file)
+    private void Fail(ResolvedModel model, FailureReason reason, string message, string? file)
     {
         Log.ModelFailed(engine.Logger, model.Name, model.Version, reason.ToString(), message);
         var known = engine.Inventory.Find(model.Name);
+        // Read again: the download may have condemned the version current pointed to (a damaged copy found on reuse).
+        var previous = StoreReads.Previous(engine.Layout, model.Name);
         engine.Inventory.Set(ModelEntries.Failed(model.Name, model.Version, model.Source, model.TotalBytes, previous, known, reason.ToString(), message, file, attempts: null));
     }
 }

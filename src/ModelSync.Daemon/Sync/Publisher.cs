@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
@@ -46,27 +47,31 @@ internal static class Publisher
         }
 
         Directory.CreateDirectory(layout.ModelDir(model.Name));
-        if (Directory.Exists(target))
+        // Not while a condemnation writes this version's marker: it must land in the copy it checked.
+        lock (Condemner.VersionWrites)
         {
-            // Same version, other content (the manifest changed it, or verify found the copy damaged): swap
-            // in one step so current/<name> never points at nothing, then park the old copy for GC.
-            // Moving a directory to another parent rewrites its "..", which needs the owner's rwx on it: a
-            // person or a hardening chmod may have taken them from the old copy (readers never need them).
-            // Not through a symlink planted as the version dir: that would chmod a directory outside the store
-            // (the exchange then swaps the link itself out, as rename(2) does not follow it).
-            if (!OperatingSystem.IsWindows() && new FileInfo(target).LinkTarget is null)
+            if (Directory.Exists(target))
             {
-                File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+                // Same version, other content (the manifest changed it, or verify found the copy damaged): swap
+                // in one step so current/<name> never points at nothing, then park the old copy for GC.
+                // Moving a directory to another parent rewrites its "..", which needs the owner's rwx on it: a
+                // person or a hardening chmod may have taken them from the old copy (readers never need them).
+                // Not through a symlink planted as the version dir: that would chmod a directory outside the store
+                // (the exchange then swaps the link itself out, as rename(2) does not follow it).
+                if (!OperatingSystem.IsWindows() && new FileInfo(target).LinkTarget is null)
+                {
+                    File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
 
-            Durable.Exchange(staging, target);
-            var trash = Path.Combine(layout.TrashDir, $"{model.Name}-{model.Version}-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
-            Directory.Move(staging, trash);
-        }
-        else
-        {
-            Directory.Move(staging, target);
+                Durable.Exchange(staging, target);
+                var trash = Path.Combine(layout.TrashDir, $"{model.Name}-{model.Version}-{Guid.NewGuid():N}");
+                Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
+                Directory.Move(staging, trash);
+            }
+            else
+            {
+                Directory.Move(staging, target);
+            }
         }
 
         Durable.FsyncDirectory(layout.ModelDir(model.Name));

@@ -5,6 +5,7 @@ using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Sources;
+using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Sync;
@@ -34,16 +35,15 @@ internal sealed class Reconciler(
         var engine = new SyncEngine(layout, manifest.Sync, inventory, http, limiter, time, logger, observer ?? NullSyncObserver.Instance);
         var resolution = new SourceResolution(layout, manifest.Sync, SourceRegistry.Create(manifest.Sync, http, time), inventory, time, logger);
         var syncer = new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store));
-        var ready = 0;
-        var failed = 0;
         await Parallel.ForEachAsync(
             manifest.Models,
             new ParallelOptions { MaxDegreeOfParallelism = manifest.Sync.Concurrency, CancellationToken = ct },
-            async (model, token) =>
-            {
-                var ok = await syncer.SyncAsync(model, token);
-                Interlocked.Increment(ref ok ? ref ready : ref failed);
-            });
+            async (model, token) => await syncer.SyncAsync(model, token));
+
+        // Counted from the inventory at the end, not as each model finished: a damaged copy found while
+        // another model reused it condemns a model this pass had already brought to Ready.
+        var ready = manifest.Models.Count(m => inventory.Find(m.Name) is { State: ModelState.Ready });
+        var failed = manifest.Models.Count - ready;
 
         Log.ReconcileFinished(logger, ready, failed, time.GetElapsedTime(started));
         return new ReconcileResult(ready, failed, time.GetUtcNow());

@@ -35,7 +35,7 @@ internal static class StoreReads
 
         var marker = MarkerFile.TryRead(layout.VersionDir(model.Name, model.Version));
         return marker is not null && marker.Name == model.Name && marker.Version == model.Version
-            && marker.Lists([.. model.Files.Select(f => new FileEntry { Path = f.Spec.Path, Size = f.Spec.Size, Sha256 = f.Spec.Sha256, Xxh128 = f.Spec.Xxh128, GitBlobSha1 = f.Spec.GitBlobSha1 })])
+            && marker.Lists([.. model.Files.Select(f => f.Spec.ToEntry(f.Spec.Sha256, f.Spec.Xxh128))])
             ? marker
             : null;
     }

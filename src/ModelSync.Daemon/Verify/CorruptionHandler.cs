@@ -23,20 +23,15 @@ internal static class CorruptionHandler
             inventory.Update(entry.Name, e => ModelEntries.Verified(e, entry.Version, now));
         }
 
-        var condemned = corrupt.Count > 0 ? MarkCorrupted(layout, inventory, entry, corrupt, now) : [];
+        var condemned = corrupt.Count > 0 ? MarkCorrupted(layout, inventory, entry, corrupt, now, ct) : [];
         return new VerifyOutcome(problems, corrupt, condemned);
     }
 
-    /// <summary>Condemns <paramref name="checkedEntry"/>'s version when the inventory still has it Ready as
-    /// checked; returns every version condemned (empty when none).</summary>
-    public static IReadOnlyList<string> MarkCorrupted(StoreLayout layout, InventoryState inventory, ModelEntry checkedEntry, IReadOnlyList<VerifyProblem> problems, DateTimeOffset nextRetryAt)
+    /// <summary>Condemns <paramref name="checkedEntry"/>'s version when its marker is still the publication that
+    /// was checked (also when the inventory has moved on: a damaged older version must not stay vouched for);
+    /// returns every version condemned (empty when none).</summary>
+    public static IReadOnlyList<string> MarkCorrupted(StoreLayout layout, InventoryState inventory, ModelEntry checkedEntry, IReadOnlyList<VerifyProblem> problems, DateTimeOffset nextRetryAt, CancellationToken ct = default)
     {
-        var current = inventory.Find(checkedEntry.Name);
-        if (current is null || current.Version != checkedEntry.Version || current.State != ModelState.Ready)
-        {
-            return [];
-        }
-
         // A problem without a file (an unsafe inventory path) damages the version as a whole: nothing of it is salvaged.
         var damage = problems.Select(p => new Damage(p.File ?? StoreLayout.MarkerFileName, p.Message)).ToList();
         if (problems.Any(p => p.File is null))
@@ -44,7 +39,7 @@ internal static class CorruptionHandler
             damage.AddRange(checkedEntry.Files.Select(f => new Damage(f.Path, "not checked: the version's path is unsafe")));
         }
 
-        return Condemner.Condemn(layout, inventory, checkedEntry.Name, checkedEntry.Version, checkedEntry.ReadyAt, damage, nextRetryAt);
+        return Condemner.Condemn(layout, inventory, checkedEntry.Name, checkedEntry.Version, checkedEntry.ReadyAt, damage, nextRetryAt, ct);
     }
 }
 

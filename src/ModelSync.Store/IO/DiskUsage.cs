@@ -13,9 +13,14 @@ public static class DiskUsage
         long bytes = 0;
         foreach (var path in directories.SelectMany(Files))
         {
-            if (FileIdentity.Of(path) is { } id && seen.Add((id.Device, id.Inode)))
+            if (FileIdentity.Of(path) is { } id)
             {
-                bytes += id.Size;
+                bytes += seen.Add((id.Device, id.Inode)) ? id.Size : 0;
+            }
+            else
+            {
+                // Without statx (old glibc, a seccomp profile) every name counts: over- rather than under-counting.
+                bytes += LengthOrZero(path);
             }
         }
 
@@ -26,9 +31,9 @@ public static class DiskUsage
     /// inode once. What the capacity guard, <c>/status</c> and the metrics call the store's use.</summary>
     public static long StoreBytes(Layout.StoreLayout layout) => UniqueBytes(layout.ModelsDir, layout.StagingRoot, layout.TrashDir);
 
-    /// <summary>Bytes below <paramref name="directory"/> that no other name holds: what removing it frees.</summary>
-    public static long OwnBytes(string directory) =>
-        Files(directory).Select(FileIdentity.Of).Where(id => id is { Links: 1 }).Sum(id => id!.Value.Size);
+    /// <summary>Bytes of <paramref name="files"/> that no other name holds (absent files hold none).</summary>
+    public static long OwnBytes(IEnumerable<string> files) =>
+        files.Select(FileIdentity.Of).Where(id => id is { Links: 1 }).Sum(id => id!.Value.Size);
 
     /// <summary>Bytes removing every one of <paramref name="paths"/> (files or trees) frees: an inode counts
     /// only when all its names are among them, so a file a kept version shares frees nothing.</summary>
@@ -45,6 +50,18 @@ public static class DiskUsage
         }
 
         return names.Values.Where(n => n.Seen >= n.Id.Links).Sum(n => n.Id.Size);
+    }
+
+    private static long LengthOrZero(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 
     private static IEnumerable<string> Files(string directory)

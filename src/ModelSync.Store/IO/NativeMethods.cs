@@ -9,7 +9,8 @@ namespace ModelSync.Store.IO;
 internal static partial class NativeMethods
 {
     private const int ORdOnly = 0;
-    private const int ODirectory = 0x10000; // Linux x86_64/arm64
+    // O_DIRECTORY differs by architecture: 0x10000 on x86_64; on arm64 (asm-generic) 0x4000, where 0x10000 is O_DIRECT.
+    private static readonly int ODirectory = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
@@ -65,11 +66,11 @@ internal static partial class NativeMethods
     /// statx(2) without following a final symlink. Its struct has one layout on every architecture (unlike
     /// stat's), so the same offsets hold on x86_64 and arm64. Null when the path cannot be stat'ed.
     /// </summary>
-    public static unsafe (ulong Device, ulong Inode, uint Links, long Size)? Identity(string path)
+    public static unsafe (ulong Device, ulong Inode, uint Links, long Size, bool Regular)? Identity(string path)
     {
         const int AtFdCwd = -100;
         const int AtSymlinkNoFollow = 0x100;
-        const uint Mask = 0x4 | 0x100 | 0x200; // STATX_NLINK | STATX_INO | STATX_SIZE
+        const uint Mask = 0x1 | 0x4 | 0x100 | 0x200; // STATX_TYPE | STATX_NLINK | STATX_INO | STATX_SIZE
         var buffer = stackalloc byte[256];
         try
         {
@@ -88,7 +89,8 @@ internal static partial class NativeMethods
         var inode = *(ulong*)(buffer + 32);
         var size = *(long*)(buffer + 40);
         var device = ((ulong)*(uint*)(buffer + 136) << 32) | *(uint*)(buffer + 140);
-        return (device, inode, links, size);
+        var regular = (*(ushort*)(buffer + 28) & 0xF000) == 0x8000; // S_IFMT, S_IFREG
+        return (device, inode, links, size, regular);
     }
 
     /// <summary>link(2): a second name for an inode; the BCL has symlinks only. The errno when it fails.</summary>

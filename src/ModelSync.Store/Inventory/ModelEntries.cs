@@ -53,9 +53,10 @@ public static class ModelEntries
     };
 
     /// <summary>A Ready version whose bytes are damaged; unchanged when <paramref name="entry"/> is not that
-    /// version Ready any more (a check racing a switch does not condemn the new version).</summary>
-    public static ModelEntry Corrupted(ModelEntry entry, string version, string message, string? file, DateTimeOffset nextRetryAt) =>
-        entry.Version != version || entry.State != ModelState.Ready ? entry : entry with
+    /// version Ready any more, or that version published again since (<paramref name="publishedAt"/>, when
+    /// given): a check racing a switch or a repair does not condemn the new copy.</summary>
+    public static ModelEntry Corrupted(ModelEntry entry, string version, DateTimeOffset? publishedAt, string message, string? file, DateTimeOffset nextRetryAt) =>
+        entry.Version != version || entry.State != ModelState.Ready || (publishedAt is { } at && entry.ReadyAt != at) ? entry : entry with
         {
             State = ModelState.Failed,
             Error = new ModelError { Reason = CorruptedReason, Message = message, File = file, Attempts = 0, NextRetryAt = nextRetryAt },

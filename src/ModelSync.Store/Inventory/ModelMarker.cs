@@ -26,12 +26,13 @@ public sealed record ModelMarker
     public long Bytes => Files.Sum(f => f.Size);
 
     /// <summary>True when this marker lists exactly <paramref name="files"/>: the same paths and sizes, and
-    /// every digest those entries carry.</summary>
+    /// every digest those entries carry (a git blob id only where the marker has one: markers written before
+    /// it was recorded hold the same commit's files).</summary>
     public bool Lists(IReadOnlyCollection<FileEntry> files)
     {
         var published = Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         return published.Count == files.Count && files.All(f => published.TryGetValue(f.Path, out var m)
             && m.Size == f.Size && (f.Sha256 is null || m.Sha256 == f.Sha256) && (f.Xxh128 is null || m.Xxh128 == f.Xxh128)
-            && (f.GitBlobSha1 is null || m.GitBlobSha1 == f.GitBlobSha1));
+            && (f.GitBlobSha1 is null || m.GitBlobSha1 is null || m.GitBlobSha1 == f.GitBlobSha1));
     }
 }

@@ -14,6 +14,13 @@ public sealed class StoreLayout
     /// not published.</summary>
     public const string SalvageFileName = ".modelsync.salvage.json";
 
+    /// <summary>Why a model file may not have <paramref name="path"/> (relative to its version), or null: names
+    /// starting with <c>.modelsync</c> at the top of a version are the store's own (marker, salvage list).</summary>
+    public static string? ReservedProblem(string path) =>
+        path.Split('/')[0].StartsWith(".modelsync", StringComparison.Ordinal)
+            ? $"'{path}' is reserved for the store's own files ({MarkerFileName}, {SalvageFileName})"
+            : null;
+
     /// <summary>Suffix of a staging version's resume records directory.</summary>
     public const string ResumeSuffix = ".resume";
     public const string ModelsDirName = "models";

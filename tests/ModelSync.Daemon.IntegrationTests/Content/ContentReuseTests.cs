@@ -162,6 +162,25 @@ public sealed class ContentReuseTests(FaultServer server, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Sync_AnotherModelWithAWrongSha256ForTheSameBytes_FailsAloneAndTheIntactCopyStaysPublished()
+    {
+        // Model b knows the weights by xxh128 only; model a agrees on xxh128 but gives a wrong sha256.
+        Server.Route($"{Scope}/b/weights.bin", r => r.ServeAsync(Weights));
+        Server.Route($"{Scope}/a/weights.bin", r => r.ServeAsync(Weights));
+        var good = ManifestFile.Of("weights.bin", Weights);
+        var b = new ManifestModel("b", "1", $"{Server.Origin}{Scope}/b/", [good with { Sha256 = null }]);
+        Assert.Equal(0, (await DaemonRunner.SyncAsync(Store.WriteManifest(b), Output)).ExitCode);
+        var a = new ManifestModel("a", "1", $"{Server.Origin}{Scope}/a/", [good with { Sha256 = new string('0', 64) }]);
+
+        var result = await DaemonRunner.SyncAsync(Store.WriteManifest(b, a), Output);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("ChecksumMismatch", Store.Entry("a").Error!.Reason);
+        Assert.Equal(ModelState.Ready, Store.Entry("b").State);
+        Assert.True(File.Exists(Path.Combine(Store.VersionDir("b", "1"), ".modelsync.json")), "an intact copy is not condemned for another manifest's wrong digest");
+    }
+
+    [Fact]
     public async Task Sync_FileNotFound_ErrorNamesTheFileAndItsUrlEverywhere()
     {
         Server.Route($"{Scope}/nf/missing.bin", r => r.Status(404));

@@ -10,7 +10,7 @@ public sealed class CapacityGuardTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static CapacityNeed Model(string name, long size) => new(name, "v1", size);
+    private static CapacityNeed Model(string name, long size) => new(name, size, []);
 
     private CapacityGuard Guard(long capacity) =>
         new(new StoreLayout(_root), new StoreSettings { Root = _root, Capacity = capacity, Reserve = 0 });

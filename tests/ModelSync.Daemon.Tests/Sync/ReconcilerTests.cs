@@ -140,4 +140,20 @@ public sealed class ReconcilerTests : IClassFixture<FaultServer>, IDisposable
         Assert.Equal((ModelState.Failed, "config.json"), (entry.State, entry.Error!.File));
         Assert.StartsWith($"config.json from {_server.Origin}{_scope}/1/config.json: ", entry.Error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ReconcileAsync_TokenFileGoneOnceThePublishedModelMatches_StaysReady()
+    {
+        var token = Path.Combine(_store.Dir, "token");
+        File.WriteAllText(token, "secret");
+        var manifest = Load(Model("1", "{}") with { BearerTokenFile = token });
+        var inventory = Inventory();
+        Assert.Equal(1, (await ReconcileAsync(inventory, manifest)).Ready);
+        File.Delete(token); // a secret being rotated
+
+        var result = await ReconcileAsync(inventory, manifest);
+
+        Assert.Equal(1, result.Ready);
+        Assert.Equal(ModelState.Ready, inventory.Find("m")!.State);
+    }
 }

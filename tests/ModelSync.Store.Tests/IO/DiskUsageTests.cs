@@ -30,14 +30,31 @@ public sealed class DiskUsageTests : IDisposable
     }
 
     [Fact]
-    public void OwnBytes_DirectoryWithASharedAndAnOwnFile_OnlyTheOwnOne()
+    public void OwnBytes_ASharedAnOwnAndAnAbsentFile_OnlyTheOwnOne()
     {
         var shared = Write("a/w.bin", 1000);
-        Write("b/own.bin", 7);
-        Assert.True(FileIdentity.TryHardLink(shared, Path.Combine(_dir, "b", "w.bin")));
+        var own = Write("b/own.bin", 7);
+        var link = Path.Combine(_dir, "b", "w.bin");
+        Assert.True(FileIdentity.TryHardLink(shared, link));
 
-        Assert.Equal(7, DiskUsage.OwnBytes(Path.Combine(_dir, "b")));
+        Assert.Equal(7, DiskUsage.OwnBytes([own, link, Path.Combine(_dir, "b", "absent.bin")]));
     }
+
+    [Fact]
+    public void FreedBy_BothNamesOfAnInodeRemoved_FreedOnceAndASharedOneNot()
+    {
+        var a = Write("a/w.bin", 1000);
+        var b = Path.Combine(_dir, "b", "w.bin");
+        Directory.CreateDirectory(Path.GetDirectoryName(b)!);
+        Assert.True(FileIdentity.TryHardLink(a, b));
+        Write("a/c.json", 10);
+
+        Assert.Equal(10, DiskUsage.FreedBy([Path.Combine(_dir, "a")]));
+        Assert.Equal(1010, DiskUsage.FreedBy([Path.Combine(_dir, "a"), Path.Combine(_dir, "b")]));
+    }
+
+    [Fact]
+    public void Of_Directory_NotARegularFile() => Assert.False(FileIdentity.Of(_dir)!.Value.IsRegularFile);
 
     [Fact]
     public void Of_HardLinkedFile_SameInodeAndTwoLinksAsStatSays()

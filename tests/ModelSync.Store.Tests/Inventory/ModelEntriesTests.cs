@@ -20,7 +20,7 @@ public sealed class ModelEntriesTests
     [Fact]
     public void Corrupted_ReadyOfThatVersion_FailedWithFileAndNextRetry()
     {
-        var entry = ModelEntries.Corrupted(ReadyV1, "v1", "m@v1/w: size 4, expected 5", "w", At);
+        var entry = ModelEntries.Corrupted(ReadyV1, "v1", At, "m@v1/w: size 4, expected 5", "w", At);
 
         Assert.Equal(ModelState.Failed, entry.State);
         Assert.Equal((ModelEntries.CorruptedReason, "w", At), (entry.Error!.Reason, entry.Error.File, entry.Error.NextRetryAt));
@@ -31,7 +31,15 @@ public sealed class ModelEntriesTests
     {
         var v2 = ReadyV1 with { Version = "v2" };
 
-        Assert.Same(v2, ModelEntries.Corrupted(v2, "v1", "damaged", "w", At));
+        Assert.Same(v2, ModelEntries.Corrupted(v2, "v1", null, "damaged", "w", At));
+    }
+
+    [Fact]
+    public void Corrupted_ThatVersionPublishedAgainSince_Unchanged()
+    {
+        var republished = ReadyV1;
+
+        Assert.Same(republished, ModelEntries.Corrupted(republished, "v1", At.AddHours(-1), "damaged", "w", At));
     }
 
     [Fact]

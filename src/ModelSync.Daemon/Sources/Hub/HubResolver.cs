@@ -47,7 +47,7 @@ internal sealed class HubResolver(HubClient client)
     private FileSpec ToFile(HubTreeEntry entry, HubReference hub, string commit)
     {
         var path = entry.Path!;
-        if ((SafePath.CheckRelative(path) ?? (path == StoreLayout.MarkerFileName ? "reserved for the completion marker" : null)) is { } unsafePath)
+        if ((SafePath.CheckRelative(path) ?? StoreLayout.ReservedProblem(path)) is { } unsafePath)
         {
             throw Refused(hub, commit, $"lists '{path}', which cannot be stored: {unsafePath}");
         }

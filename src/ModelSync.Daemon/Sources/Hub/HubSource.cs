@@ -25,8 +25,9 @@ internal sealed class HubSource(SyncSettings sync, HttpSource http, TimeProvider
         var token = HubToken.Find(model.BearerTokenFile, endpoint);
         var resolver = new HubResolver(new HubClient(http, endpoint, sync.StallTimeout, time));
         var resolved = await resolver.ResolveAsync(model, token, ct);
+        var credential = token is null ? null : Credential.Of(token);
         var files = resolved.Files
-            .Select(f => new ResolvedFile(f, Origin.MayCarryToken(resolved.BaseUrl!, f.Url) ? token : null))
+            .Select(f => new ResolvedFile(f, Origin.MayCarryToken(resolved.BaseUrl!, f.Url) ? credential : null))
             .ToList();
         return new ResolvedModel { Name = model.Name, Version = resolved.Version, Source = SourceKey(model), Files = files };
     }

@@ -18,9 +18,9 @@ internal sealed class ListedSource : ISourceResolver
 
     public Task<ResolvedModel> ResolveAsync(ModelSpec model, CancellationToken ct)
     {
-        var token = BearerToken.Read(model.BearerTokenFile);
+        var credential = model.BearerTokenFile is null ? null : new Credential(() => BearerToken.Read(model.BearerTokenFile));
         var files = model.Files
-            .Select(f => new ResolvedFile(f, model.BaseUrl is null || Origin.MayCarryToken(model.BaseUrl, f.Url) ? token : null))
+            .Select(f => new ResolvedFile(f, model.BaseUrl is null || Origin.MayCarryToken(model.BaseUrl, f.Url) ? credential : null))
             .ToList();
         return Task.FromResult(new ResolvedModel { Name = model.Name, Version = model.Version, Files = files });
     }

@@ -34,7 +34,7 @@ public sealed class ListedSourceTests : IDisposable
         var resolved = await new ListedSource().ResolveAsync(model, CancellationToken.None);
 
         Assert.Equal(("m", "1", null), (resolved.Name, resolved.Version, resolved.Source));
-        Assert.Equal(["secret", null, null], resolved.Files.Select(f => f.Token));
+        Assert.Equal(["secret", null, null], resolved.Files.Select(f => f.Credential?.Token));
     }
 
     [Fact]
@@ -44,16 +44,18 @@ public sealed class ListedSourceTests : IDisposable
 
         var resolved = await new ListedSource().ResolveAsync(model, CancellationToken.None);
 
-        Assert.All(resolved.Files, f => Assert.Equal("secret", f.Token));
+        Assert.All(resolved.Files, f => Assert.Equal("secret", f.Credential?.Token));
     }
 
     [Fact]
-    public async Task ResolveAsync_UnreadableTokenFile_UnauthorizedNamingTheFile()
+    public async Task ResolveAsync_UnreadableTokenFile_UnauthorizedNamingTheFileWhenFirstNeeded()
     {
         var missing = Path.Combine(_dir, "absent-token");
         var model = new ModelSpec { Name = "m", Version = "1", BearerTokenFile = missing, Files = [Listed("https://a.example/x.bin")] };
 
-        var error = await Assert.ThrowsAsync<DownloadException>(() => new ListedSource().ResolveAsync(model, CancellationToken.None));
+        // Resolving needs no token (a published model never reads it); the first fetch does.
+        var resolved = await new ListedSource().ResolveAsync(model, CancellationToken.None);
+        var error = Assert.Throws<DownloadException>(() => resolved.Files[0].Credential!.Token);
 
         Assert.Equal(FailureReason.Unauthorized, error.Reason);
         Assert.Contains($"auth.bearerTokenFile {missing}", error.Message, StringComparison.Ordinal);
