@@ -6,6 +6,7 @@ using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Layout;
+using ModelSync.Daemon.HubView;
 
 namespace ModelSync.Daemon.Sync;
 
@@ -42,6 +43,7 @@ internal sealed class Reconciler(
             async (model, token) =>
             {
                 var ok = await syncer.SyncAsync(model, token);
+                HubViewWriter.Refresh(layout, logger); // a publish or a current switch shows in hub/ at once
                 Interlocked.Increment(ref ok ? ref ready : ref failed);
             });
 
