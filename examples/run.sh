@@ -2,7 +2,8 @@
 # The main job, offline: serve two small models from examples/source/ with nginx on 127.0.0.1 (one as
 # plain files listed in the manifest, one behind a static Hugging Face hub mirror: `source: hf://…`),
 # `ModelSync.Daemon sync` them into /tmp/modelsync-example/store, then pass the gate's --check
-# (size, then a full re-hash). Run from anywhere: bash examples/run.sh
+# (size, then a full re-hash), and read the hub model through the store's Hugging Face cache view (hub/) with
+# the official JS client. Run from anywhere: bash examples/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -39,5 +40,14 @@ artifacts/daemon/ModelSync.Daemon status --root "$work/store"
 echo "== gate --check (size), then --verify full"
 artifacts/gate/ModelSync.Gate --check --root "$work/store" --require "finbert@2024-06,minilm@$commit"
 artifacts/gate/ModelSync.Gate --check --root "$work/store" --verify full
+
+echo "== hub view: the official Hugging Face JS client reads minilm from $work/store/hub, offline"
+files=()
+for f in examples/source/minilm-mini/*; do
+  files+=("{\"path\":\"$(basename "$f")\",\"size\":$(stat -c %s "$f"),\"sha256\":\"$(sha256sum "$f" | cut -d' ' -f1)\"}")
+done
+(IFS=,; printf '{"cacheDir":"%s","repos":[{"id":"examples/minilm-mini","revisions":[{"commit":"%s","refs":["main"],"files":[%s]}]}]}\n' \
+  "$work/store/hub" "$commit" "${files[*]}") >"$work/hub-view-expect.json"
+node tests/hub-view/check.mjs "$work/hub-view-expect.json"
 
 echo "example: OK (store at $work/store)"

@@ -4,8 +4,11 @@
 #   install-deps.sh example  only what examples/run.sh needs (build the binaries, serve with nginx)
 set -euo pipefail
 
-# build: clang zlib1g-dev (Native AOT) · example: nginx-light curl
+# build: clang zlib1g-dev (Native AOT) · example: nginx-light curl · the hub view's client check: node + npm
 packages=(clang zlib1g-dev nginx-light curl)
+# A node from elsewhere (nodesource's nodejs bundles npm) is kept; Debian 12's nodejs 18 and npm do as well.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if [ "${1:-all}" != example ]; then
   # tests and bench: aria2 xxhash time openssl · deploy checks and the pod e2e: shellcheck podman buildah
   # runc python3 python3-yaml · status page test: chromium
@@ -23,3 +26,11 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # The Debian nginx package starts a system instance; tests run their own on 127.0.0.1.
+
+# The official Hugging Face JS client, at the version package-lock.json pins (tests/hub-view/check.mjs).
+hub_view=$(cd "$(dirname "$0")/.." && pwd)/tests/hub-view
+if [ ! -d "$hub_view/node_modules/@huggingface/hub" ] || [ "$hub_view/package-lock.json" -nt "$hub_view/node_modules" ]; then
+  echo "install-deps: npm ci in tests/hub-view"
+  npm ci --prefix "$hub_view" --no-audit --no-fund --loglevel=error >/dev/null
+  touch "$hub_view/node_modules"
+fi

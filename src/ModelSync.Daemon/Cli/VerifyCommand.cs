@@ -8,6 +8,7 @@ using ModelSync.Daemon.Verify;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
 using ModelSync.Store.Text;
+using ModelSync.Daemon.HubView;
 
 namespace ModelSync.Daemon.Cli;
 
@@ -83,6 +84,8 @@ internal static class VerifyCommand
                 }
             }
 
+            // Condemned versions leave hub/, and a view someone altered is remade from the markers. verify only prints.
+            HubViewWriter.Refresh(layout, NullLogger.Instance);
             output.WriteLine(problemsFound == 0 ? "verify: all ready models intact" : $"verify: {problemsFound} problem(s)");
             return problemsFound == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });

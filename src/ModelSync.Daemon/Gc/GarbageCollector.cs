@@ -4,6 +4,7 @@ using ModelSync.Daemon.Manifest;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
+using ModelSync.Daemon.HubView;
 
 namespace ModelSync.Daemon.Gc;
 
@@ -58,6 +59,7 @@ internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollect
             }
         }
 
+        HubViewWriter.Refresh(layout, logger); // the removed versions leave hub/ too
         return new GcResult(time.GetUtcNow(), false, removed, failures) { FreedBytes = freed };
     }
 

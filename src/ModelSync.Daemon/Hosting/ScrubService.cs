@@ -5,6 +5,7 @@ using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Verify;
 using ModelSync.Store.Inventory;
+using ModelSync.Daemon.HubView;
 
 namespace ModelSync.Daemon.Hosting;
 
@@ -84,6 +85,7 @@ internal sealed class ScrubService(
                 {
                     Log.ModelCorrupted(logger, entry.Name, entry.Version, outcome.Corrupt[0].ToString());
                     trigger.Request(interruptCurrent: false);
+                    HubViewWriter.Refresh(layout, logger); // hub/ stops offering the condemned version now
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -5,6 +5,7 @@ using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using Polly;
 using Polly.Retry;
+using ModelSync.Daemon.HubView;
 
 namespace ModelSync.Daemon.Hosting;
 
@@ -56,6 +57,7 @@ internal sealed class StoreLockHolder(StoreLayout layout, Func<InventoryState> o
         _lock = await pipeline.ExecuteAsync(static (state, _) => ValueTask.FromResult(StoreLock.TryAcquire(state)), layout, ct);
         Log.LockAcquired(logger, layout.Root);
         var session = new StoreSession(layout, openInventory());
+        HubViewWriter.Refresh(layout, logger); // hub/ is derived from disk: a start (or a rebuilt inventory) remakes it
         _session.TrySetResult(session);
         return session;
     }

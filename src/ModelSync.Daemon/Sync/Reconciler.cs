@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.HubView;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Sources;
@@ -38,7 +39,11 @@ internal sealed class Reconciler(
         await Parallel.ForEachAsync(
             manifest.Models,
             new ParallelOptions { MaxDegreeOfParallelism = manifest.Sync.Concurrency, CancellationToken = ct },
-            async (model, token) => await syncer.SyncAsync(model, token));
+            async (model, token) =>
+            {
+                await syncer.SyncAsync(model, token);
+                HubViewWriter.Refresh(layout, logger); // a publish or a current switch shows in hub/ at once
+            });
 
         // Counted from the inventory at the end, not as each model finished: a damaged copy found while
         // another model reused it condemns a model this pass had already brought to Ready.

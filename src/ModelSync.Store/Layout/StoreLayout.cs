@@ -27,6 +27,9 @@ public sealed class StoreLayout
     public const string CurrentDirName = "current";
     public const string StateDirName = ".modelsync";
 
+    /// <summary>The Hugging Face cache view of the <c>hf://</c> models (docs/store-format.md, "The hub view").</summary>
+    public const string HubDirName = "hub";
+
     public StoreLayout(string root)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
@@ -43,6 +46,9 @@ public sealed class StoreLayout
     public string CurrentDir => Path.Combine(Root, CurrentDirName);
 
     public string StateDir => Path.Combine(Root, StateDirName);
+
+    /// <summary><c>hub/</c>: links only, derived from the published versions; a pod's <c>HF_HUB_CACHE</c>.</summary>
+    public string HubDir => Path.Combine(Root, HubDirName);
 
     public string StagingRoot => Path.Combine(StateDir, "staging");
 

@@ -16,7 +16,7 @@ public sealed partial class LayeringTests
         ["Hosting"],
         ["Sync", "Verify", "Gc", "Http", "Metrics"],
         ["Inventory"],
-        ["Downloads", "Content", "Sources"],
+        ["Downloads", "Content", "Sources", "HubView"],
         ["Manifest", "Logging"],
     ];
 
