@@ -80,6 +80,9 @@ for m in finbert:8 minilm:4; do
   printf '{"model": "%s"}\n' "$name" >"$www/$name/config.json"
   head -c $((${m#*:} * 1024 * 1024)) /dev/urandom >"$www/$name/weights.bin"
 done
+# minilm also comes as hf://e2e/minilm@main from a static hub mirror on the same server: its hub/ view
+# (HF_HUB_CACHE layout) is what the service reads below, through the pod's read-only mount.
+minilm_commit=$(bash examples/hub-mirror.sh "$www/minilm" e2e/minilm "$www/hub" 'weights.bin')
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 http_port=$(free_port)
 daemon_port=$(free_port)
@@ -113,9 +116,12 @@ sync:
   stallTimeout: 30s
   bandwidthLimit: 0
   proxy: ""
+  hfEndpoint: http://127.0.0.1:$http_port/hub/
 models:
+  - name: minilm
+    source: hf://e2e/minilm@main
 EOF
-  for name in finbert minilm; do
+  for name in finbert; do
     printf '  - name: %s\n    version: "e2e-1"\n    baseUrl: http://127.0.0.1:%s/%s/\n    files:\n' "$name" "$http_port" "$name"
     for f in config.json weights.bin; do
       printf '      - path: %s\n        size: %s\n        sha256: %s\n' "$f" "$(stat -c %s "$www/$name/$f")" "$(sha256sum "$www/$name/$f" | cut -d' ' -f1)"
@@ -283,6 +289,17 @@ if [ "$mode" = daemon ]; then
   podman exec modelsync-daemon-daemon ModelSync.Daemon status --root /var/lib/k3s-storage/ml-models >&2 \
     || die "ModelSync.Daemon status inside the pod failed (the k3s-models.sh status path)"
   log "ok: /readyz 200, /metrics, status inside the pod"
+  # The service reads minilm as a Hugging Face loader would: refs/main -> snapshots/<commit>/<file>, every
+  # link relative, resolved inside the pod's read-only /app/models.
+  svc_container=$(podman ps --format '{{.Names}}' | grep '^sentiment-service-' | grep -v -e '-infra$' -e 'modelsync-gate' | head -n 1)
+  [ -n "$svc_container" ] || die "no running sentiment-service container to read the hub view from"
+  view=/app/models/hub/models--e2e--minilm
+  seen=$(podman exec "$svc_container" /bin/busybox sh -c "c=\$(cat $view/refs/main) && echo \$c && cat $view/snapshots/\$c/config.json && /bin/busybox sha256sum $view/snapshots/\$c/weights.bin") \
+    || die "the service could not read minilm through $view"
+  [ "$(sed -n 1p <<<"$seen")" = "$minilm_commit" ] || die "refs/main is not commit $minilm_commit: $seen"
+  grep -q '"model": "minilm"' <<<"$seen" || die "snapshots/<commit>/config.json is not minilm's: $seen"
+  grep -q "^$(sha256sum "$www/minilm/weights.bin" | cut -d' ' -f1) " <<<"$seen" || die "weights.bin read through the view differs from the source: $seen"
+  log "ok: the service reads minilm through the hub view ($view, commit ${minilm_commit:0:12})"
 fi
 
 log "playing missing-model-service (requires no-such-model, MODELSYNC_TIMEOUT=4s)"

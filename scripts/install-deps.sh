@@ -12,7 +12,7 @@ command -v npm >/dev/null || packages+=(npm)
 if [ "${1:-all}" != example ]; then
   # tests and bench: aria2 xxhash time openssl · deploy checks and the pod e2e: shellcheck podman buildah
   # runc python3 python3-yaml · status page test: chromium
-  packages+=(aria2 xxhash time openssl shellcheck podman buildah runc python3 python3-yaml chromium)
+  packages+=(aria2 xxhash time openssl shellcheck podman buildah runc catatonit python3 python3-yaml chromium)
 fi
 missing=()
 for p in "${packages[@]}"; do
