@@ -28,13 +28,13 @@ internal static partial class Log
     public static partial void ModelCrashed(ILogger logger, Exception exception, string model, string version);
 
     [LoggerMessage(1105, LogLevel.Information, "{Model}: {Source} resolved to commit {Commit}, {FileCount} files, {Bytes} bytes")]
-    public static partial void HubResolved(ILogger logger, string model, string source, string commit, int fileCount, long bytes);
+    public static partial void SourceResolved(ILogger logger, string model, string source, string commit, int fileCount, long bytes);
 
     [LoggerMessage(1106, LogLevel.Warning, "{Model}: cannot resolve {Source} ({Reason}: {Message}); keeping {Version}, resolved from it earlier")]
-    public static partial void HubUnreachableKeeping(ILogger logger, string model, string source, string reason, string message, string version);
+    public static partial void SourceUnreachableKeeping(ILogger logger, string model, string source, string reason, string message, string version);
 
     [LoggerMessage(1107, LogLevel.Warning, "{Model}: resolving {Source}, attempt {Attempt} failed ({Reason}: {Message}); retrying in {Delay}")]
-    public static partial void HubRetrying(ILogger logger, string model, string source, int attempt, string reason, string message, TimeSpan delay);
+    public static partial void SourceRetrying(ILogger logger, string model, string source, int attempt, string reason, string message, TimeSpan delay);
 
     [LoggerMessage(1200, LogLevel.Information, "{Model}: {File} resumes at byte {Offset} of {Size}")]
     public static partial void FileResuming(ILogger logger, string model, string file, long offset, long size);

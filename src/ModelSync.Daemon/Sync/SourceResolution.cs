@@ -30,13 +30,13 @@ internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, So
             var pipeline = RetryPipelineFactory.Create(sync.Retry, time, args =>
             {
                 var error = args.Outcome.Exception as DownloadException;
-                Log.HubRetrying(logger, model.Name, key ?? model.Wanted, args.AttemptNumber + 1, error?.Reason.ToString() ?? "Unknown", error?.Message ?? "", args.RetryDelay);
+                Log.SourceRetrying(logger, model.Name, key ?? model.Wanted, args.AttemptNumber + 1, error?.Reason.ToString() ?? "Unknown", error?.Message ?? "", args.RetryDelay);
                 return ValueTask.CompletedTask;
             });
             var resolved = await pipeline.ExecuteAsync(async c => await source.ResolveAsync(model, c), ct);
             if (key is not null)
             {
-                Log.HubResolved(logger, model.Name, model.Wanted, resolved.Version, resolved.Files.Count, resolved.TotalBytes);
+                Log.SourceResolved(logger, model.Name, model.Wanted, resolved.Version, resolved.Files.Count, resolved.TotalBytes);
             }
 
             return new Resolution(resolved, false);
@@ -47,7 +47,7 @@ internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, So
             var error = ex as DownloadException ?? new DownloadException(FailureReason.SourceInvalid, $"resolving {model.Wanted}: {ex.Message}", transient: false, inner: ex);
             if (error.Transient && key is not null && StoreReads.Current(layout, model.Name) is { Source: { } kept } marker && kept == key)
             {
-                Log.HubUnreachableKeeping(logger, model.Name, model.Wanted, error.Reason.ToString(), error.Message, marker.Version);
+                Log.SourceUnreachableKeeping(logger, model.Name, model.Wanted, error.Reason.ToString(), error.Message, marker.Version);
                 var known = inventory.Find(model.Name);
                 if (known is not { State: ModelState.Ready } || known.Version != marker.Version)
                 {
