@@ -32,9 +32,9 @@ internal sealed class ContentIndex
         var files = new List<StoredFile>();
         foreach (var (name, version, dir) in VersionDirs(layout))
         {
-            var marker = MarkerFile.TryRead(dir);
-            var vouched = marker is not null && marker.Name == name && marker.Version == version;
-            var listed = vouched ? marker : MarkerFile.TryReadSalvage(dir);
+            var marker = MarkerFile.TryReadFor(dir, name, version);
+            var vouched = marker is not null;
+            var listed = marker ?? MarkerFile.TryReadSalvage(dir);
             if (listed is null || listed.Name != name || listed.Version != version)
             {
                 continue;

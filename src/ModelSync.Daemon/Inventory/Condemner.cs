@@ -65,8 +65,8 @@ internal static class Condemner
         {
             // Resolved without following symlinks: a planted models/<name> link must not make this touch a file outside the store.
             var dir = SafePath.Resolve(layout.Root, StoreLayout.VersionRelativePath(name, version), out _);
-            var marker = dir is null ? null : MarkerFile.TryRead(dir);
-            var vouching = marker is not null && marker.Name == name && marker.Version == version;
+            var marker = dir is null ? null : MarkerFile.TryReadFor(dir, name, version);
+            var vouching = marker is not null;
             if (vouching && publishedAt is { } at && marker!.PublishedAt != at)
             {
                 return false;

@@ -12,8 +12,7 @@ internal static class StoreReads
     public static ModelMarker? Current(StoreLayout layout, string name)
     {
         var version = CurrentLink.Read(layout, name);
-        var marker = version is null ? null : MarkerFile.TryRead(layout.VersionDir(name, version));
-        return marker is not null && marker.Name == name && marker.Version == version ? marker : null;
+        return version is null ? null : MarkerFile.TryReadFor(layout.VersionDir(name, version), name, version);
     }
 
     /// <summary>The published version <c>current</c> points to: it stays usable (and is what an unpinned gate
@@ -33,9 +32,8 @@ internal static class StoreReads
             return null;
         }
 
-        var marker = MarkerFile.TryRead(layout.VersionDir(model.Name, model.Version));
-        return marker is not null && marker.Name == model.Name && marker.Version == model.Version
-            && marker.Lists([.. model.Files.Select(f => f.Spec.ToEntry(f.Spec.Sha256, f.Spec.Xxh128))])
+        var marker = MarkerFile.TryReadFor(layout.VersionDir(model.Name, model.Version), model.Name, model.Version);
+        return marker is not null && marker.Lists([.. model.Files.Select(f => f.Spec.ToEntry(f.Spec.Sha256, f.Spec.Xxh128))])
             ? marker
             : null;
     }

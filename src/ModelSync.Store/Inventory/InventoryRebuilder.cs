@@ -19,8 +19,8 @@ public static class InventoryRebuilder
             {
                 var name = Path.GetFileName(modelDir);
                 var version = CurrentLink.Read(layout, name);
-                var marker = version is null ? null : MarkerFile.TryRead(layout.VersionDir(name, version));
-                if (version is null || marker is null || marker.Name != name || marker.Version != version)
+                var marker = version is null ? null : MarkerFile.TryReadFor(layout.VersionDir(name, version), name, version);
+                if (marker is null)
                 {
                     continue;
                 }

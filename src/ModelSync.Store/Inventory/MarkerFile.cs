@@ -12,6 +12,11 @@ public static class MarkerFile
     /// <summary>The marker of a version directory, or null when it is missing or unreadable.</summary>
     public static ModelMarker? TryRead(string versionDir) => TryReadFile(Path.Combine(versionDir, StoreLayout.MarkerFileName));
 
+    /// <summary>The marker of <paramref name="versionDir"/> when it names <paramref name="name"/>@<paramref name="version"/>:
+    /// a marker copied from elsewhere, or naming another version, vouches for nothing here.</summary>
+    public static ModelMarker? TryReadFor(string versionDir, string name, string version) =>
+        TryRead(versionDir) is { } marker && marker.Name == name && marker.Version == version ? marker : null;
+
     /// <summary>Condemns a published version: <paramref name="salvage"/> (its files not found damaged) is
     /// written beside the marker, then the marker goes, so the directory is no longer a published version
     /// but a repair still knows which of its files may be worth re-hashing.</summary>
