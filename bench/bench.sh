@@ -105,7 +105,7 @@ for ((i = -1; i < runs; i++)); do
     ((i < 0)) && continue
     walls[$name]+="$t "
     ((m > rss[$name])) && rss[$name]=$m
-    s=$(awk '{ s += $10 } END { print s + 0 }' "$work/nginx/logs/access.log") # $body_bytes_sent
+    s=$(awk '{ s += $10 } END { printf "%.0f", s }' "$work/nginx/logs/access.log") # $body_bytes_sent (%.0f: mawk prints 2^31 as 2.14748e+09)
     ((s > served[$name])) && served[$name]=$s
   done
 done
@@ -146,7 +146,7 @@ stop_nginx
 : >"$work/nginx/logs/access.log"
 start_nginx "$work/src" "$port" "$work"
 "$daemon" sync -m "$work/sha.yaml" 2>"$work/resume2.log"
-resent=$(awk '{ s += $10 } END { print s + 0 }' "$work/nginx/logs/access.log")
+resent=$(awk '{ s += $10 } END { printf "%.0f", s }' "$work/nginx/logs/access.log")
 resume_pct=$(awk -v a="$resent" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * a / b }')
 killed_pct=$(awk -v a="$killed_at" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * a / b }')
 echo "bench: resume after SIGKILL at ${killed_pct}% (hashed prefix): ${resume_pct}% of the file sent again"
@@ -166,7 +166,7 @@ ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / 
   echo "|---|---:|---:|---:|---:|---|"
   for k in "${names[@]}"; do
     awk -v n="${k//|/\\|}" -v w="${wall[$k]}" -v r="${rss[$k]}" -v b="$bytes" -v s="${served[$k]}" -v all="${walls[$k]% }" \
-      'BEGIN { printf "| `%s` | %.2f | %.0f | %.1f | %d | %s |\n", n, w, (w > 0 ? b / w / 1048576 : 0), r / 1024, s, all }'
+      'BEGIN { printf "| `%s` | %.2f | %.0f | %.1f | %.0f | %s |\n", n, w, (w > 0 ? b / w / 1048576 : 0), r / 1024, s, all }'
   done
   echo
   echo "| target | measured | goal |"
