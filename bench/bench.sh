@@ -90,6 +90,7 @@ tool "sync repair" "$cold_rep && chmod u+w $published_config && printf X | dd of
   && chmod 0444 $published_config && { $daemon verify -m $work/rep.yaml >/dev/null 2>&1; test \$? -eq 1; }" "$daemon sync -m $work/rep.yaml"
 tool "sync v2 after v1" "$cold_rep" "$daemon sync -m $work/rep2.yaml"
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # Round robin: run i of every tool before run i+1 of any, so a slow stretch of the (shared, virtual)
 # disk lands on all of them alike instead of on whichever tool happened to be measured then.
 # Round 0 is a warm-up and not counted: on this thin-provisioned virtual disk the first write to blocks
@@ -151,6 +152,7 @@ resume_pct=$(awk -v a="$resent" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * a / 
 killed_pct=$(awk -v a="$killed_at" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * a / b }')
 echo "bench: resume after SIGKILL at ${killed_pct}% (hashed prefix): ${resume_pct}% of the file sent again"
 
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / b }'; }
 {
   echo "# Download and verify: ModelSync vs curl, aria2c, openssl, xxhsum"
@@ -161,6 +163,7 @@ ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / 
   echo "One ${size_mib} MiB random file served by nginx on 127.0.0.1 from page cache; every tool writes below one directory of $(findmnt -no FSTYPE,OPTIONS --target "$work" | cut -d, -f1-4) ($work)."
   echo "Median wall time of $runs runs after one uncounted warm-up round, taken round robin (run i of every command"
   echo "before run i+1 of any) so a slow stretch of the shared disk hits all alike; every run's time is listed. Peak RSS: \`/usr/bin/time\`'s maximum resident set size."
+  echo "Load average (1, 5, 15 min) before the timed rounds: $load_before; after the resume run: $load_after."
   echo
   echo "| command | wall s | MB/s | peak RSS MiB | bytes served | runs (s) |"
   echo "|---|---:|---:|---:|---:|---|"
