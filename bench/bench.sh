@@ -100,6 +100,7 @@ for ((i = -1; i < runs; i++)); do
     bash -c "${prep[$name]}" || { echo "bench: preparing $name failed"; exit 1; }
     sync # nobody pays for the previous run's writeback
     : >"$work/nginx/logs/access.log" # nginx appends: what it served for this command alone
+    echo "$(date +%T) round $i $name" >>"$work/runs.log" # to match a slow run with other load on the machine
     /usr/bin/time -f "%e %M" -o "$work/time" bash -c "${cmd[$name]}" >/dev/null 2>"$work/run.log" \
       || { echo "bench: $name failed"; cat "$work/run.log"; exit 1; }
     read -r t m <"$work/time"
