@@ -35,16 +35,18 @@ start_nginx "$work/src" "$port" "$work"
 trap stop_nginx EXIT
 url=http://127.0.0.1:$port/model.bin
 
-manifest() { # NAME DIGEST-LINE [SYNC-EXTRA]
+manifest() { # NAME DIGEST-LINE [SYNC-EXTRA [STORE VERSION URL-DIR CONFIG-SHA256]]
+  local config=""
+  [ -n "${7:-}" ] && config=$'\n'"      - { path: config.json, size: 8, sha256: $7 }"
   cat >"$work/$1.yaml" <<YAML
-store: { root: $work/dl/store-$1, reserve: 1Gi }
+store: { root: $work/dl/store-${4:-$1}, reserve: 1Gi }
 sync: { concurrency: 1${3:+, $3} }
 models:
   - name: bench
-    version: v1
-    baseUrl: http://127.0.0.1:$port/
+    version: ${5:-v1}
+    baseUrl: http://127.0.0.1:$port/${6:-}
     files:
-      - { path: model.bin, size: $bytes, $2 }
+      - { path: model.bin, size: $bytes, $2 }$config
 YAML
 }
 manifest sha "sha256: $sha"
@@ -52,11 +54,20 @@ manifest sha1 "sha256: $sha" "segmentsPerFile: 1"
 manifest xxh "xxh128: $xxh"
 limit=$((bytes / 30)) # ~30 s at the cap
 manifest bw "xxh128: $xxh" "bandwidthLimit: $limit"
+# Content reuse: model.bin + an 8-byte config.json; v2 changes only config.json, and serves the same
+# model.bin (a hard link in the nginx root) under /v2/.
+mkdir -p "$work/src/v2"
+ln "$file" "$work/src/v2/model.bin"
+printf '{"v":1}\n' >"$work/src/config.json"
+printf '{"v":2}\n' >"$work/src/v2/config.json"
+manifest rep "sha256: $sha" "" rep v1 "" "$(sha256sum "$work/src/config.json" | cut -c1-64)"
+manifest rep2 "sha256: $sha" "" rep v2 v2/ "$(sha256sum "$work/src/v2/config.json" | cut -c1-64)"
+published_config=$work/dl/store-rep/models/bench/v1/config.json
 
-declare -A wall rss prep cmd walls
+declare -A wall rss prep cmd walls served
 names=()
 # tool NAME PREP-COMMAND COMMAND: registers a command to time.
-tool() { names+=("$1"); prep[$1]=$2; cmd[$1]=$3; walls[$1]=""; rss[$1]=0; }
+tool() { names+=("$1"); prep[$1]=$2; cmd[$1]=$3; walls[$1]=""; rss[$1]=0; served[$1]=0; }
 
 cat "$file" >/dev/null # the source in page cache for everyone
 dl=$work/dl/model.bin
@@ -71,27 +82,39 @@ tool "xxhsum -H2" "" "xxhsum -H2 $file"
 tool "sync sha256" "rm -rf $work/dl/store-sha" "$daemon sync -m $work/sha.yaml"
 tool "sync sha256 1 stream" "rm -rf $work/dl/store-sha1" "$daemon sync -m $work/sha1.yaml"
 tool "sync xxh128" "rm -rf $work/dl/store-xxh" "$daemon sync -m $work/xxh.yaml"
+# Reuse: a cold sync of model.bin + config.json; the repair of that version after one byte of its
+# config.json was flipped and \`verify\` condemned it; v2 (a new config.json) synced over v1.
+cold_rep="rm -rf $work/dl/store-rep && $daemon sync -m $work/rep.yaml 2>/dev/null"
+tool "sync +config cold" "rm -rf $work/dl/store-rep" "$daemon sync -m $work/rep.yaml"
+tool "sync repair" "$cold_rep && chmod u+w $published_config && printf X | dd of=$published_config bs=1 conv=notrunc status=none \
+  && chmod 0444 $published_config && { $daemon verify -m $work/rep.yaml >/dev/null 2>&1; test \$? -eq 1; }" "$daemon sync -m $work/rep.yaml"
+tool "sync v2 after v1" "$cold_rep" "$daemon sync -m $work/rep2.yaml"
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # Round robin: run i of every tool before run i+1 of any, so a slow stretch of the (shared, virtual)
 # disk lands on all of them alike instead of on whichever tool happened to be measured then.
 # Round 0 is a warm-up and not counted: on this thin-provisioned virtual disk the first write to blocks
 # never written before is slow, which would hit whichever command first writes a new path.
 for ((i = -1; i < runs; i++)); do
   for name in "${names[@]}"; do
-    bash -c "${prep[$name]}"
+    bash -c "${prep[$name]}" || { echo "bench: preparing $name failed"; exit 1; }
     sync # nobody pays for the previous run's writeback
+    : >"$work/nginx/logs/access.log" # nginx appends: what it served for this command alone
+    echo "$(date +%T) round $i $name" >>"$work/runs.log" # to match a slow run with other load on the machine
     /usr/bin/time -f "%e %M" -o "$work/time" bash -c "${cmd[$name]}" >/dev/null 2>"$work/run.log" \
       || { echo "bench: $name failed"; cat "$work/run.log"; exit 1; }
     read -r t m <"$work/time"
     ((i < 0)) && continue
     walls[$name]+="$t "
     ((m > rss[$name])) && rss[$name]=$m
+    s=$(awk '{ s += $10 } END { printf "%.0f", s }' "$work/nginx/logs/access.log") # $body_bytes_sent (%.0f: mawk prints 2^31 as 2.14748e+09)
+    ((s > served[$name])) && served[$name]=$s
   done
 done
 for name in "${names[@]}"; do
   # shellcheck disable=SC2086 # the run times are space-separated on purpose
   wall[$name]=$(printf '%s\n' ${walls[$name]} | sort -n | sed -n "$(((runs + 1) / 2))p")
-  printf 'bench: %-22s %6ss  %7s KiB   (runs: %s)\n' "$name" "${wall[$name]}" "${rss[$name]}" "${walls[$name]% }"
+  printf 'bench: %-22s %6ss  %7s KiB %11s B served   (runs: %s)\n' "$name" "${wall[$name]}" "${rss[$name]}" "${served[$name]}" "${walls[$name]% }"
 done
 
 # Bandwidth cap over a ~30 s window: the rate sync achieved, from its own "published in" time.
@@ -125,11 +148,12 @@ stop_nginx
 : >"$work/nginx/logs/access.log"
 start_nginx "$work/src" "$port" "$work"
 "$daemon" sync -m "$work/sha.yaml" 2>"$work/resume2.log"
-resent=$(awk '{ s += $10 } END { print s + 0 }' "$work/nginx/logs/access.log")
+resent=$(awk '{ s += $10 } END { printf "%.0f", s }' "$work/nginx/logs/access.log")
 resume_pct=$(awk -v a="$resent" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * a / b }')
 killed_pct=$(awk -v a="$killed_at" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * a / b }')
 echo "bench: resume after SIGKILL at ${killed_pct}% (hashed prefix): ${resume_pct}% of the file sent again"
 
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / b }'; }
 {
   echo "# Download and verify: ModelSync vs curl, aria2c, openssl, xxhsum"
@@ -140,12 +164,13 @@ ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / 
   echo "One ${size_mib} MiB random file served by nginx on 127.0.0.1 from page cache; every tool writes below one directory of $(findmnt -no FSTYPE,OPTIONS --target "$work" | cut -d, -f1-4) ($work)."
   echo "Median wall time of $runs runs after one uncounted warm-up round, taken round robin (run i of every command"
   echo "before run i+1 of any) so a slow stretch of the shared disk hits all alike; every run's time is listed. Peak RSS: \`/usr/bin/time\`'s maximum resident set size."
+  echo "Load average (1, 5, 15 min) before the timed rounds: $load_before; after the resume run: $load_after."
   echo
-  echo "| command | wall s | MB/s | peak RSS MiB | runs (s) |"
-  echo "|---|---:|---:|---:|---|"
+  echo "| command | wall s | MB/s | peak RSS MiB | bytes served | runs (s) |"
+  echo "|---|---:|---:|---:|---:|---|"
   for k in "${names[@]}"; do
-    awk -v n="${k//|/\\|}" -v w="${wall[$k]}" -v r="${rss[$k]}" -v b="$bytes" -v all="${walls[$k]% }" \
-      'BEGIN { printf "| `%s` | %.2f | %.0f | %.1f | %s |\n", n, w, (w > 0 ? b / w / 1048576 : 0), r / 1024, all }'
+    awk -v n="${k//|/\\|}" -v w="${wall[$k]}" -v r="${rss[$k]}" -v b="$bytes" -v s="${served[$k]}" -v all="${walls[$k]% }" \
+      'BEGIN { printf "| `%s` | %.2f | %.0f | %.1f | %.0f | %s |\n", n, w, (w > 0 ? b / w / 1048576 : 0), r / 1024, s, all }'
   done
   echo
   echo "| target | measured | goal |"
@@ -157,6 +182,17 @@ ratio() { awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / 
   echo "| sync peak RSS | $(awk -v r="${rss["sync sha256"]}" 'BEGIN { printf "%.0f MiB", r / 1024 }') | ≤ 100 MiB |"
   echo "| resent after SIGKILL at ${killed_pct}% | ${resume_pct}% | ≤ 60% |"
   echo "| bandwidthLimit $limit B/s over ${bw_seconds}s | $bw_rate B/s (${bw_error}%) | within ±10% |"
+  echo "| repair of a flipped config.json: bytes served | ${served["sync repair"]} | 8 |"
+  echo "| repair / cold sync of the same model (wall) | $(ratio "sync repair" "sync +config cold") | (context) |"
+  echo "| v2 changing only config.json: bytes served | ${served["sync v2 after v1"]} | 8 |"
+  echo "| v2 after v1 / cold sync (wall) | $(ratio "sync v2 after v1" "sync +config cold") | (context) |"
+  echo "| v2 after v1 peak RSS | $(awk -v r="${rss["sync v2 after v1"]}" 'BEGIN { printf "%.0f MiB", r / 1024 }') | ≤ 100 MiB |"
+  echo
+  echo "Bytes served: nginx's \`\$body_bytes_sent\` summed over the command's requests (the largest of its runs)."
+  echo "\`sync repair\`: the prep (untimed) syncs model.bin + an 8-byte config.json, flips one byte of the published"
+  echo "config.json and runs \`verify\` (exit 1); the timed \`sync\` re-hashes model.bin, hard-links it in and fetches"
+  echo "config.json. \`sync v2 after v1\`: v1 published (untimed), then v2, whose manifest changes only config.json and"
+  echo "serves the same model.bin under /v2/. \`sync +config cold\` is the cold sync of v1 for comparison."
   echo
   echo "\`sync\` includes what the others do not: process start, manifest, fsync of the file before"
   echo "publish (compare \`curl+fsync\`), marker, rename, inventory. Sources: \`bench/bench.sh\`."
