@@ -121,11 +121,9 @@ models:
   - name: minilm
     source: hf://e2e/minilm@main
 EOF
-  for name in finbert; do
-    printf '  - name: %s\n    version: "e2e-1"\n    baseUrl: http://127.0.0.1:%s/%s/\n    files:\n' "$name" "$http_port" "$name"
-    for f in config.json weights.bin; do
-      printf '      - path: %s\n        size: %s\n        sha256: %s\n' "$f" "$(stat -c %s "$www/$name/$f")" "$(sha256sum "$www/$name/$f" | cut -d' ' -f1)"
-    done
+  printf '  - name: finbert\n    version: "e2e-1"\n    baseUrl: http://127.0.0.1:%s/finbert/\n    files:\n' "$http_port"
+  for f in config.json weights.bin; do
+    printf '      - path: %s\n        size: %s\n        sha256: %s\n' "$f" "$(stat -c %s "$www/finbert/$f")" "$(sha256sum "$www/finbert/$f" | cut -d' ' -f1)"
   done
 } >"$manifest"
 

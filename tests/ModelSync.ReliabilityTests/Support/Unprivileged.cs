@@ -13,11 +13,29 @@ internal static class Unprivileged
 {
     public const int Id = 65532;
 
+    // The checkout may sit below a directory only root can enter (mktemp -d is 0700): the binaries are run
+    // from copies the unprivileged user can reach, as an image holds them for the pod's user.
+    private static readonly Lazy<string> GateCopy = new(() => Path.Combine(Reachable(Path.GetDirectoryName(GateBinary.Path)!), Path.GetFileName(GateBinary.Path)));
+    private static readonly Lazy<string> DaemonCopy = new(() => Path.Combine(Reachable(Path.GetDirectoryName(DaemonRunner.Dll)!), Path.GetFileName(DaemonRunner.Dll)));
+
     public static (int ExitCode, string Output) Gate(ITestOutputHelper log, string root, params string[] requirements) =>
-        Run(log, [GateBinary.Path, "--root", root, "--check", "--verify", "full", "--require", string.Join(',', requirements)]);
+        Run(log, [GateCopy.Value, "--root", root, "--check", "--verify", "full", "--require", string.Join(',', requirements)]);
 
     public static (int ExitCode, string Output) Daemon(ITestOutputHelper log, params string[] args) =>
-        Run(log, ["dotnet", DaemonRunner.Dll, .. args]);
+        Run(log, ["dotnet", DaemonCopy.Value, .. args]);
+
+    /// <summary>A copy of <paramref name="dir"/>'s files in a fresh world-readable temp directory.</summary>
+    private static string Reachable(string dir)
+    {
+        var copy = Directory.CreateTempSubdirectory("modelsync-unprivileged-").FullName;
+        foreach (var file in Directory.EnumerateFiles(dir))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        Run(null, ["chmod", "-R", "a+rX", copy], asRoot: true);
+        return copy;
+    }
 
     /// <summary>Hands the whole tree to the unprivileged user, as the deploy's chown init container does.</summary>
     public static void Chown(string path) => Run(null, ["chown", "-R", $"{Id}:{Id}", path], asRoot: true);
@@ -38,6 +56,7 @@ internal static class Unprivileged
             info.ArgumentList.Add(arg);
         }
 
+        info.WorkingDirectory = Path.GetTempPath(); // the test's own bin dir may be out of the user's reach
         info.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["MODELSYNC_LOG_FORMAT"] = "text";
