@@ -32,14 +32,13 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         var index = ContentIndex.Read(layout);
         var plan = model.Files.Select(f => new PlannedFile(f, index.Find(f.Spec))).ToList();
         var toFetch = plan.Where(p => p.Copies.Count == 0).ToList();
-        var reusedBytes = model.TotalBytes - toFetch.Sum(p => p.File.Spec.Size);
-        var need = new CapacityNeed(model.Name, model.TotalBytes - reusedBytes, [.. toFetch.Select(p => Target(p.File))]);
-        using var reservation = capacity.TryReserve(need, out var noRoom)
+        var fetchBytes = toFetch.Sum(p => p.File.Spec.Size);
+        using var reservation = capacity.TryReserve(new CapacityNeed(model.Name, fetchBytes, [.. toFetch.Select(p => Target(p.File))]), out var noRoom)
             ?? throw new DownloadException(FailureReason.InsufficientCapacity, noRoom!, transient: false);
 
         PrepareStaging();
-        Log.ModelPlanned(engine.Logger, model.Name, model.Version, plan.Count - toFetch.Count, plan.Count, reusedBytes, toFetch.Count, model.TotalBytes - reusedBytes);
-        Log.ModelDownloading(engine.Logger, model.Name, model.Version, toFetch.Count, toFetch.Sum(p => p.File.Spec.Size));
+        Log.ModelPlanned(engine.Logger, model.Name, model.Version, plan.Count - toFetch.Count, plan.Count, model.TotalBytes - fetchBytes, toFetch.Count, fetchBytes);
+        Log.ModelDownloading(engine.Logger, model.Name, model.Version, toFetch.Count, fetchBytes);
         var fetches = toFetch.ToDictionary(p => p, p => new FileFetch(engine, model, p.File, Target(p.File), _resumeDir, _progress));
         inventory.Update(model.Name, e => ModelEntries.Downloading(e, new ModelProgress(_progress.Done, model.TotalBytes)));
 
