@@ -64,20 +64,12 @@ internal sealed class ContentIndex
     /// <summary>Every <c>models/&lt;name&gt;/&lt;version&gt;</c> that is a real directory (a planted link is no version).</summary>
     private static IEnumerable<(string Name, string Version, string Dir)> VersionDirs(StoreLayout layout)
     {
-        if (new DirectoryInfo(layout.ModelsDir).LinkTarget is not null)
+        foreach (var model in RealDirectories.Below(layout.ModelsDir))
         {
-            yield break;
-        }
-
-        foreach (var model in RealDirectories(layout.ModelsDir))
-        {
-            foreach (var version in RealDirectories(model.FullName))
+            foreach (var version in RealDirectories.Below(model.FullName))
             {
                 yield return (model.Name, version.Name, version.FullName);
             }
         }
     }
-
-    private static IEnumerable<DirectoryInfo> RealDirectories(string path) =>
-        Directory.Exists(path) ? new DirectoryInfo(path).EnumerateDirectories().Where(d => d.LinkTarget is null) : [];
 }

@@ -62,10 +62,10 @@ internal static partial class HubViewPlanner
 
     private static IEnumerable<HubVersion> Published(StoreLayout layout, List<HubViewSkip> skipped)
     {
-        foreach (var modelDir in RealDirectories(layout.ModelsDir))
+        foreach (var modelDir in RealDirectories.Below(layout.ModelsDir))
         {
             var current = CurrentLink.Read(layout, modelDir.Name);
-            foreach (var versionDir in RealDirectories(modelDir.FullName))
+            foreach (var versionDir in RealDirectories.Below(modelDir.FullName))
             {
                 var marker = MarkerFile.TryRead(versionDir.FullName);
                 if (marker is not { Source: { } source } || !source.StartsWith(HubReference.Scheme, StringComparison.Ordinal)
@@ -118,11 +118,6 @@ internal static partial class HubViewPlanner
     /// <summary>What the hub names a file by: the git blob id of a file kept in git, else the LFS sha256.</summary>
     private static string? Etag(FileEntry file) =>
         (file.GitBlobSha1 ?? file.Sha256) is { } etag && EtagPattern().IsMatch(etag) ? etag : null;
-
-    private static IEnumerable<DirectoryInfo> RealDirectories(string path) =>
-        Directory.Exists(path) && new FileInfo(path).LinkTarget is null
-            ? new DirectoryInfo(path).EnumerateDirectories().Where(d => d.LinkTarget is null).OrderBy(d => d.Name, StringComparer.Ordinal).ToList()
-            : [];
 
     [GeneratedRegex("^[0-9a-f]{40}$", RegexOptions.CultureInvariant)]
     private static partial Regex CommitPattern();
