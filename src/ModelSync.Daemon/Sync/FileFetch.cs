@@ -2,7 +2,6 @@ using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Inventory;
-using ModelSync.Store.IO;
 using Polly.Retry;
 
 namespace ModelSync.Daemon.Sync;
@@ -21,13 +20,9 @@ internal sealed class FileFetch
     public FileFetch(SyncEngine engine, ResolvedModel model, ResolvedFile file, string target, string resumeDir, ModelProgressTracker progress)
     {
         (_engine, _model, _file) = (engine, model, file);
+        // A staged hard link of a published file (a reuse a crash cut short) is never written into:
+        // FileTransfer's recovery starts such a file over (ResumeRecord.Recover).
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        // A staged hard link of a published file (a reuse a crash cut short) is never written into.
-        if (FileIdentity.Of(target) is { Links: > 1 })
-        {
-            TreeRemover.Remove(target);
-        }
-
         var sync = engine.Sync;
         var job = new FileJob(file.Spec, target, StatePath(resumeDir, file), file.Credential?.Token, sync.StallTimeout, sync.SegmentSize, sync.SegmentsPerFile, sync.AllowedFileRoots);
         _transfer = FileTransfer.Open(job, engine.Http, engine.Limiter, engine.Time, bytes =>
