@@ -13,14 +13,14 @@ rm -rf "$artifacts/test-results"
 mkdir -p "$artifacts"
 
 echo "== restore + build (warnings are errors)"
-dotnet build ModelSync.slnx -c Release -nologo -p:TreatWarningsAsErrors=true -clp:ErrorsOnly
+dotnet build ModelSync.sln -c Release -nologo -p:TreatWarningsAsErrors=true -clp:ErrorsOnly
 
 echo "== publish the gate (Native AOT; any trim/AOT warning fails)"
 bash scripts/publish.sh
 
 echo "== test"
 set +e
-dotnet test ModelSync.slnx -c Release --no-build -nologo \
+dotnet test ModelSync.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory "$artifacts/test-results" \
   --logger "console;verbosity=normal" 2>&1 | grep -vE '^\s*$'
 test_rc=${PIPESTATUS[0]}

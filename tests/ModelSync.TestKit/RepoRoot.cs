@@ -1,7 +1,7 @@
 namespace ModelSync.TestKit;
 
 /// <summary>The checkout the tests run from: the first directory above the test binaries holding
-/// <c>ModelSync.slnx</c>. Scripts, docs, deploy files and published binaries are found from here.</summary>
+/// <c>ModelSync.sln</c>. Scripts, docs, deploy files and published binaries are found from here.</summary>
 public static class RepoRoot
 {
     public static string Path { get; } = Find();
@@ -12,12 +12,12 @@ public static class RepoRoot
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ModelSync.slnx")))
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ModelSync.sln")))
             {
                 return dir.FullName;
             }
         }
 
-        throw new DirectoryNotFoundException($"no ModelSync.slnx above {AppContext.BaseDirectory}");
+        throw new DirectoryNotFoundException($"no ModelSync.sln above {AppContext.BaseDirectory}");
     }
 }
