@@ -27,7 +27,7 @@ internal sealed class FileFetch
         var job = new FileJob(file.Spec, target, StatePath(resumeDir, file), file.Credential?.Token, sync.StallTimeout, sync.SegmentSize, sync.SegmentsPerFile, sync.AllowedFileRoots);
         _transfer = FileTransfer.Open(job, engine.Http, engine.Limiter, engine.Time, bytes =>
         {
-            progress.Add(bytes);
+            progress.Add(bytes, file.Spec.Path, fetched: true);
             if (bytes > 0)
             {
                 engine.Observer.BytesReceived(model.Name, bytes);

@@ -21,7 +21,7 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
 
     private readonly string _staging = engine.Layout.StagingDir(model.Name, model.Version);
     private readonly string _resumeDir = engine.Layout.ResumeDir(model.Name, model.Version);
-    private readonly ModelProgressTracker _progress = new(engine.Inventory, model.Name, model.TotalBytes);
+    private readonly ModelProgressTracker _progress = new(engine.Inventory, model.Name, model.TotalBytes, engine.Time);
     private int _attempts = 1;
 
     public async Task<ModelMarker> RunAsync(CapacityGuard capacity, PreviousVersion? previous, CancellationToken ct)
