@@ -18,14 +18,12 @@ public static class ProgressText
     /// <summary><c>25s</c>, or <c>-</c> without a rate.</summary>
     public static string Eta(ModelProgress? p) => p?.Eta() is { } eta ? DurationText.Format(eta) : "-";
 
-    public static string Line(ModelProgress p)
-    {
-        var text = $"{ByteText.Format(p.BytesDone)} of {ByteText.Format(p.BytesTotal)} ({Percent(p)})";
-        if (p.BytesPerSecond is > 0)
-        {
-            text += $", {Rate(p)}, ETA {Eta(p)}";
-        }
+    public static string Line(ModelProgress p) => $"{ByteText.Format(p.BytesDone)} of {ByteText.Format(p.BytesTotal)} ({Percent(p)}){Suffix(p)}";
 
+    /// <summary>What follows the byte counts: <c>, 2.1 MiB/s, ETA 25s, weights.bin</c>; empty when neither is known.</summary>
+    public static string Suffix(ModelProgress p)
+    {
+        var text = p.BytesPerSecond is > 0 ? $", {Rate(p)}, ETA {Eta(p)}" : "";
         return p.CurrentFile is { } file ? $"{text}, {file}" : text;
     }
 }
