@@ -13,6 +13,8 @@ if [ "${1:-all}" != example ]; then
   # tests and bench: aria2 xxhash time openssl · deploy checks and the pod e2e: shellcheck podman buildah
   # runc python3 python3-yaml · status page test: chromium
   packages+=(aria2 xxhash time openssl shellcheck podman buildah runc catatonit python3 python3-yaml chromium)
+  # sync's live progress display, drawn in a real pseudo-terminal (SyncProgressDisplayTests): tmux
+  packages+=(tmux)
 fi
 missing=()
 for p in "${packages[@]}"; do
