@@ -7,6 +7,7 @@
 #     --dir DIR            cache, config and logs (created)
 #     --max-size SIZE      bound of the blob cache, nginx units (default 100g)
 #     --http-origins RE    host:port of plain-HTTP origins it may proxy for sync.proxy, an extended regex (default none)
+#     --self RE            host names daemons use for this cache, an extended regex (default: the --listen host, localhost)
 #     --slice SIZE         cache slice of large files (default 8m)
 #     --api-ttl TIME       how long a revision answer is reused (default 1m)
 #     --render             write DIR/nginx.conf and exit     --check  nginx -t on it and exit
@@ -17,7 +18,7 @@ nginx_bin=${NGINX:-/usr/sbin/nginx}
 die() { echo "hub-cache: $*" >&2; exit 2; }
 
 upstream=https://huggingface.co listen=127.0.0.1:8080 dir="" mode=run
-max_size=100g origins="" slice=8m api_ttl=1m
+max_size=100g origins="" self="" slice=8m api_ttl=1m
 while (($#)); do
   case $1 in
     --upstream) upstream=${2:?}; shift 2 ;;
@@ -25,11 +26,12 @@ while (($#)); do
     --dir) dir=${2:?}; shift 2 ;;
     --max-size) max_size=${2:?}; shift 2 ;;
     --http-origins) origins=${2:?}; shift 2 ;;
+    --self) self=${2:?}; shift 2 ;;
     --slice) slice=${2:?}; shift 2 ;;
     --api-ttl) api_ttl=${2:?}; shift 2 ;;
     --render) mode=render; shift ;;
     --check) mode=check; shift ;;
-    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -47,7 +49,10 @@ resolvers=$(awk '/^nameserver/ { a = $2; if (a ~ /:/) a = "[" a "]"; printf "%s 
 export HUB_CACHE_UPSTREAM=${upstream%/} HUB_CACHE_LISTEN=$listen HUB_CACHE_DIR=$dir/cache HUB_CACHE_RUN=$dir/run
 export HUB_CACHE_MAX_SIZE=$max_size HUB_CACHE_HUB_SIZE=${HUB_CACHE_HUB_SIZE:-2g} HUB_CACHE_INACTIVE=${HUB_CACHE_INACTIVE:-30d}
 export HUB_CACHE_SLICE=$slice HUB_CACHE_API_TTL=$api_ttl HUB_CACHE_HTTP_TTL=${HUB_CACHE_HTTP_TTL:-1m}
-export HUB_CACHE_HTTP_ORIGINS=$origins HUB_CACHE_ACCESS_LOG=$dir/access.log
+listen_host=${listen%:*}
+[ "$listen_host" != "$listen" ] || listen_host=127.0.0.1
+[ -n "$self" ] || self="${listen_host//./\\.}|localhost"
+export HUB_CACHE_HTTP_ORIGINS=$origins HUB_CACHE_SELF=$self HUB_CACHE_ACCESS_LOG=$dir/access.log
 export HUB_CACHE_CA_FILE=${HUB_CACHE_CA_FILE:-/etc/ssl/certs/ca-certificates.crt}
 export NGINX_LOCAL_RESOLVERS=${NGINX_LOCAL_RESOLVERS:-${resolvers:-127.0.0.1}}
 vars=$(grep -oE '\$\{(HUB_CACHE_[A-Z_]+|NGINX_LOCAL_RESOLVERS)\}' "$template" | sort -u | tr '\n' ' ')
