@@ -77,7 +77,8 @@ public sealed class HubCacheTests(FaultServer server, ITestOutputHelper output) 
         var cdnBefore = _fleet.Origin.Count(r => r.Path.Contains("/cdn/", StringComparison.Ordinal));
 
         var copy = _fleet.NewStore();
-        var manifest = _fleet.Manifest(copy, _fleet.ThroughCache, httpModel: false).Replace(HubCacheFleet.Repo, "acme/fleet-copy", StringComparison.Ordinal);
+        var manifest = _fleet.Manifest(copy, _fleet.ThroughCache, httpModel: false);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace(HubCacheFleet.Repo, "acme/fleet-copy", StringComparison.Ordinal));
         var result = await DaemonRunner.SyncAsync(manifest, output);
 
         Assert.Equal(0, result.ExitCode);
