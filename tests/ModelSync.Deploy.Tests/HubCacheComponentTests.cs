@@ -74,6 +74,7 @@ public sealed partial class HubCacheComponentTests : IDisposable
         env["HUB_CACHE_RUN"] = _dir;
         env["HUB_CACHE_ACCESS_LOG"] = Path.Combine(_dir, "access.log");
         env["NGINX_LOCAL_RESOLVERS"] = "127.0.0.1";
+        Directory.CreateDirectory(env["HUB_CACHE_DIR"]); // the claim's mount point
         var conf = Path.Combine(_dir, "hub-cache.conf");
         File.WriteAllText(conf, Variables().Replace(File.ReadAllText(Template), m => env[m.Groups[1].Value]));
         File.WriteAllText(Path.Combine(_dir, "nginx.conf"), $"events {{}}\nhttp {{\n    proxy_temp_path {_dir}/proxy;\n    include {conf};\n}}\n");
