@@ -15,6 +15,9 @@ if [ "${1:-all}" != example ]; then
   packages+=(aria2 xxhash time openssl shellcheck podman buildah runc catatonit python3 python3-yaml chromium)
   # sync's live progress display, drawn in a real pseudo-terminal (SyncProgressDisplayTests): tmux
   packages+=(tmux)
+  # scripts/hub-cache.sh and its tests (Hub/HubCache*, Deploy HubCacheComponentTests): envsubst renders the
+  # nginx template (nginx itself is nginx-light above; Debian's build has the slice module)
+  packages+=(gettext-base)
 fi
 missing=()
 for p in "${packages[@]}"; do
