@@ -32,7 +32,7 @@ internal static class LayerFiles
                 throw Refused($"{about}: size {layer.Size}");
             }
 
-            var format = OciMediaTypes.FormatOf(layer.MediaType) ?? throw Refused($"{about}: zstd-compressed layers are not supported (push it as tar+gzip or raw)");
+            var format = OciMediaTypes.FormatOf(layer) ?? throw Refused($"{about}: zstd-compressed layers are not supported (push it as tar+gzip or raw)");
             var blob = client.BlobUrl(layer.Digest!);
             if (format != LayerFormat.Raw)
             {

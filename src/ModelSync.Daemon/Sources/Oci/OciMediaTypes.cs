@@ -16,12 +16,22 @@ internal static class OciMediaTypes
 
     public static bool IsIndex(string? mediaType) => mediaType is ImageIndex or DockerManifestList;
 
+    public const string OrasUnpackAnnotation = "io.deis.oras.content.unpack";
+
     /// <summary>How a layer is stored: raw bytes (the file), a tar, or a gzip'd tar (ModelPack <c>…tar</c>,
     /// <c>…tar+gzip</c>, KitOps' <c>…tar+gzip</c>, Docker's <c>rootfs.diff.tar.gzip</c>); null for a compression this
-    /// daemon does not read (zstd).</summary>
-    public static LayerFormat? FormatOf(string? mediaType)
+    /// daemon does not read (zstd). ORAS pushes a plain file as <c>application/vnd.oci.image.layer.v1.tar</c> with a
+    /// title: a generic image-layer type with a title is the file itself unless ORAS marked it to unpack (a directory).</summary>
+    public static LayerFormat? FormatOf(OciDescriptor layer)
     {
-        var type = mediaType ?? "";
+        var type = layer.MediaType ?? "";
+        if (type.StartsWith("application/vnd.oci.image.layer.", StringComparison.Ordinal)
+            && layer.Annotations?.GetValueOrDefault(TitleAnnotation) is { Length: > 0 }
+            && layer.Annotations.GetValueOrDefault(OrasUnpackAnnotation) != "true")
+        {
+            return LayerFormat.Raw;
+        }
+
         if (type.EndsWith("+zstd", StringComparison.Ordinal) || type.EndsWith(".zstd", StringComparison.Ordinal))
         {
             return null;
