@@ -206,7 +206,7 @@ internal static class ArchiveUnpacker
         }
 
         var result = digest.Finish();
-        return new FileEntry { Path = name, Size = digest.BytesHashed, Sha256 = result.Sha256, Xxh128 = result.Xxh128 };
+        return new FileEntry { Path = name, Size = result.Length, Sha256 = result.Sha256, Xxh128 = result.Xxh128 };
     }
 
     private static DownloadException Refused(ArchiveUnpack unpack, string entry, string why) =>

@@ -71,6 +71,7 @@ public abstract class OciTestBase(ITestOutputHelper output) : IAsyncLifetime
         {
             Assert.Equal(content, File.ReadAllBytes(Path.Combine(Store.VersionDir("llm", version), path)));
             var recorded = Assert.Single(entry.Files, f => f.Path == path);
+            Assert.Equal(content.Length, recorded.Size);
             Assert.Equal(Digest.Sha256(content), recorded.Sha256);
             Assert.Equal(Digest.Xxh128(content), recorded.Xxh128);
         }
