@@ -48,7 +48,7 @@ public sealed class OciAuthTests(FaultServer server, ITestOutputHelper output) :
     {
         var path = Path.Combine(_store.Dir, $"config-{Guid.NewGuid():N}.json");
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"));
-        File.WriteAllText(path, $$"""{"auths": {"{{hostPort}}": {"auth": "{{auth}}"}, "other.example:5000": {"auth": "eDp5"}}}""");
+        File.WriteAllText(path, "{\"auths\": {\"" + hostPort + "\": {\"auth\": \"" + auth + "\"}, \"other.example:5000\": {\"auth\": \"eDp5\"}}}");
         return path;
     }
 
