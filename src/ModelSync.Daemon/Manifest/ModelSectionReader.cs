@@ -176,7 +176,7 @@ internal static class ModelSectionReader
         var key = oci ? "dockerConfigFile" : "bearerTokenFile";
         var other = oci ? "bearerTokenFile" : "dockerConfigFile";
         // Only the path is checked: the secret may be mounted later than the manifest is validated.
-        var path = m.String(key, required: true);
+        var path = m.String(key, required: m.Get(other) is null);
         if (path is not null && !StoreSectionReader.IsAbsolute(path))
         {
             m.Problems.Add(m.Get(key)!, m.Field(key), $"must be an absolute path, got '{path}'");

@@ -55,7 +55,10 @@ internal static class ArchiveUnpacker
             foreach (var (name, target, unpack) in links)
             {
                 var source = Follow(target, links, written) ?? throw Refused(unpack, name, $"is a link to '{target}', which is no file of the version");
-                File.Copy(Path.Combine(staging, source.Path), Path.Combine(staging, name), overwrite: true);
+                var copy = Path.Combine(staging, name);
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Delete(copy);
+                File.Copy(Path.Combine(staging, source.Path), copy);
                 written[name] = source with { Path = name };
             }
 
