@@ -57,6 +57,10 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         IReadOnlyList<FileEntry> files = model.HasArchives
             ? await Task.Run(() => ArchiveUnpacker.Unpack(_staging, [.. plan.Select((p, i) => (p.File, entries[i]))], ct), ct)
             : entries;
+        if (model.HasArchives)
+        {
+            Log.LayersUnpacked(engine.Logger, model.Name, model.Version, model.Files.Count(f => f.Unpack is not null), files.Count, files.Sum(f => f.Size));
+        }
         var marker = Publisher.Publish(layout, model, files, time.GetUtcNow());
         Directory.Delete(_resumeDir, recursive: true);
         inventory.Set(ModelEntries.Ready(marker, verifiedAt: marker.PublishedAt));
