@@ -17,6 +17,9 @@ if [ "${1:-all}" != example ]; then
   packages+=(docker-registry)
   # oci:// auth tests: htpasswd -B for the registry's bcrypt file
   packages+=(apache2-utils)
+  # scripts/hub-cache.sh and its tests (Hub/HubCache*, Deploy HubCacheComponentTests): envsubst renders the
+  # nginx template (nginx itself is nginx-light above; Debian's build has the slice module)
+  packages+=(gettext-base)
 fi
 missing=()
 for p in "${packages[@]}"; do
