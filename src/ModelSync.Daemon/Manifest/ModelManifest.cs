@@ -57,6 +57,9 @@ public sealed record SyncSettings
     /// <summary>The Hugging Face hub for <c>hf://</c> sources; null means <c>HF_ENDPOINT</c>, else huggingface.co.</summary>
     public Uri? HfEndpoint { get; init; }
 
+    /// <summary><c>sync.s3</c>: endpoint, region and addressing for <c>s3://</c> sources.</summary>
+    public S3Settings S3 { get; init; } = new();
+
     /// <summary>Directories <c>file://</c> sources may read from; empty means no <c>file://</c> source at all.</summary>
     public IReadOnlyList<string> AllowedFileRoots { get; init; } = [];
 }
@@ -88,10 +91,23 @@ public sealed record ModelSpec
     /// is resolved to a commit, which becomes the version.</summary>
     public HubReference? Hub { get; init; }
 
+    /// <summary>Set for <c>source: s3://...</c>; then <see cref="Version"/> is empty until the listing is
+    /// resolved (docs/sources.md, "S3").</summary>
+    public S3Reference? S3 { get; init; }
+
+    /// <summary>Digests the manifest gives for objects of an <see cref="S3"/> source (<c>digests:</c>), by path.</summary>
+    public IReadOnlyList<KnownDigest> Digests { get; init; } = [];
+
+    /// <summary><c>verify: size</c>: an object nothing vouches for is accepted on its size alone (S3 only).</summary>
+    public bool VerifySizeOnly { get; init; }
+
+    /// <summary>The source key of a model whose version its source resolves (hf://, s3://); null for a listed one.</summary>
+    public string? ResolvedSourceKey => Hub?.Key ?? S3?.Key;
+
     public long TotalBytes => Files.Sum(f => f.Size);
 
     /// <summary>What the manifest asks for, for messages: the version, or the hub reference.</summary>
-    public string Wanted => Hub is null || Version.Length > 0 ? Version : Hub.ToString();
+    public string Wanted => Version.Length > 0 ? Version : Hub?.ToString() ?? S3?.ToString() ?? Version;
 }
 
 public sealed record FileSpec
@@ -112,7 +128,14 @@ public sealed record FileSpec
     /// Never written in a manifest; set when an <c>hf://</c> source is resolved.</summary>
     public string? GitBlobSha1 { get; init; }
 
+    /// <summary>What the source itself vouches for beyond the digests above (an S3 object's checksum or ETag),
+    /// checked over the same bytes; null when nothing more.</summary>
+    public SourceChecksum? SourceChecksum { get; init; }
+
     /// <summary>The store's entry for this file with the digests given (the ones verified for it).</summary>
     public Store.Inventory.FileEntry ToEntry(string? sha256, string? xxh128) =>
         new() { Path = Path, Size = Size, Sha256 = sha256, Xxh128 = xxh128, GitBlobSha1 = GitBlobSha1 };
 }
+
+/// <summary>A digest the manifest gives for one object of a resolved source (<c>digests:</c>).</summary>
+public sealed record KnownDigest(string Path, string? Sha256, string? Xxh128);

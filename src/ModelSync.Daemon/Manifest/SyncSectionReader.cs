@@ -30,6 +30,7 @@ internal static class SyncSectionReader
             SegmentSize = m.Size("segmentSize", min: ManifestDefaults.MinSegmentSize) ?? ManifestDefaults.SegmentSize,
             SegmentsPerFile = m.Int("segmentsPerFile", 1, MaxSegmentsPerFile) ?? ManifestDefaults.SegmentsPerFile,
             AllowedFileRoots = ReadFileRoots(m),
+            S3 = ReadS3(m.Mapping("s3")),
         };
         m.ReportUnknownKeys();
         return settings;
@@ -63,6 +64,30 @@ internal static class SyncSectionReader
         };
     }
 
+    private static S3Settings ReadS3(MappingReader? m)
+    {
+        if (m is null)
+        {
+            return new S3Settings();
+        }
+
+        var region = m.String("region");
+        if (region is not null && (region.Length is 0 or > 32 || !region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+        {
+            m.Problems.Add(m.Get("region")!, m.Field("region"), $"must be a region name such as us-east-1 (lowercase letters, digits, '-'), got '{region}'");
+        }
+
+        var pathStyle = m.String("forcePathStyle");
+        if (pathStyle is not null and not ("true" or "false"))
+        {
+            m.Problems.Add(m.Get("forcePathStyle")!, m.Field("forcePathStyle"), $"must be true or false, got '{pathStyle}'");
+        }
+
+        var settings = new S3Settings { Endpoint = ReadProxy(m, "endpoint"), Region = region, ForcePathStyle = pathStyle is null ? null : pathStyle == "true" };
+        m.ReportUnknownKeys();
+        return settings;
+    }
+
     private static List<string> ReadFileRoots(MappingReader m)
     {
         var roots = new List<string>();
@@ -80,7 +105,7 @@ internal static class SyncSectionReader
         return roots;
     }
 
-    /// <summary>An http(s) URL setting: <c>proxy</c> or <c>hfEndpoint</c>.</summary>
+    /// <summary>An http(s) URL setting: <c>proxy</c>, <c>hfEndpoint</c> or <c>s3.endpoint</c>.</summary>
     private static Uri? ReadProxy(MappingReader m, string key)
     {
         if (m.String(key) is not { Length: > 0 } text)
