@@ -18,7 +18,7 @@ public enum SourceChecksumKind
 
 /// <summary>
 /// What the source vouches for, as lowercase hex (<see cref="SourceChecksumKind.MultipartEtag"/>: the
-/// ETag's hex before "-N"). <see cref="What"/> names it in a mismatch message.
+/// ETag as S3 gives it, "HEX-N", without quotes). <see cref="What"/> names it in a mismatch message.
 /// </summary>
 public sealed record SourceChecksum(SourceChecksumKind Kind, string Expected, string What)
 {

@@ -23,5 +23,11 @@ internal sealed record ResolvedModel
 /// <summary>One file and the credential its URL may carry (null: none may go there).</summary>
 internal sealed record ResolvedFile(FileSpec Spec, Credential? Credential)
 {
-    public override string ToString() => $"{Spec.Path} from {Downloads.HttpSource.Redact(Spec.Url)}";
+    /// <summary>How messages name where the file comes from (<c>s3://bucket/key</c>); null: its redacted URL.</summary>
+    public string? Origin { get; init; }
+
+    /// <summary>The file's source for messages: never a query, never a credential.</summary>
+    public string From => Origin ?? Downloads.HttpSource.Redact(Spec.Url);
+
+    public override string ToString() => $"{Spec.Path} from {From}";
 }
