@@ -2,6 +2,7 @@ using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sources.Hub;
 using ModelSync.Daemon.Sources.Listed;
+using ModelSync.Daemon.Sources.S3;
 
 namespace ModelSync.Daemon.Sources;
 
@@ -9,7 +10,7 @@ namespace ModelSync.Daemon.Sources;
 internal sealed class SourceRegistry(IReadOnlyList<ISourceResolver> resolvers)
 {
     public static SourceRegistry Create(SyncSettings sync, HttpSource http, TimeProvider time) =>
-        new([new HubSource(sync, http, time), new ListedSource()]);
+        new([new HubSource(sync, http, time), new S3Source(sync, time), new ListedSource()]);
 
     public ISourceResolver For(ModelSpec model) =>
         resolvers.FirstOrDefault(r => r.Handles(model))
