@@ -100,7 +100,16 @@ public sealed class ManifestRuleTests
             "t.yaml:4:12: models[0].files: not with source: the hub lists the files (narrow them with include/exclude)" },
         { Model("name: m", "source: hf://org/repo", "include: [\"[ab].bin\"]"), "t.yaml:4:15: models[0].include: must be a non-empty pattern of '*' and '?' (no [sets]), got '[ab].bin'" },
         { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("files:", "exclude: [\"*.onnx\"]\n    files:", StringComparison.Ordinal),
-            "t.yaml:5:14: models[0].exclude: only with source: hf://..." },
+            "t.yaml:5:14: models[0].exclude: only with source: hf://... or s3://..." },
+        { Model("name: m", "source: s3://Models/llm/"), "t.yaml:3:13: models[0].source: 'Models' is not a bucket name (3-63 lowercase letters, digits, '.' and '-', alphanumeric at both ends)" },
+        { Model("name: m", "source: s3://models/llm/", "version: v1"),
+            "t.yaml:4:14: models[0].version: not with source: the version is derived from the listing (keys, sizes, ETags, version ids)" },
+        { Model("name: m", "source: s3://models/llm/", "verify: full"),
+            "t.yaml:4:13: models[0].verify: the only value is 'size' (accept an object nothing vouches for on its size), got 'full'" },
+        { Model("name: m", "source: s3://models/llm/", "digests: [{ path: a.bin }]"), "t.yaml:4:16: models[0].digests[0]: needs at least one digest: sha256 or xxh128" },
+        { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("files:", "verify: size\n    files:", StringComparison.Ordinal),
+            "t.yaml:5:13: models[0].verify: only with source: s3://..." },
+        { "sync:\n  s3: { forcePathStyle: maybe }" + ModelsEmpty, "t.yaml:2:25: sync.s3.forcePathStyle: must be true or false, got 'maybe'" },
         { "sync:\n  hfEndpoint: ftp://mirror" + ModelsEmpty, "t.yaml:2:15: sync.hfEndpoint: must be an absolute http or https URL, got 'ftp://mirror'" },
     };
 
