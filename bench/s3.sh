@@ -74,7 +74,7 @@ for round in $(seq 0 "$runs"); do
     sync
     /usr/bin/time -f "%e" -o "$work/time" bash -c "${cmd[$name]}" >/dev/null 2>"$work/run.log" || { cat "$work/run.log"; exit 1; }
     if [[ $name == sync-s3 ]]; then
-      grep -q "$sha" "$work/dl/store/.modelsync/inventory.json" || { echo "bench/s3: sync-s3 did not record the file's sha256"; exit 1; }
+      grep -q "$sha" "$work/dl/store/inventory.json" || { echo "bench/s3: sync-s3 did not record the file's sha256"; exit 1; }
     fi
     [ "$round" -eq 0 ] || times[$name]="${times[$name]:-} $(cat "$work/time")"
   done

@@ -3,6 +3,7 @@ using System.Text;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Gate.Tests.Support;
 using ModelSync.Store.Inventory;
+using ModelSync.TestKit;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -48,7 +49,7 @@ public sealed class S3SourceTests : IDisposable
             sync:
               retry: {"{"} maxAttempts: 2, baseDelay: 50ms, maxDelay: 200ms {"}"}
               stallTimeout: 10s
-              segmentSize: 4MiB
+              segmentSize: 4Mi
             {extraSync}models:
               - name: llm
                 source: s3://{S3rverFixture.Bucket}/{_prefix}
@@ -101,7 +102,7 @@ public sealed class S3SourceTests : IDisposable
         }
 
         var gate = GateProcess.Run(_output, "--root", _store.Root, "--check", "--verify", "full", "--require", $"llm@{entry.Version}");
-        Assert.True(gate.ExitCode == 0, gate.Stdout + gate.Stderr);
+        Assert.True(gate.ExitCode == 0, string.Join(System.Environment.NewLine, gate.Stdout.Concat(gate.Stderr)));
 
         // The bytes behind the server change, their ETags do not: any GET now would fail the model.
         foreach (var path in files.Keys)
@@ -123,7 +124,8 @@ public sealed class S3SourceTests : IDisposable
     [Fact]
     public async Task Sync_ObjectChangedInTheBucket_NewVersionAndTheOldOneKept()
     {
-        await UploadModelAsync();
+        await PutAsync("config.json", Encoding.UTF8.GetBytes("{\"model_type\": \"llama\"}\n"));
+        await PutAsync("model.safetensors", RandomNumberGenerator.GetBytes(1 << 20));
         var manifest = Manifest();
         Assert.Equal(0, (await SyncAsync(manifest)).ExitCode);
         var first = _store.Entry("llm").Version;
@@ -188,7 +190,7 @@ public sealed class S3SourceTests : IDisposable
     public async Task Sync_KilledMidDownload_ResumesAndNoSignatureInTheResumeRecord()
     {
         var content = await PutAsync("model.safetensors", RandomNumberGenerator.GetBytes(16 << 20));
-        var manifest = Manifest(extraSync: "  bandwidthLimit: 2MiB\n");
+        var manifest = Manifest(extraSync: "  bandwidthLimit: 2Mi\n");
         var info = DaemonRunner.StartInfo("sync", "--manifest", manifest);
         foreach (var (key, value) in _s3.Environment())
         {
@@ -197,7 +199,7 @@ public sealed class S3SourceTests : IDisposable
 
         using (var daemon = new DaemonProcess(info, _output))
         {
-            await Eventually.WaitAsync(() => ResumeRecords().Any(r => !File.ReadAllText(r).Contains("\"bytesDone\":0", StringComparison.Ordinal)),
+            await Eventually.WaitAsync(() => !daemon.HasExited && ResumeRecords().Any(r => !File.ReadAllText(r).Contains("\"bytesDone\":0", StringComparison.Ordinal)),
                 "a resume record past byte 0", timeout: TimeSpan.FromSeconds(60));
             daemon.KillHard();
         }

@@ -106,7 +106,7 @@ public sealed class ManifestRuleTests
             "t.yaml:4:14: models[0].version: not with source: the version is derived from the listing (keys, sizes, ETags, version ids)" },
         { Model("name: m", "source: s3://models/llm/", "verify: full"),
             "t.yaml:4:13: models[0].verify: the only value is 'size' (accept an object nothing vouches for on its size), got 'full'" },
-        { Model("name: m", "source: s3://models/llm/", "digests: [{ path: a.bin }]"), "t.yaml:4:16: models[0].digests[0]: needs at least one digest: sha256 or xxh128" },
+        { Model("name: m", "source: s3://models/llm/", "digests: [{ path: a.bin }]"), "t.yaml:4:15: models[0].digests[0]: needs at least one digest: sha256 or xxh128" },
         { File("path: a", "size: 1", $"xxh128: {Xxh}").Replace("files:", "verify: size\n    files:", StringComparison.Ordinal),
             "t.yaml:5:13: models[0].verify: only with source: s3://..." },
         { "sync:\n  s3: { forcePathStyle: maybe }" + ModelsEmpty, "t.yaml:2:25: sync.s3.forcePathStyle: must be true or false, got 'maybe'" },
