@@ -122,8 +122,7 @@ internal sealed class TransferState
         }
     }
 
-    // xxh128 always: cheap, and it lets the gate re-verify at memory speed. sha256 when asked for, and for a
-    // file only its source's checksum vouches for, so the store records its sha256 as for any other source.
+    // xxh128 always: cheap, and it lets the gate re-verify at memory speed. sha256 only when asked for.
     private ContentDigest NewDigest() =>
-        new(_spec.Sha256 is null && _spec.SourceChecksum is null ? DigestKind.Xxh128 : DigestKind.Both, _spec.GitBlobSha1 is null ? null : _spec.Size);
+        new(_spec.Sha256 is null && !_spec.RecordSha256 ? DigestKind.Xxh128 : DigestKind.Both, _spec.GitBlobSha1 is null ? null : _spec.Size);
 }

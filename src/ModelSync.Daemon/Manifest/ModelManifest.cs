@@ -132,6 +132,10 @@ public sealed record FileSpec
     /// checked over the same bytes; null when nothing more.</summary>
     public SourceChecksum? SourceChecksum { get; init; }
 
+    /// <summary>Compute and record the sha256 even with none to check it against (a source whose own check is
+    /// not a sha256, such as S3), so the store holds both digests as for any other source.</summary>
+    public bool RecordSha256 { get; init; }
+
     /// <summary>The store's entry for this file with the digests given (the ones verified for it).</summary>
     public Store.Inventory.FileEntry ToEntry(string? sha256, string? xxh128) =>
         new() { Path = Path, Size = Size, Sha256 = sha256, Xxh128 = xxh128, GitBlobSha1 = GitBlobSha1 };

@@ -44,7 +44,7 @@ internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time)
             var name = S3Client.Name(bucket, key);
             // Signed once here only to learn the object's URL; the engine signs again for every request.
             var url = S3Presigner.UnsignedUrl(await presigner.PresignAsync(bucket, key, versionId, ct), versionId);
-            var spec = S3Verification.Apply(new FileSpec { Path = path, Url = url, Size = head.Size }, head, known.GetValueOrDefault(path), model.VerifySizeOnly, name);
+            var spec = S3Verification.Apply(new FileSpec { Path = path, Url = url, Size = head.Size, RecordSha256 = true }, head, known.GetValueOrDefault(path), model.VerifySizeOnly, name);
             files.Add(new ResolvedFile(spec, Credential.Signing(c => presigner.PresignAsync(bucket, key, versionId, c))) { Origin = name });
         }
 
