@@ -25,7 +25,8 @@ internal static class S3Heads
             head = head with { PartSizes = await client.PartSizesAsync(bucket, listed.Key, head.VersionId, head.EtagParts, head.Size, ct) };
         }
 
-        if (head.ETag != listed.ETag || head.Size != listed.Size)
+        // Some S3-compatible servers list ETags unquoted but send them quoted on HEAD: compared without quotes.
+        if (head.Tag != listed.ETag.Trim('"') || head.Size != listed.Size)
         {
             // Changed between the listing and the HEAD: the next attempt lists again.
             throw new Downloads.DownloadException(Downloads.FailureReason.SourceUnreachable,
