@@ -57,6 +57,10 @@ public sealed record SyncSettings
     /// <summary>The Hugging Face hub for <c>hf://</c> sources; null means <c>HF_ENDPOINT</c>, else huggingface.co.</summary>
     public Uri? HfEndpoint { get; init; }
 
+    /// <summary>Where <c>hf://</c> sources resolve when <see cref="HfEndpoint"/> (an in-cluster cache) does not
+    /// answer: null fails the pass naming the endpoint (<c>hfFallback: fail</c>, the default).</summary>
+    public Uri? HfFallback { get; init; }
+
     /// <summary><c>sync.s3</c>: endpoint, region and addressing for <c>s3://</c> sources.</summary>
     public S3Settings S3 { get; init; } = new();
 
