@@ -11,7 +11,7 @@ namespace ModelSync.Daemon.Sources;
 internal sealed class SourceRegistry(IReadOnlyList<ISourceResolver> resolvers)
 {
     public static SourceRegistry Create(SyncSettings sync, HttpSource http, TimeProvider time, ILogger logger) =>
-        new([new HubSource(sync, http, time, logger), new S3Source(sync, time), new ListedSource()]);
+        new([new HubSource(sync, http, time, logger), new S3Source(sync, time, logger), new ListedSource()]);
 
     public ISourceResolver For(ModelSpec model) =>
         resolvers.FirstOrDefault(r => r.Handles(model))

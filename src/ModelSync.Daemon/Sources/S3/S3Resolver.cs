@@ -1,6 +1,8 @@
 using System.IO.Enumeration;
 using Amazon.S3;
+using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -12,7 +14,7 @@ namespace ModelSync.Daemon.Sources.S3;
 /// include/exclude, HEAD each object for what vouches for it (<see cref="S3Verification"/>), derive the
 /// version from the listing (<see cref="S3Version"/>). Each file's bytes come by presigned GET.
 /// </summary>
-internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time)
+internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time, ILogger logger)
 {
     public async Task<ResolvedModel> ResolveAsync(ModelSpec model, string sourceKey, CancellationToken ct)
     {
@@ -45,11 +47,28 @@ internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time)
             // Signed once here only to learn the object's URL; the engine signs again for every request.
             var url = S3Presigner.UnsignedUrl(await presigner.PresignAsync(bucket, key, versionId, ct), versionId);
             var spec = S3Verification.Apply(new FileSpec { Path = path, Url = url, Size = head.Size, RecordSha256 = true }, head, known.GetValueOrDefault(path), model.VerifySizeOnly, name);
+            LogCheck(model.Name, name, spec);
             files.Add(new ResolvedFile(spec, Credential.Signing(c => presigner.PresignAsync(bucket, key, versionId, c))) { Origin = name });
         }
 
         var version = S3Version.Of(selected.Select((o, i) => (o.Path, heads[i])));
         return new ResolvedModel { Name = model.Name, Version = version, Source = sourceKey, Files = files };
+    }
+
+    private void LogCheck(string model, string name, FileSpec spec)
+    {
+        if (spec.SourceChecksum is { } check)
+        {
+            Log.S3VerifiedBy(logger, model, name, check.What);
+        }
+        else if (spec.Sha256 is null && spec.Xxh128 is null)
+        {
+            Log.S3SizeOnly(logger, model, name);
+        }
+        else
+        {
+            Log.S3VerifiedBy(logger, model, name, spec.Sha256 is null ? "xxh128 (manifest)" : "sha256");
+        }
     }
 
     /// <summary>As for <c>hf://</c>: kept when it matches an include (or there are none) and no exclude.</summary>

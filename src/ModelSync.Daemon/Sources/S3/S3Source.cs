@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Manifest;
 
 namespace ModelSync.Daemon.Sources.S3;
@@ -7,7 +8,7 @@ namespace ModelSync.Daemon.Sources.S3;
 /// object is verified by what S3 can vouch for (<see cref="S3Verification"/>), and the bytes come through the
 /// engine as presigned GETs (parallel ranges, resume, stall detection, bandwidth limit) signed per request.
 /// </summary>
-internal sealed class S3Source(SyncSettings sync, TimeProvider time) : ISourceResolver
+internal sealed class S3Source(SyncSettings sync, TimeProvider time, ILogger logger) : ISourceResolver
 {
     /// <summary>Placeholder version of an S3 model that failed before its listing resolved.</summary>
     public const string Unresolved = "unresolved";
@@ -21,7 +22,7 @@ internal sealed class S3Source(SyncSettings sync, TimeProvider time) : ISourceRe
     public Task<ResolvedModel> ResolveAsync(ModelSpec model, CancellationToken ct)
     {
         var endpoint = S3ClientFactory.Endpoint(sync.S3);
-        var resolver = new S3Resolver(S3ClientFactory.For(sync), endpoint, time);
+        var resolver = new S3Resolver(S3ClientFactory.For(sync), endpoint, time, logger);
         return resolver.ResolveAsync(model, SourceKey(model)!, ct);
     }
 }
