@@ -182,6 +182,7 @@ public sealed class S3SourceTests : IDisposable
         var accepted = await SyncAsync(Manifest("    verify: size"));
 
         Assert.Equal(0, accepted.ExitCode);
+        Assert.Contains($"s3://{S3rverFixture.Bucket}/{_prefix}model.safetensors is accepted on its size alone", accepted.Output, StringComparison.Ordinal);
         Assert.Equal(ModelState.Ready, _store.Entry("llm").State);
         Assert.NotNull(_store.Entry("llm").Files.Single().Sha256);
     }
