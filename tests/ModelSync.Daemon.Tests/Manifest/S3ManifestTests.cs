@@ -30,7 +30,7 @@ public sealed class S3ManifestTests
         Assert.Equal(("ml-models", "llama/", true, ""), (llm.S3!.Bucket, llm.S3.Prefix, llm.VerifySizeOnly, llm.Version));
         Assert.Equal(["*.onnx"], llm.S3.Exclude);
         Assert.Equal(new KnownDigest("config.json", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", null), Assert.Single(llm.Digests));
-        Assert.Equal("s3://ml-models/llama/?exclude=*.onnx", llm.ResolvedSourceKey);
+        Assert.Equal("s3://ml-models/llama/?exclude=*.onnx", llm.SourceKey);
         Assert.Equal(("e5/model.gguf", "abc", false), (manifest.Models[1].S3!.Prefix, manifest.Models[1].S3!.VersionId, manifest.Models[1].S3!.IsPrefix));
         Assert.Null(manifest.Models[1].Hub);
     }
