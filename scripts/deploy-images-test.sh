@@ -41,7 +41,10 @@ start_servers() {
   python3 - "$www" "$work/tls.crt" "$work/tls.key" "$work/ports" <<'EOF' &
 import functools, http.server, ssl, sys, threading
 www, crt, key, ports = sys.argv[1:]
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=www)
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+handler = functools.partial(Quiet, directory=www)
 plain = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 tls = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

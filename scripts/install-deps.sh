@@ -6,6 +6,8 @@ set -euo pipefail
 
 # build: clang zlib1g-dev (Native AOT) · example: nginx-light curl · the hub view's client check: node + npm
 packages=(clang zlib1g-dev nginx-light curl)
+# the linux-arm64 cross-builds (scripts/publish.sh --arch arm64): clang links with Debian's aarch64 toolchain
+packages+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross)
 # A node from elsewhere (nodesource's nodejs bundles npm) is kept; Debian 12's nodejs 18 and npm do as well.
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
@@ -13,6 +15,9 @@ if [ "${1:-all}" != example ]; then
   # tests and bench: aria2 xxhash time openssl · deploy checks and the pod e2e: shellcheck podman buildah
   # runc python3 python3-yaml · status page test: chromium
   packages+=(aria2 xxhash time openssl shellcheck podman buildah runc catatonit python3 python3-yaml chromium)
+  # the arm64 gate and daemon tests and image checks (scripts/arm64-check.sh, deploy-images.sh): qemu-user-static;
+  # the images' bases (deploy-base.sh: readelf): binutils
+  packages+=(qemu-user-static binutils)
 fi
 missing=()
 for p in "${packages[@]}"; do

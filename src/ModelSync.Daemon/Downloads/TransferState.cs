@@ -14,12 +14,12 @@ internal sealed class TransferState
     private readonly Action<long> _onBytes;
     private long _reported;
     private volatile bool _resetPending;
+    private ContentDigest? _digest;
 
     public TransferState(FileSpec spec, Action<long> onBytes)
     {
         _spec = spec;
         _onBytes = onBytes;
-        Digest = NewDigest();
     }
 
     /// <summary>Bytes from zero that are on disk and in <see cref="Digest"/>.</summary>
@@ -28,7 +28,29 @@ internal sealed class TransferState
     /// <summary>Strong ETag or Last-Modified of the response the bytes came from; sent as If-Range.</summary>
     public string? Validator { get; set; }
 
-    public ContentDigest Digest { get; private set; }
+    /// <summary>
+    /// Made on first use and released once the file is verified: a model's transfers are all opened at its
+    /// start, and a digest holds native hash contexts, so thousands of small files must not each keep one.
+    /// </summary>
+    public ContentDigest Digest
+    {
+        get
+        {
+            if (Volatile.Read(ref _digest) is { } digest)
+            {
+                return digest;
+            }
+
+            var made = NewDigest();
+            if (Interlocked.CompareExchange(ref _digest, made, null) is { } other)
+            {
+                made.Dispose();
+                return other;
+            }
+
+            return made;
+        }
+    }
 
     /// <summary>After a restart the bytes below <see cref="Offset"/> are on disk but not yet in the digest.</summary>
     public bool PrefixUnhashed { get; set; }
@@ -66,11 +88,10 @@ internal sealed class TransferState
 
     /// <summary>A digest interrupted half-way over the prefix covers nothing useful: the next attempt
     /// hashes the prefix again from the start.</summary>
-    public void ReplaceDigest()
-    {
-        Digest.Dispose();
-        Digest = NewDigest();
-    }
+    public void ReplaceDigest() => ReleaseDigest();
+
+    /// <summary>Frees the digest; the next use starts a fresh one (over zero bytes).</summary>
+    public void ReleaseDigest() => Interlocked.Exchange(ref _digest, null)?.Dispose();
 
     /// <summary>Applies a server's answer; throws when it is a failure.</summary>
     public void Accept(ResponseVerdict verdict)
