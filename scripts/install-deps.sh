@@ -18,6 +18,9 @@ if [ "${1:-all}" != example ]; then
   # the arm64 gate and daemon tests and image checks (scripts/arm64-check.sh, deploy-images.sh): qemu-user-static;
   # the images' bases (deploy-base.sh: readelf): binutils
   packages+=(qemu-user-static binutils)
+  # scripts/hub-cache.sh and its tests (Hub/HubCache*, Deploy HubCacheComponentTests): envsubst renders the
+  # nginx template (nginx itself is nginx-light above; Debian's build has the slice module)
+  packages+=(gettext-base)
 fi
 missing=()
 for p in "${packages[@]}"; do
