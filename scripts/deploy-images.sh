@@ -44,7 +44,8 @@ while (($#)); do
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
-need buildah podman readelf dpkg-deb apt-get sha256sum python3
+need buildah podman readelf dpkg-deb apt-get sha256sum python3 openssl
+case " ${archs[*]} " in *" arm64 "*) [ "$(uname -m)" = aarch64 ] || need qemu-aarch64-static ;; esac
 
 work=$(mktemp -d /tmp/modelsync-images.XXXXXX)
 server_pid=
