@@ -31,8 +31,9 @@ native=$repo/artifacts/daemon/ModelSync.Daemon
 rm -rf "$work"
 mkdir -p "$work/src" "$work/dl"
 echo "footprint: publishing the framework-dependent build for comparison"
+# Its own intermediate and output paths: the AOT publish of the same RID compiles from obj/, which this must not overwrite.
 dotnet publish src/ModelSync.Daemon -c Release -nologo -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/fd" -clp:ErrorsOnly >/dev/null
+  -p:IntermediateOutputPath="$work/fd-obj/" -p:OutputPath="$work/fd-bin/" -o "$work/fd" -clp:ErrorsOnly >/dev/null
 fd=$work/fd/ModelSync.Daemon
 # The native daemon runs with the GC settings its image gives it (deploy/images/daemon.Containerfile).
 gc_env=$(grep -oE 'DOTNET_GCgen0size=[0-9a-fA-F]+' deploy/images/daemon.Containerfile)
