@@ -18,6 +18,10 @@ if [ "${1:-all}" != example ]; then
   # the arm64 gate and daemon tests and image checks (scripts/arm64-check.sh, deploy-images.sh): qemu-user-static;
   # the images' bases (deploy-base.sh: readelf): binutils
   packages+=(qemu-user-static binutils)
+  # oci:// tests and bench/oci-fleet.sh: the CNCF distribution registry (plain, htpasswd, token, proxy mode)
+  packages+=(docker-registry)
+  # oci:// auth tests: htpasswd -B for the registry's bcrypt file
+  packages+=(apache2-utils)
   # scripts/hub-cache.sh and its tests (Hub/HubCache*, Deploy HubCacheComponentTests): envsubst renders the
   # nginx template (nginx itself is nginx-light above; Debian's build has the slice module)
   packages+=(gettext-base)
@@ -34,6 +38,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # The Debian nginx package starts a system instance; tests run their own on 127.0.0.1.
+# docker-registry's package may start one on :5000 where systemd runs; tests run their own on free ports.
 
 # The official Hugging Face JS client, at the version package-lock.json pins (tests/hub-view/check.mjs).
 hub_view=$(cd "$(dirname "$0")/.." && pwd)/tests/hub-view
