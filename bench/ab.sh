@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib/nginx.sh
 w=${BENCH_WORK:-/var/tmp/modelsync-bench}
 old=${OLD_DLL:?set OLD_DLL to the old build\'s ModelSync.Daemon.dll}
-new=${NEW_DLL:-$PWD/artifacts/daemon/ModelSync.Daemon.dll}
+new=${NEW_DLL:-$PWD/artifacts/daemon/ModelSync.Daemon} # a .dll runs with dotnet, anything else (native) as it is
+launch() { case $1 in *.dll) echo dotnet "$1" ;; *) echo "$1" ;; esac; }
 port=18181 # the port bench.sh wrote into $w/sha.yaml
 start_nginx "$w/src" "$port" "$w"
 trap stop_nginx EXIT
@@ -20,8 +21,8 @@ for i in $(seq 0 $((${ROUNDS:-7} - 1))); do
     sync
     case $who in
       curl) cmd=(curl -sS -o "$w/dl/curl.bin" "http://127.0.0.1:$port/model.bin") ;;
-      old) cmd=(dotnet "$old" sync --manifest "$w/sha.yaml") ;;
-      new) cmd=(dotnet "$new" sync --manifest "$w/sha.yaml") ;;
+      old) read -ra cmd < <(launch "$old"); cmd+=(sync --manifest "$w/sha.yaml") ;;
+      new) read -ra cmd < <(launch "$new"); cmd+=(sync --manifest "$w/sha.yaml") ;;
     esac
     /usr/bin/time -f "$i $who %e %M" -a -o "$out" "${cmd[@]}" >/dev/null 2>&1
   done

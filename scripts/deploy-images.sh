@@ -1,168 +1,127 @@
 #!/usr/bin/env bash
-# Builds the two ModelSync images OFFLINE with buildah (no registry, no internet: only the Debian
-# mirror configured in /etc/apt/sources.list.d for the daemon's base libraries):
-#   localhost/modelsync-gate:TAG    minimal glibc rootfs (ldd of the binary) + ModelSync.Gate
-#   localhost/modelsync-daemon:TAG  distroless-like Debian libs + the host's ASP.NET Core 10 runtime
-# then prints their sizes, asserts the gate image <= 20 MB, and runs the gate image --check against
-# stores it builds by hand (valid -> 0, corrupt -> 1, no inventory -> 3) and the daemon image.
+# Builds the ModelSync images OFFLINE with buildah (no registry, no internet: only the Debian mirror
+# configured in /etc/apt/sources.list.d, for the base libraries), for linux/amd64 and linux/arm64:
+#   localhost/modelsync-gate:TAG-ARCH    ModelSync.Gate (Native AOT) on glibc only
+#   localhost/modelsync-daemon:TAG-ARCH  ModelSync.Daemon (Native AOT) on glibc, libgcc_s, libssl3,
+#                                        CA certificates and busybox (the chown init container); no .NET runtime
+#   localhost/modelsync-gate:TAG, localhost/modelsync-daemon:TAG           the amd64 images, as before
+#   localhost/modelsync-gate:TAG-multiarch, localhost/modelsync-daemon:TAG-multiarch   image indexes of both
+# Bases come from Debian packages (apt-get download + dpkg-deb -x; arm64 ones through a private apt
+# state in artifacts/deploy-cache, the host's apt untouched), cut to the libraries the binaries need.
+# Then asserts the sizes (gate <= 20 MB, daemon <= 40 MB) and tests the images: amd64 with podman run,
+# arm64 by running its binaries under qemu-aarch64-static with the image's own rootfs as the sysroot.
 #
-# usage: scripts/deploy-images.sh [--tag TAG] [--gate-bin FILE] [--daemon-dir DIR] [--no-test] [--rebuild-base]
+# usage: scripts/deploy-images.sh [--tag TAG] [--arch amd64|arm64|all] [--gate-bin FILE] [--daemon-dir DIR]
+#                                 [--no-test] [--rebuild-base]
+#   --gate-bin/--daemon-dir: the amd64 binaries (default artifacts/gate, artifacts/daemon); arm64 ones
+#   are artifacts/arm64/{gate,daemon}. Missing ones are published first (scripts/publish.sh).
 set -euo pipefail
 # shellcheck source=deploy-lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/deploy-lib.sh"
+# shellcheck source=deploy-base.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/deploy-base.sh"
 cd "$deploy_repo"
 
 tag=dev
+archs=(amd64 arm64)
 gate_bin=$deploy_repo/artifacts/gate/ModelSync.Gate
 daemon_dir=$deploy_repo/artifacts/daemon
 run_tests=1
 rebuild_base=0
 gate_max_bytes=$((20 * 1000 * 1000))
+daemon_max_bytes=$((40 * 1000 * 1000))
 while (($#)); do
   case $1 in
     --tag) tag=$2; shift 2 ;;
+    --arch)
+      case $2 in amd64 | arm64) archs=("$2") ;; all) archs=(amd64 arm64) ;; *) die "--arch takes amd64, arm64 or all" ;; esac
+      shift 2 ;;
     --gate-bin) gate_bin=$2; shift 2 ;;
     --daemon-dir) daemon_dir=$2; shift 2 ;;
     --no-test) run_tests=0; shift ;;
     --rebuild-base) rebuild_base=1; shift ;;
-    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
-need buildah podman ldd dpkg-deb apt-get sha256sum
-
-if [ ! -x "$gate_bin" ] || [ ! -f "$daemon_dir/ModelSync.Daemon.dll" ]; then
-  log "artifacts missing: bash scripts/publish.sh"
-  bash scripts/publish.sh
-fi
-[ -x "$gate_bin" ] || die "no gate binary at $gate_bin (src/ModelSync.Gate not published yet?)"
+need buildah podman readelf dpkg-deb apt-get sha256sum python3 openssl
+case " ${archs[*]} " in *" arm64 "*) [ "$(uname -m)" = aarch64 ] || need qemu-aarch64-static ;; esac
 
 work=$(mktemp -d /tmp/modelsync-images.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-cache=$deploy_repo/artifacts/deploy-cache
-mkdir -p "$cache/debs"
+server_pid=
+cleanup() {
+  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
-# Common rootfs bits: the nonroot user 65532 (distroless convention), a writable-if-mounted /tmp.
-add_etc() {
-  local root=$1
-  mkdir -p "$root/etc" "$root/tmp" "$root/app"
-  chmod 1777 "$root/tmp"
-  printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$root/etc/passwd"
-  printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
-  printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
+binaries() { # ARCH -> "GATE DAEMON" (publishing them when missing)
+  local arch=$1 gate daemon
+  if [ "$arch" = amd64 ]; then
+    gate=$gate_bin daemon=$daemon_dir/ModelSync.Daemon
+  else
+    gate=$deploy_repo/artifacts/$arch/gate/ModelSync.Gate daemon=$deploy_repo/artifacts/$arch/daemon/ModelSync.Daemon
+  fi
+  if [ ! -x "$gate" ] || [ ! -x "$daemon" ] || [ -e "$(dirname "$daemon")/ModelSync.Daemon.dll" ]; then
+    log "native $arch binaries missing: bash scripts/publish.sh --arch $(dotnet_arch "$arch")"
+    bash scripts/publish.sh --arch "$(dotnet_arch "$arch")" >&2
+  fi
+  [ -x "$gate" ] || die "no gate binary at $gate"
+  if [ ! -x "$daemon" ] || [ -e "$(dirname "$daemon")/ModelSync.Daemon.dll" ]; then
+    die "no native daemon at $daemon (a framework-dependent build is no longer shipped)"
+  fi
+  echo "$gate $daemon"
 }
 
-commit_rootfs() { # DIR IMAGE
-  local c
-  c=$(buildah from scratch)
-  buildah copy --quiet "$c" "$1" / >/dev/null
-  buildah config --user 65532:65532 --env PATH=/usr/local/bin:/usr/bin:/bin "$c"
-  buildah commit --quiet --rm "$c" "$2" >/dev/null
+build_image() { # ARCH CONTAINERFILE BASE FILE IMAGE
+  local arch=$1 file=$2 base=$3 bin=$4 image=$5 ctx
+  ctx=$work/ctx-$(basename "$bin")-$arch
+  mkdir -p "$ctx"
+  cp "$bin" "$ctx/"
+  buildah bud --quiet --pull=never --layers=false --platform "linux/$arch" --build-arg "BASE_IMAGE=$base" \
+    -f "$file" -t "$image" "$ctx" >/dev/null
+  [ "$(podman image inspect --format '{{.Architecture}}' "$image")" = "$arch" ] || die "$image is not an $arch image"
 }
 
-# --- gate base: exactly the shared libraries the binary links (ld.so, libc, libm), from this host,
-# which is also the glibc the binary was built against.
-gate_base=localhost/modelsync-glibc-base:bookworm
-if ((rebuild_base)) || ! podman image exists "$gate_base"; then
-  log "building $gate_base from ldd $gate_bin"
-  root=$work/gate-root
-  add_etc "$root"
-  ldd "$gate_bin" | grep -oE '/[^ ]+' | while read -r lib; do
-    cp -L --parents "$lib" "$root/"
+sizes=()
+for arch in "${archs[@]}"; do
+  read -r gate daemon < <(binaries "$arch")
+  glibc_base=$(base_image glibc "$arch")
+  native_base=$(base_image native "$arch")
+  if ((rebuild_base)) || ! podman image exists "$glibc_base"; then assemble_base glibc "$arch" "$glibc_base" "$gate"; fi
+  if ((rebuild_base)) || ! podman image exists "$native_base"; then assemble_base native "$arch" "$native_base" "$daemon"; fi
+  log "building localhost/modelsync-gate:$tag-$arch and localhost/modelsync-daemon:$tag-$arch"
+  build_image "$arch" deploy/images/gate.Containerfile "$glibc_base" "$gate" "localhost/modelsync-gate:$tag-$arch"
+  build_image "$arch" deploy/images/daemon.Containerfile "$native_base" "$daemon" "localhost/modelsync-daemon:$tag-$arch"
+  for name in gate daemon; do
+    size=$(image_size_bytes "localhost/modelsync-$name:$tag-$arch")
+    max=$gate_max_bytes
+    [ $name = gate ] || max=$daemon_max_bytes
+    sizes+=("image localhost/modelsync-$name:$tag-$arch $(mb "$size")")
+    ((size <= max)) || die "localhost/modelsync-$name:$tag-$arch is $size bytes, over the $max target"
   done
-  commit_rootfs "$root" "$gate_base"
+  if [ "$arch" = amd64 ]; then
+    podman tag "localhost/modelsync-gate:$tag-amd64" "localhost/modelsync-gate:$tag"
+    podman tag "localhost/modelsync-daemon:$tag-amd64" "localhost/modelsync-daemon:$tag"
+  fi
+done
+if ((${#archs[@]} > 1)); then
+  for name in gate daemon; do
+    index=localhost/modelsync-$name:$tag-multiarch
+    ! podman manifest exists "$index" || podman manifest rm "$index" >/dev/null
+    buildah manifest create "$index" >/dev/null
+    for arch in "${archs[@]}"; do
+      buildah manifest add --arch "$arch" --os linux "$index" "containers-storage:localhost/modelsync-$name:$tag-$arch" >/dev/null
+    done
+    sizes+=("index $index: $(podman manifest inspect "$index" | python3 -c 'import json,sys; print(" ".join(m["platform"]["architecture"] for m in json.load(sys.stdin)["manifests"]))')")
+  done
 fi
-
-# --- daemon base: Debian 12 packages from the configured mirror (apt-get download, no scripts run)
-# plus the ASP.NET Core runtime of the host SDK.
-daemon_base=localhost/modelsync-aspnet-base:10.0
-if ((rebuild_base)) || ! podman image exists "$daemon_base"; then
-  log "building $daemon_base (Debian libs from the mirror + /usr/share/dotnet runtime)"
-  root=$work/daemon-root
-  add_etc "$root"
-  (cd "$cache/debs" && apt-get download -qq -o APT::Sandbox::User=root libc6 libgcc-s1 libstdc++6 libssl3 zlib1g ca-certificates busybox-static)
-  for deb in "$cache"/debs/*.deb; do dpkg-deb -x "$deb" "$root"; done
-  # CA bundle as update-ca-certificates would write it (its maintainer script does not run here).
-  mkdir -p "$root/etc/ssl/certs"
-  find "$root/usr/share/ca-certificates" -name '*.crt' -print0 | sort -z | xargs -0 cat >"$root/etc/ssl/certs/ca-certificates.crt"
-  mkdir -p "$root/usr/bin"
-  [ -e "$root/usr/bin/busybox" ] || mv "$root/bin/busybox" "$root/usr/bin/busybox"
-  rm -rf "$root/usr/share/doc" "$root/usr/share/man" "$root/usr/share/lintian" "$root/usr/share/locale" \
-    "$root/usr/lib/x86_64-linux-gnu/gconv" "$root/usr/sbin" "$root/sbin" "$root/usr/share/ca-certificates" "$root/etc/ld.so.conf.d"
-  dotnet_root=${DOTNET_ROOT:-/usr/share/dotnet}
-  netcore=$(find "$dotnet_root/shared/Microsoft.NETCore.App" -mindepth 1 -maxdepth 1 -name '10.*' | sort -V | tail -1)
-  aspnet=$(find "$dotnet_root/shared/Microsoft.AspNetCore.App" -mindepth 1 -maxdepth 1 -name '10.*' | sort -V | tail -1)
-  { [ -n "$netcore" ] && [ -n "$aspnet" ]; } || die "no .NET 10 and ASP.NET Core 10 runtime under $dotnet_root"
-  mkdir -p "$root/usr/share/dotnet/shared/Microsoft.NETCore.App" "$root/usr/share/dotnet/shared/Microsoft.AspNetCore.App"
-  cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$root/usr/share/dotnet/"
-  cp -a "$netcore" "$root/usr/share/dotnet/shared/Microsoft.NETCore.App/"
-  cp -a "$aspnet" "$root/usr/share/dotnet/shared/Microsoft.AspNetCore.App/"
-  ln -s ../share/dotnet/dotnet "$root/usr/bin/dotnet"
-  commit_rootfs "$root" "$daemon_base"
-fi
-
-# --- the images, from the Containerfiles (offline: --pull=never on local bases).
-gate_ctx=$work/gate-ctx
-mkdir -p "$gate_ctx"
-cp "$gate_bin" "$gate_ctx/ModelSync.Gate"
-log "building localhost/modelsync-gate:$tag"
-buildah bud --quiet --pull=never --layers=false --build-arg "BASE_IMAGE=$gate_base" \
-  -f deploy/images/gate.Containerfile -t "localhost/modelsync-gate:$tag" "$gate_ctx" >/dev/null
-
-if [ -f "$daemon_dir/ModelSync.Daemon.dll" ]; then
-  log "building localhost/modelsync-daemon:$tag from $daemon_dir"
-  buildah bud --quiet --pull=never --layers=false --build-arg "BASE_IMAGE=$daemon_base" \
-    -f deploy/images/daemon.Containerfile -t "localhost/modelsync-daemon:$tag" "$daemon_dir" >/dev/null
-else
-  die "no daemon publish output in $daemon_dir"
-fi
-
-gate_size=$(image_size_bytes "localhost/modelsync-gate:$tag")
-daemon_size=$(image_size_bytes "localhost/modelsync-daemon:$tag")
-echo "image localhost/modelsync-gate:$tag   $(mb "$gate_size") (binary $(mb "$(stat -c %s "$gate_bin")"))"
-echo "image localhost/modelsync-daemon:$tag $(mb "$daemon_size")"
-((gate_size <= gate_max_bytes)) || die "gate image is $gate_size bytes, over the $gate_max_bytes target"
+printf '%s\n' "${sizes[@]}"
 
 ((run_tests)) || exit 0
-
-# --- the gate image against stores built by hand, mounted read-only like in a pod.
-gate_run() { # STORE [ENV=VAL...] -> exit code of `ModelSync.Gate --check`
-  local store=$1; shift
-  local envs=() e
-  for e in "$@"; do envs+=(-e "$e"); done
-  podman run --rm --network=none --read-only --cap-drop=ALL --security-opt=no-new-privileges \
-    -v "$store:/app/models:ro" "${envs[@]}" "localhost/modelsync-gate:$tag" --check
-}
-expect_rc() { # WANT DESCRIPTION CMD...
-  local want=$1 what=$2 rc=0; shift 2
-  "$@" >"$work/out" 2>&1 || rc=$?
-  sed 's/^/    | /' "$work/out" >&2
-  [ "$rc" -eq "$want" ] || die "$what: exit $rc, expected $want"
-  log "ok: $what -> exit $rc"
-}
-good=$work/store-good
-mkdir -p "$good"
-write_inventory "$good" "$(make_model "$good" finbert 2024-06 4096)" "$(make_model "$good" minilm 2024-01 2048)"
-chmod -R a+rX "$good"
-expect_rc 0 "gate --check, valid store" gate_run "$good" MODELSYNC_REQUIRE=finbert,minilm@2024-01
-expect_rc 0 "gate --check, valid store, no MODELSYNC_REQUIRE (every model)" gate_run "$good"
-expect_rc 1 "gate --check, model not in the inventory" gate_run "$good" MODELSYNC_REQUIRE=bert
-bad=$work/store-bad
-cp -a "$good" "$bad"
-chmod u+w "$bad/models/finbert/2024-06" "$bad/models/finbert/2024-06/weights.bin"
-truncate -s 100 "$bad/models/finbert/2024-06/weights.bin"
-expect_rc 1 "gate --check, truncated file" gate_run "$bad" MODELSYNC_REQUIRE=finbert
-empty=$work/store-empty
-mkdir -p "$empty"
-expect_rc 3 "gate --check, no inventory" gate_run "$empty" MODELSYNC_REQUIRE=finbert
-
-# --- the daemon image: the runtime starts as 65532 with a read-only root; busybox for the init container.
-expect_rc 0 "daemon image: ModelSync.Daemon --help" podman run --rm --network=none --read-only "localhost/modelsync-daemon:$tag" --help
-expect_rc 0 "daemon image: busybox chown/stat present" podman run --rm --network=none --read-only --user 0 --entrypoint /usr/bin/busybox "localhost/modelsync-daemon:$tag" stat -c %u /tmp
-if podman run --rm --network=none --read-only "localhost/modelsync-daemon:$tag" --help 2>&1 | grep -qE '^\s+validate\b'; then
-  expect_rc 0 "daemon image: validate deploy/kustomize/base/models.yaml" podman run --rm --network=none --read-only \
-    -v "$deploy_repo/deploy/kustomize/base/models.yaml:/etc/modelsync/models.yaml:ro" "localhost/modelsync-daemon:$tag" validate /etc/modelsync/models.yaml
-else
-  log "skip: the daemon has no 'validate' verb yet"
-fi
+# shellcheck source=deploy-images-test.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/deploy-images-test.sh"
+for arch in "${archs[@]}"; do
+  test_images "$arch"
+done
 log "images OK"

@@ -6,6 +6,8 @@ set -euo pipefail
 
 # build: clang zlib1g-dev (Native AOT) · example: nginx-light curl · the hub view's client check: node + npm
 packages=(clang zlib1g-dev nginx-light curl)
+# the linux-arm64 cross-builds (scripts/publish.sh --arch arm64): clang links with Debian's aarch64 toolchain
+packages+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross)
 # A node from elsewhere (nodesource's nodejs bundles npm) is kept; Debian 12's nodejs 18 and npm do as well.
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
@@ -15,6 +17,9 @@ if [ "${1:-all}" != example ]; then
   packages+=(aria2 xxhash time openssl shellcheck podman buildah runc catatonit python3 python3-yaml chromium)
   # sync's live progress display, drawn in a real pseudo-terminal (SyncProgressDisplayTests): tmux
   packages+=(tmux)
+  # the arm64 gate and daemon tests and image checks (scripts/arm64-check.sh, deploy-images.sh): qemu-user-static;
+  # the images' bases (deploy-base.sh: readelf): binutils
+  packages+=(qemu-user-static binutils)
   # oci:// tests and bench/oci-fleet.sh: the CNCF distribution registry (plain, htpasswd, token, proxy mode)
   packages+=(docker-registry)
   # oci:// auth tests: htpasswd -B for the registry's bcrypt file

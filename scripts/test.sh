@@ -15,7 +15,7 @@ mkdir -p "$artifacts"
 echo "== restore + build (warnings are errors)"
 dotnet build ModelSync.sln -c Release -nologo -p:TreatWarningsAsErrors=true -clp:ErrorsOnly
 
-echo "== publish the gate (Native AOT; any trim/AOT warning fails)"
+echo "== publish the gate and the daemon (Native AOT, linux-x64; any trim/AOT warning fails)"
 bash scripts/publish.sh
 
 echo "== test"
@@ -41,6 +41,10 @@ run_check() { # NAME COMMAND...
     tail -n 30 "$log"
   fi
 }
+# linux-arm64: cross-built here, then the gate's contract tests and the daemon's sync tests under qemu.
+run_check arm64-publish bash scripts/publish.sh --arch arm64
+run_check arm64-gate bash scripts/arm64-check.sh gate
+run_check arm64-daemon bash scripts/arm64-check.sh daemon
 run_check deploy-check bash scripts/deploy-check.sh --no-dotnet
 run_check deploy-images bash scripts/deploy-images.sh
 run_check deploy-e2e bash scripts/deploy-e2e.sh

@@ -162,6 +162,7 @@ internal sealed class FileTransfer
         }
 
         Result = result;
+        _state.ReleaseDigest();
         _record.Persist(_state, complete: result);
     }
 

@@ -14,13 +14,14 @@ namespace ModelSync.Daemon.Downloads;
 internal sealed class StreamCopier(FileJob job, BandwidthLimiter limiter, TransferState state, ResumeRecord record)
 {
     public const int ChunkSize = 1 << 20;
+    private const int MinChunkSize = 16 << 10;
     private const long WriteBackEvery = 32L << 20;
     private const int PipelineDepth = 4;
 
     public async Task CopyAsync(Stream body, SafeFileHandle handle, CancellationTokenSource stall)
     {
         var size = job.Spec.Size;
-        var buffers = Enumerable.Range(0, PipelineDepth + 1).Select(_ => ArrayPool<byte>.Shared.Rent(ChunkSize)).ToArray();
+        var buffers = Buffers(size - state.Offset);
         var free = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var filled = Channel.CreateBounded<(byte[] Buffer, int Count)>(new BoundedChannelOptions(PipelineDepth) { SingleReader = true, SingleWriter = true });
         foreach (var b in buffers)
@@ -76,6 +77,18 @@ internal sealed class StreamCopier(FileJob job, BandwidthLimiter limiter, Transf
     }
 
     /// <summary>
+    /// As many buffers as the pipeline can use for <paramref name="remaining"/> bytes, each no larger than
+    /// they need be: a 50 KB file gets two 64 KiB buffers instead of five 1 MiB ones (which, with many
+    /// small files in flight, would be large-object allocations the pool cannot keep up with).
+    /// </summary>
+    private static byte[][] Buffers(long remaining)
+    {
+        var chunk = (int)Math.Clamp(remaining, MinChunkSize, ChunkSize);
+        var count = (int)Math.Min(PipelineDepth + 1, ((remaining + chunk - 1) / chunk) + 1);
+        return [.. Enumerable.Range(0, count).Select(_ => ArrayPool<byte>.Shared.Rent(chunk))];
+    }
+
+    /// <summary>
     /// One read from the source under the stall timer. The timer runs only while the read does: time spent
     /// waiting for the bandwidth bucket or the hasher is not the source's silence.
     /// </summary>
@@ -112,7 +125,7 @@ internal sealed class StreamCopier(FileJob job, BandwidthLimiter limiter, Transf
 
     private async Task<int> ReadAsync(Stream body, byte[] buffer, CancellationTokenSource stall)
     {
-        var want = (int)Math.Min(Math.Min(ChunkSize, limiter.MaxChunk), job.Spec.Size - state.Offset);
+        var want = (int)Math.Min(Math.Min(Math.Min(ChunkSize, buffer.Length), limiter.MaxChunk), job.Spec.Size - state.Offset);
         var total = 0;
         // Fill up to a chunk on a fast link (fewer hand-offs), but return a quarter chunk as soon as it is
         // there, so progress and the resume record move on a slow one too.

@@ -14,12 +14,12 @@ internal sealed class TransferState
     private readonly Action<long> _onBytes;
     private long _reported;
     private volatile bool _resetPending;
+    private ContentDigest? _digest;
 
     public TransferState(FileSpec spec, Action<long> onBytes)
     {
         _spec = spec;
         _onBytes = onBytes;
-        Digest = NewDigest();
         SourceHash = Checksums.SourceHash.For(spec.SourceChecksum);
     }
 
@@ -29,7 +29,29 @@ internal sealed class TransferState
     /// <summary>Strong ETag or Last-Modified of the response the bytes came from; sent as If-Range.</summary>
     public string? Validator { get; set; }
 
-    public ContentDigest Digest { get; private set; }
+    /// <summary>
+    /// Made on first use and released once the file is verified: a model's transfers are all opened at its
+    /// start, and a digest holds native hash contexts, so thousands of small files must not each keep one.
+    /// </summary>
+    public ContentDigest Digest
+    {
+        get
+        {
+            if (Volatile.Read(ref _digest) is { } digest)
+            {
+                return digest;
+            }
+
+            var made = NewDigest();
+            if (Interlocked.CompareExchange(ref _digest, made, null) is { } other)
+            {
+                made.Dispose();
+                return other;
+            }
+
+            return made;
+        }
+    }
 
     /// <summary>The source's own check (an S3 checksum or ETag) over the same bytes, in the same order; null when none.</summary>
     public Checksums.SourceHash? SourceHash { get; private set; }
@@ -72,11 +94,13 @@ internal sealed class TransferState
     /// hashes the prefix again from the start.</summary>
     public void ReplaceDigest()
     {
-        Digest.Dispose();
-        Digest = NewDigest();
+        ReleaseDigest();
         SourceHash?.Dispose();
         SourceHash = Checksums.SourceHash.For(_spec.SourceChecksum);
     }
+
+    /// <summary>Frees the digest; the next use starts a fresh one (over zero bytes).</summary>
+    public void ReleaseDigest() => Interlocked.Exchange(ref _digest, null)?.Dispose();
 
     /// <summary>The next bytes from the hashed prefix on, into every digest kept.</summary>
     public void Append(ReadOnlySpan<byte> data)

@@ -16,9 +16,6 @@ namespace ModelSync.Daemon.Sync;
 /// </summary>
 internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
 {
-    /// <summary>Files of one model supplied at once; large files are also split into ranges.</summary>
-    public const int FilesInFlight = 4;
-
     private readonly string _staging = engine.Layout.StagingDir(model.Name, model.Version);
     private readonly string _resumeDir = engine.Layout.ResumeDir(model.Name, model.Version);
     private readonly ModelProgressTracker _progress = new(engine.Inventory, model.Name, model.TotalBytes, engine.Time);
@@ -48,9 +45,11 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         inventory.Update(model.Name, e => ModelEntries.Downloading(e, new ModelProgress(_progress.Done, model.TotalBytes)));
 
         var entries = new FileEntry[plan.Count];
+        var inFlight = FilesInFlight.For([.. plan.Select(p => p.File.Spec)], engine.Sync);
+        Log.FilesInFlight(engine.Logger, model.Name, model.Version, inFlight, plan.Count);
         await Parallel.ForEachAsync(
             Enumerable.Range(0, plan.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = FilesInFlight, CancellationToken = ct },
+            new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = ct },
             async (i, c) => entries[i] = await SupplyAsync(plan[i], fetches.GetValueOrDefault(plan[i]), c));
 
         // Tar layers (oci://) become the files they hold; every other file is published as fetched.

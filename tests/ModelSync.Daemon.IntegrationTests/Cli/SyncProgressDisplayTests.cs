@@ -19,7 +19,7 @@ public sealed class SyncProgressDisplayTests(FaultServer server, ITestOutputHelp
     {
         var manifest = SlowModel();
         var socket = $"modelsync-{Guid.NewGuid():N}";
-        var command = $"MODELSYNC_NODE=tty dotnet {DaemonRunner.Dll} sync --manifest {manifest}; echo SYNC-EXIT=$?; sleep 60";
+        var command = $"MODELSYNC_NODE=tty {DaemonBinary.ShellCommand()} sync --manifest {manifest}; echo SYNC-EXIT=$?; sleep 60";
         Tmux(socket, "new-session", "-d", "-x", "180", "-y", "30", command);
         try
         {

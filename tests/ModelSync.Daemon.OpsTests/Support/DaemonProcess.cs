@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace ModelSync.Daemon.OpsTests.Support;
 
-/// <summary>The real daemon (<c>dotnet ModelSync.Daemon.dll ...</c>) as a child process, its output kept for diagnostics.</summary>
+/// <summary>The real daemon (<see cref="DaemonBinary"/>: the native binary, or <c>dotnet ModelSync.Daemon.dll</c>) as a child process, its output kept for diagnostics.</summary>
 public sealed class DaemonProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -154,17 +154,9 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     private static Process Start(string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(DaemonBinary.Dll);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
+        var psi = DaemonBinary.StartInfo(args);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
 
         psi.Environment["MODELSYNC_NODE"] = "ops-test-node";
         psi.Environment["DOTNET_NOLOGO"] = "1";

@@ -2,24 +2,16 @@ using System.Diagnostics;
 
 namespace ModelSync.Daemon.Tests.Cli;
 
-/// <summary>Runs the real daemon binary: <c>dotnet ModelSync.Daemon.dll ARGS</c>.</summary>
+/// <summary>Runs the real daemon binary (<see cref="DaemonBinary"/>: native, or <c>dotnet ModelSync.Daemon.dll</c>) with ARGS.</summary>
 internal static class DaemonProcess
 {
-    public static string DllPath => DaemonBinary.Dll;
+    public static string BinaryPath => DaemonBinary.Path;
 
     public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(DllPath);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = DaemonBinary.StartInfo(args);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -28,7 +20,7 @@ internal static class DaemonProcess
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{DllPath} {string.Join(' ', args)}' did not exit");
+            throw new TimeoutException($"'{BinaryPath} {string.Join(' ', args)}' did not exit");
         }
 
         return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Gate.Tests.Support;
+using ModelSync.TestKit;
 using Xunit.Abstractions;
 
 namespace ModelSync.ReliabilityTests.Support;
@@ -16,13 +17,15 @@ internal static class Unprivileged
     // The checkout may sit below a directory only root can enter (mktemp -d is 0700): the binaries are run
     // from copies the unprivileged user can reach, as an image holds them for the pod's user.
     private static readonly Lazy<string> GateCopy = new(() => Path.Combine(Reachable(Path.GetDirectoryName(GateBinary.Path)!), Path.GetFileName(GateBinary.Path)));
-    private static readonly Lazy<string> DaemonCopy = new(() => Path.Combine(Reachable(Path.GetDirectoryName(DaemonRunner.Dll)!), Path.GetFileName(DaemonRunner.Dll)));
+    private static readonly Lazy<string> DaemonCopy = new(() => Path.Combine(Reachable(Path.GetDirectoryName(DaemonRunner.Binary)!), Path.GetFileName(DaemonRunner.Binary)));
 
     public static (int ExitCode, string Output) Gate(ITestOutputHelper log, string root, params string[] requirements) =>
-        Run(log, [GateCopy.Value, "--root", root, "--check", "--verify", "full", "--require", string.Join(',', requirements)]);
+        Run(log, [.. Emulator.Command, GateCopy.Value, "--root", root, "--check", "--verify", "full", "--require", string.Join(',', requirements)]);
 
     public static (int ExitCode, string Output) Daemon(ITestOutputHelper log, params string[] args) =>
-        Run(log, ["dotnet", DaemonCopy.Value, .. args]);
+        Run(log, Command(DaemonBinary.StartInfo(args, DaemonCopy.Value)));
+
+    private static string[] Command(ProcessStartInfo info) => [info.FileName, .. info.ArgumentList];
 
     /// <summary>A copy of <paramref name="dir"/>'s files in a fresh world-readable temp directory.</summary>
     private static string Reachable(string dir)

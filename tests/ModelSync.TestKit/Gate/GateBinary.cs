@@ -5,7 +5,7 @@ namespace ModelSync.Gate.Tests.Support;
 
 /// <summary>
 /// The real Native AOT gate: <c>MODELSYNC_GATE_BIN</c>, else <c>artifacts/gate/ModelSync.Gate</c>. When that
-/// is missing or older than a gate/store source file, <c>scripts/publish.sh</c> runs once for the whole
+/// is missing or older than a gate/store source file, <c>scripts/publish.sh gate</c> runs once for the whole
 /// test run, so a plain <c>dotnet test</c> never tests a stale binary (scripts/test.sh publishes first).
 /// </summary>
 public static class GateBinary
@@ -43,14 +43,14 @@ public static class GateBinary
 
     private static void Publish(string repo)
     {
-        var info = new ProcessStartInfo("bash", ["scripts/publish.sh"]) { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("bash", ["scripts/publish.sh", "gate"]) { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"'bash scripts/publish.sh' failed ({process.ExitCode}): {stdout.Result}{stderr.Result}");
+            throw new InvalidOperationException($"'bash scripts/publish.sh gate' failed ({process.ExitCode}): {stdout.Result}{stderr.Result}");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ModelSync.TestKit;
 using Xunit.Abstractions;
 
 namespace ModelSync.Gate.Tests.Support;
@@ -30,7 +31,9 @@ public sealed class GateProcess : IDisposable
 
     public static GateProcess Start(ITestOutputHelper log, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var info = new ProcessStartInfo(GateBinary.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = Emulator.StartInfo(GateBinary.Path);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -12,8 +12,8 @@ public sealed record DaemonResult(int ExitCode, string Stdout, string Stderr)
 }
 
 /// <summary>
-/// Runs the real daemon: <c>dotnet ModelSync.Daemon.dll VERB ...</c>; which binary is
-/// <see cref="DaemonBinary"/>'s business.
+/// Runs the real daemon: <c>ModelSync.Daemon VERB ...</c>; which binary (native or a dll run by
+/// <c>dotnet</c>) is <see cref="DaemonBinary"/>'s business.
 /// </summary>
 public static class DaemonRunner
 {
@@ -22,25 +22,18 @@ public static class DaemonRunner
     /// <summary>A hang guard only: a sync in these tests finishes in seconds.</summary>
     public static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
 
-    public static string Dll => DaemonBinary.Dll;
+    /// <summary>The native binary or the dll: <see cref="DaemonBinary.Path"/>.</summary>
+    public static string Binary => DaemonBinary.Path;
 
     /// <summary>Kept so callers written against the suite-local runner still compile; the one finder is <see cref="ModelSync.TestKit.RepoRoot"/>.</summary>
     public static string RepoRoot => ModelSync.TestKit.RepoRoot.Path;
 
     public static ProcessStartInfo StartInfo(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Dll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var info = DaemonBinary.StartInfo(args);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
 
         info.Environment["MODELSYNC_NODE"] = "it-node";
         info.Environment["MODELSYNC_LOG_FORMAT"] = "text";
@@ -84,7 +77,7 @@ public sealed class DaemonProcess : IDisposable
     public DaemonProcess(ProcessStartInfo info, ITestOutputHelper output)
     {
         _output = output;
-        _label = string.Join(' ', info.ArgumentList.Skip(1).Take(1));
+        _label = DaemonBinary.Verb(info);
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => Append(_stdout, "out", e.Data);
         _process.ErrorDataReceived += (_, e) => Append(_stderr, "err", e.Data);
@@ -92,7 +85,7 @@ public sealed class DaemonProcess : IDisposable
         _process.StandardInput.Close();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        Log($"started pid {_process.Id}: dotnet {string.Join(' ', info.ArgumentList)}");
+        Log($"started pid {_process.Id}: {info.FileName} {string.Join(' ', info.ArgumentList)}");
     }
 
     public int Id => _process.Id;
