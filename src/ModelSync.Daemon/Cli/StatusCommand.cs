@@ -49,6 +49,9 @@ internal static class StatusCommand
         return $"store on disk {ByteText.Format(DiskUsage.StoreBytes(layout))} (files shared between versions counted once); ready models list {ByteText.Format(listed)}\n";
     }
 
+    /// <summary>Attempts made so far; none for a model found damaged on disk (Corrupted), which was not fetched.</summary>
+    internal static string AfterAttempts(int attempts) => attempts > 0 ? $" (after {CountText.Of(attempts, "attempt")})" : "";
+
     public static string Table(StoreInventory inventory)
     {
         var rows = new List<string[]> { new[] { "MODEL", "VERSION", "STATE", "SIZE", "PROGRESS", "ERROR" } };
@@ -59,7 +62,7 @@ internal static class StatusCommand
             m.State.ToString(),
             ByteText.Format(m.Bytes),
             m.Progress is { BytesTotal: > 0 } p ? string.Create(CultureInfo.InvariantCulture, $"{100.0 * p.BytesDone / p.BytesTotal:0.0}%") : "-",
-            m.Error is { } e ? $"{e.Reason}: {e.Message} (attempt {e.Attempts})" : "-",
+            m.Error is { } e ? $"{e.Reason}: {e.Message}{AfterAttempts(e.Attempts)}" : "-",
         }));
         var widths = Enumerable.Range(0, 6).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var lines = rows.Select(r => string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
