@@ -63,7 +63,7 @@ internal static class VerifyCommand
                 var outcome = await CorruptionHandler.VerifyAndRecordAsync(layout, inventory, entry, unlimited, TimeProvider.System.GetUtcNow(), ct);
                 if (outcome.Problems.Count == 0)
                 {
-                    output.WriteLine($"ok      {entry.Name}@{entry.Version} ({entry.Files.Count} files, {ByteText.Format(entry.Bytes)})");
+                    output.WriteLine($"OK      {entry.Name}@{entry.Version} ({CountText.Of(entry.Files.Count, "file")}, {ByteText.Format(entry.Bytes)})");
                     continue;
                 }
 
@@ -86,7 +86,7 @@ internal static class VerifyCommand
 
             // Condemned versions leave hub/, and a view someone altered is remade from the markers. verify only prints.
             HubViewWriter.Refresh(layout, NullLogger.Instance);
-            output.WriteLine(problemsFound == 0 ? "verify: all ready models intact" : $"verify: {problemsFound} problem(s)");
+            output.WriteLine(problemsFound == 0 ? "verify: all ready models intact" : $"verify: {CountText.Of(problemsFound, "problem")}");
             return problemsFound == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
