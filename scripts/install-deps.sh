@@ -13,6 +13,8 @@ if [ "${1:-all}" != example ]; then
   # tests and bench: aria2 xxhash time openssl · deploy checks and the pod e2e: shellcheck podman buildah
   # runc python3 python3-yaml · status page test: chromium
   packages+=(aria2 xxhash time openssl shellcheck podman buildah runc catatonit python3 python3-yaml chromium)
+  # scripts/release-check.sh: the registry release.sh pushes to
+  packages+=(docker-registry)
 fi
 missing=()
 for p in "${packages[@]}"; do
