@@ -301,6 +301,15 @@ cmd_validate() {
   local file bin engine image rc=0
   file=$(manifest_file)
   info "linting $file"
+  local root
+  # store.root is the path inside the daemon's pods, where the DaemonSet mounts the store; the node
+  # directory is --store-path. Another root would be written into the pod's read-only filesystem.
+  root=$(awk '/^[^ #]/ { in_store = ($0 ~ /^store:/) } in_store && /^  root:/ { print $2; exit }' "$file")
+  if [ -n "$root" ] && [ "$root" != "$store_root" ]; then
+    info "$file: store.root is $root; in the pods the store is at $store_root: keep store.root there and"
+    info "move the store on the nodes with --store-path $root instead (docs/deploy.md, \"Where the store lives\")"
+    exit 1
+  fi
   if bin=$(find_daemon_binary); then
     show "$bin" validate "$file"
     "$bin" validate "$file" || rc=$?

@@ -57,7 +57,10 @@ n=$(grep -cE '^ +path: /mnt/nvme/ml-models$' "$rendered")
 ((n == 3)) || die "--store-path set $n of 3 store paths (ConfigMap, PersistentVolume, DaemonSet)"
 ! grep -q 'k3s-storage' <(grep -E '^ +path: ' "$rendered") || die "--store-path left a default hostPath behind"
 if bash deploy/k3s-models.sh --dry-run --store-path relative/dir setup >/dev/null 2>&1; then die "--store-path accepted a relative path"; fi
-echo "ok  --store-path sets the ConfigMap, the PV and the DaemonSet"
+sed 's|^  root: .*|  root: /mnt/nvme/ml-models|' deploy/kustomize/base/models.yaml >"$dead/moved-root.yaml"
+if bash deploy/k3s-models.sh -m "$dead/moved-root.yaml" validate >/dev/null 2>"$dead/err"; then die "validate accepted a store.root other than the pods' path"; fi
+grep -q -- "--store-path /mnt/nvme/ml-models instead" "$dead/err" || die "validate does not point a moved store.root at --store-path: $(cat "$dead/err")"
+echo "ok  --store-path sets the ConfigMap, the PV and the DaemonSet; validate points a moved store.root at --store-path"
 
 echo "== k3s-models.sh help"
 for cmd in setup status monitor validate update uninstall; do
