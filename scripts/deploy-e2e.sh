@@ -44,7 +44,10 @@ if ! podman image exists "$gate_image" || ! podman image exists "$daemon_image";
   bash scripts/deploy-images.sh --tag "$tag" --no-test
 fi
 if [ "$mode" = auto ]; then
-  if podman run --rm --network=none "$daemon_image" --help 2>&1 | grep -qE '^\s+run\b'; then mode=daemon; else mode=manual; fi
+  # Read whole, not piped into grep -q: grep quits at the match, podman dies of SIGPIPE and pipefail
+  # turned a daemon with a run verb into "manual" (seen: every run was manual).
+  daemon_help=$(podman run --rm --network=none "$daemon_image" --help 2>&1 || true)
+  if grep -qE '^\s+run\b' <<<"$daemon_help"; then mode=daemon; else mode=manual; fi
 fi
 log "mode: $mode"
 
