@@ -534,7 +534,7 @@ spec:
           resources: { limits: { cpu: 100m, memory: 32Mi } }
       volumes:
         - name: parent
-          hostPath: { path: $parent, type: Directory }
+          hostPath: { path: $parent, type: DirectoryOrCreate } # a node without it: "nothing at"
 EOF
 }
 
