@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Static checks of everything under deploy/ (offline, ~15 s; no cluster, no podman):
-#   1. kubectl kustomize renders the base, the setup Job and every overlay
+#   1. kubectl kustomize renders the base, the setup Job and every overlay, and each component on the base
 #   2. shellcheck of every shell script in the repository
 #   3. k3s-models.sh: --dry-run plans (rendered files kept), --store-path, COMMAND --help, every option
 #      in --help, one line and exit 3 with a dead cluster (KUBECONFIG -> 127.0.0.1:9), uninstall --purge
@@ -22,6 +22,16 @@ while IFS= read -r k; do
   n=$(kubectl kustomize "$dir" | grep -c '^kind:')
   echo "ok  $dir ($n objects)"
 done < <(find deploy/kustomize -name kustomization.yaml | sort)
+# A component renders only inside a kustomization: the base plus it (kustomize wants relative paths).
+with=$(mktemp -d)
+trap 'rm -rf "$with"' EXIT
+for c in deploy/kustomize/components/*/; do
+  c=${c%/}
+  printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [%s]\ncomponents: [%s]\n' \
+    "$(realpath --relative-to="$with" deploy/kustomize/base)" "$(realpath --relative-to="$with" "$c")" >"$with/kustomization.yaml"
+  n=$(kubectl kustomize "$with" | grep -c '^kind:')
+  echo "ok  base + $c ($n objects)"
+done
 
 echo "== shellcheck"
 mapfile -t scripts < <(git ls-files -co --exclude-standard -- '*.sh' | sort)
@@ -31,7 +41,7 @@ echo "ok  ${#scripts[@]} scripts: ${scripts[*]}"
 echo "== k3s-models.sh --dry-run"
 plan=$(mktemp)
 dead=$(mktemp -d)
-trap 'rm -rf "$plan" "$dead"' EXIT
+trap 'rm -rf "$plan" "$dead" "$with"' EXIT
 export TMPDIR=$dead # where --dry-run keeps its rendered files: removed on exit
 # kept_file PLAN: the rendered file a --dry-run plan names (it must still exist: the plan's commands use it).
 kept_file() { sed -nE 's/^# (\/[^:]*\/main\/rendered\.yaml):.*/\1/p' "$1" | head -n 1; }

@@ -13,6 +13,9 @@ if [ "${1:-all}" != example ]; then
   # tests and bench: aria2 xxhash time openssl · deploy checks and the pod e2e: shellcheck podman buildah
   # runc python3 python3-yaml · status page test: chromium
   packages+=(aria2 xxhash time openssl shellcheck podman buildah runc catatonit python3 python3-yaml chromium)
+  # scripts/hub-cache.sh and its tests (Hub/HubCache*, Deploy HubCacheComponentTests): envsubst renders the
+  # nginx template (nginx itself is nginx-light above; Debian's build has the slice module)
+  packages+=(gettext-base)
 fi
 missing=()
 # scripts/release-check.sh: the registry that scripts/release.sh pushes to
