@@ -29,9 +29,9 @@ public sealed class ManifestSpellingTests
 
     [Fact]
     public void Load_KeyFarFromEveryKnownOne_KeyListNotAGuess() =>
-        Assert.Equal(
-            ["t.yaml:2:3: sync.colour: unknown key; expected one of: interval, concurrency, retry, stallTimeout, bandwidthLimit, proxy, hfEndpoint, verifyInterval, segmentSize, segmentsPerFile, allowedFileRoots"],
-            Problems("sync:\n  colour: red\nmodels: []"));
+        // The list itself grows with the sync section; only its start is pinned here.
+        Assert.StartsWith("t.yaml:2:3: sync.colour: unknown key; expected one of: interval, concurrency, retry, ",
+            Assert.Single(Problems("sync:\n  colour: red\nmodels: []")), StringComparison.Ordinal);
 
     [Theory]
     [InlineData("capasity", "capacity", 1)]
