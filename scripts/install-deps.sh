@@ -13,6 +13,10 @@ if [ "${1:-all}" != example ]; then
   # tests and bench: aria2 xxhash time openssl · deploy checks and the pod e2e: shellcheck podman buildah
   # runc python3 python3-yaml · status page test: chromium
   packages+=(aria2 xxhash time openssl shellcheck podman buildah runc catatonit python3 python3-yaml chromium)
+  # oci:// tests and bench/oci-fleet.sh: the CNCF distribution registry (plain, htpasswd, token, proxy mode)
+  packages+=(docker-registry)
+  # oci:// auth tests: htpasswd -B for the registry's bcrypt file
+  packages+=(apache2-utils)
   # scripts/hub-cache.sh and its tests (Hub/HubCache*, Deploy HubCacheComponentTests): envsubst renders the
   # nginx template (nginx itself is nginx-light above; Debian's build has the slice module)
   packages+=(gettext-base)
@@ -31,6 +35,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # The Debian nginx package starts a system instance; tests run their own on 127.0.0.1.
+# docker-registry's package may start one on :5000 where systemd runs; tests run their own on free ports.
 
 # The official Hugging Face JS client, at the version package-lock.json pins (tests/hub-view/check.mjs).
 hub_view=$(cd "$(dirname "$0")/.." && pwd)/tests/hub-view

@@ -5,13 +5,15 @@ namespace ModelSync.Daemon.Downloads;
 
 /// <summary>
 /// GET with redirects followed by hand, so the bearer token goes only to the origin it was meant for:
-/// never to another host, never from https down to http.
+/// never to another host, never from https down to http. A credential is a bearer token, or
+/// <c>SCHEME VALUE</c> (a registry's <c>Basic …</c> or the <c>Bearer …</c> its token server issued): a bearer
+/// token never holds a space (RFC 6750's b64token), so the two cannot be mistaken.
 /// </summary>
 internal sealed class HttpSource(HttpClient http)
 {
     public const int MaxRedirects = 10;
 
-    public async Task<HttpResponseMessage> GetAsync(Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct, long? end = null)
+    public async Task<HttpResponseMessage> GetAsync(Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct, long? end = null, string? accept = null)
     {
         var origin = url;
         var current = url;
@@ -29,7 +31,14 @@ internal sealed class HttpSource(HttpClient http)
 
             if (bearerToken is not null && Origin.MayCarryToken(origin, current))
             {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+                request.Headers.Authorization = bearerToken.IndexOf(' ', StringComparison.Ordinal) is var space and > 0
+                    ? new AuthenticationHeaderValue(bearerToken[..space], bearerToken[(space + 1)..])
+                    : new AuthenticationHeaderValue("Bearer", bearerToken);
+            }
+
+            if (accept is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept", accept);
             }
 
             var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
