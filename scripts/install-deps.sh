@@ -13,6 +13,8 @@ if [ "${1:-all}" != example ]; then
   # tests and bench: aria2 xxhash time openssl · deploy checks and the pod e2e: shellcheck podman buildah
   # runc python3 python3-yaml · status page test: chromium
   packages+=(aria2 xxhash time openssl shellcheck podman buildah runc catatonit python3 python3-yaml chromium)
+  # sync's live progress display, drawn in a real pseudo-terminal (SyncProgressDisplayTests): tmux
+  packages+=(tmux)
   # oci:// tests and bench/oci-fleet.sh: the CNCF distribution registry (plain, htpasswd, token, proxy mode)
   packages+=(docker-registry)
   # oci:// auth tests: htpasswd -B for the registry's bcrypt file
@@ -20,6 +22,8 @@ if [ "${1:-all}" != example ]; then
   # scripts/hub-cache.sh and its tests (Hub/HubCache*, Deploy HubCacheComponentTests): envsubst renders the
   # nginx template (nginx itself is nginx-light above; Debian's build has the slice module)
   packages+=(gettext-base)
+  # s3:// source tests and bench/s3.sh: the AWS CLI uploads test objects to s3rver (used as /usr/bin/aws)
+  packages+=(awscli)
 fi
 missing=()
 # scripts/release-check.sh: the registry that scripts/release.sh pushes to
@@ -43,4 +47,12 @@ if [ ! -d "$hub_view/node_modules/@huggingface/hub" ] || [ "$hub_view/package-lo
   echo "install-deps: npm ci in tests/hub-view"
   npm ci --prefix "$hub_view" --no-audit --no-fund --loglevel=error >/dev/null
   touch "$hub_view/node_modules"
+fi
+
+# s3rver, a real S3 server for the s3:// source tests, at the version package-lock.json pins (tests/s3rver).
+s3rver=$(cd "$(dirname "$0")/.." && pwd)/tests/s3rver
+if [ "${1:-all}" != example ] && { [ ! -d "$s3rver/node_modules/s3rver" ] || [ "$s3rver/package-lock.json" -nt "$s3rver/node_modules" ]; }; then
+  echo "install-deps: npm ci in tests/s3rver"
+  npm ci --prefix "$s3rver" --no-audit --no-fund --loglevel=error >/dev/null
+  touch "$s3rver/node_modules"
 fi

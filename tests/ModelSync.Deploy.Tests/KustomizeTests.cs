@@ -169,9 +169,13 @@ public class KustomizeTests
         var sync = Assert.Single(job.Spec.Template.Spec.Containers);
         Assert.Equal(["sync", "--manifest", "/etc/modelsync/models.yaml"], sync.Args);
         Assert.Equal("Never", job.Spec.Template.Spec.RestartPolicy);
-        var rule = Assert.Single(job.Spec.PodFailurePolicy.Rules);
-        Assert.Equal("FailJob", rule.Action);
+        var rule = Assert.Single(job.Spec.PodFailurePolicy.Rules, r => r.Action == "FailJob");
         Assert.Contains(2, rule.OnExitCodes.Values);
+        // A drained or preempted sync (exit 143 after flushing) is not counted against backoffLimit,
+        // and the grace period leaves it far more than the few seconds it needs to stop.
+        var disruption = Assert.Single(job.Spec.PodFailurePolicy.Rules, r => r.Action == "Ignore");
+        Assert.Equal("DisruptionTarget", Assert.Single(disruption.OnPodConditions).Type);
+        Assert.True(job.Spec.Template.Spec.TerminationGracePeriodSeconds >= 30);
         Assert.Equal("modelsync", job.Metadata.NamespaceProperty);
     }
 

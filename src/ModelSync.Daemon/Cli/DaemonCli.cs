@@ -16,6 +16,7 @@ public static class DaemonCli
             GcCommand.Create(),
             VerifyCommand.Create(),
             HashCommand.Create(),
+            RetryCommand.Create(),
         };
         if (args.Length == 0)
         {
@@ -37,7 +38,9 @@ public static class DaemonCli
             return ExitCodes.Usage;
         }
 
-        return await result.InvokeAsync();
+        // No forced exit on SIGTERM/SIGINT: run (the host) and sync (SignalStop) stop at a resumable point
+        // themselves; System.CommandLine's handler would cut them short after 2 s.
+        return await result.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     /// <summary><c>help [VERB]</c> is <c>[VERB] --help</c>.</summary>

@@ -14,4 +14,12 @@ public static class ExitCodes
 
     /// <summary>The store cannot be used: lock held by another writer, root not writable.</summary>
     public const int StoreUnusable = 3;
+
+    /// <summary>A live operation asked the running daemon, which could not answer (busy past the wait, or gone mid-request).</summary>
+    public const int DaemonUnavailable = 4;
+
+    /// <summary>Stopped by a signal at a resumable point: 128 + the signal number, as shells report it
+    /// (130 for SIGINT, 143 for SIGTERM). The inventory and resume records were flushed first.</summary>
+    public static int Stopped(System.Runtime.InteropServices.PosixSignal signal) =>
+        signal == System.Runtime.InteropServices.PosixSignal.SIGINT ? 130 : 143;
 }

@@ -3,13 +3,14 @@ using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Logging;
 using ModelSync.Store.Layout;
-using ModelSync.Store.Text;
+using ModelSync.Store.IO;
 using Serilog.Extensions.Logging;
 
 namespace ModelSync.Daemon.Cli;
 
 /// <summary><c>gc [--dry-run]</c>: removes what the manifest no longer needs (rules: <see cref="GcPlanner"/>),
-/// once, under the store lock; run mode does the same after every reconcile.</summary>
+/// once, under the store lock; run mode does the same after every reconcile. While <c>run</c> holds the
+/// lock, the running daemon does it (<see cref="LiveOperation"/>).</summary>
 internal static class GcCommand
 {
     public static Command Create()
@@ -21,7 +22,7 @@ internal static class GcCommand
         {
             manifestOption, dryRun, logFormat,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
             var manifest = CommonOptions.LoadManifest(parse.GetValue(manifestOption)!);
             if (manifest is null)
@@ -30,29 +31,32 @@ internal static class GcCommand
             }
 
             var layout = new StoreLayout(manifest.Store.Root);
-            using var storeLock = StoreAccess.OpenForWriting(layout);
-            if (storeLock is null)
+            if (!StoreAccess.IsWritable(layout))
             {
                 return ExitCodes.StoreUnusable;
+            }
+
+            // While run holds the lock, the daemon collects for us, with the manifest it has in force.
+            using var storeLock = StoreLock.TryAcquire(layout);
+            if (storeLock is null)
+            {
+                return await LiveOperation.AskAsync(layout, LiveOperation.Gc(parse.GetValue(dryRun)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct);
             }
 
             using var serilog = LoggingSetup.Create(parse.GetValue(logFormat));
             using var factory = new SerilogLoggerFactory(serilog);
             var gc = new GarbageCollector(TimeProvider.System, factory.CreateLogger<GarbageCollector>());
             var result = gc.Collect(layout, manifest, parse.GetValue(dryRun));
-            var verb = result.DryRun ? "would remove" : "removed";
-            foreach (var item in result.Removed)
+            foreach (var line in GcReport.Errors(result))
             {
-                parse.InvocationConfiguration.Output.WriteLine($"{verb} {item.What} ({item.Why})");
+                parse.InvocationConfiguration.Error.WriteLine(line);
             }
 
-            foreach (var failure in result.Failures)
+            foreach (var line in GcReport.Output(result))
             {
-                parse.InvocationConfiguration.Error.WriteLine($"could not remove {failure}");
+                parse.InvocationConfiguration.Output.WriteLine(line);
             }
 
-            parse.InvocationConfiguration.Output.WriteLine(
-                $"gc: {result.Removed.Count} {(result.DryRun ? "to remove" : "removed")}, {result.Failures.Count} failed, {(result.DryRun ? "would free" : "freed")} {ByteText.Format(result.FreedBytes)} (files shared with kept versions stay)");
             return result.Failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;

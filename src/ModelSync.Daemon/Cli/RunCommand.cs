@@ -93,7 +93,8 @@ internal static class RunCommand
             .AddManifestWatcher(manifestPath, manifest)
             .AddReconcileLoop(layout)
             .AddScrub(scrubRate)
-            .AddStoreMetrics();
+            .AddStoreMetrics()
+            .AddControlChannel();
 
         var app = builder.Build();
         app.MapDaemonEndpoints(app.Services.GetRequiredService<IDaemonView>(), app.Services.GetRequiredService<DaemonMetrics>());

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
@@ -36,7 +35,7 @@ internal static class StatusCommand
 
             Console.Out.Write(parse.GetValue(json)
                 ? JsonSerializer.Serialize(inventory, StoreJsonContext.Default.StoreInventory) + "\n"
-                : Table(inventory) + OnDisk(new StoreLayout(root), inventory));
+                : Table(inventory, WriterCheck.Check(new StoreLayout(root), inventory, DateTimeOffset.UtcNow)) + OnDisk(new StoreLayout(root), inventory));
             return inventory.Models.All(m => m.State == ModelState.Ready) ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
@@ -52,20 +51,25 @@ internal static class StatusCommand
     /// <summary>Attempts made so far; none for a model found damaged on disk (Corrupted), which was not fetched.</summary>
     internal static string AfterAttempts(int attempts) => attempts > 0 ? $" (after {CountText.Of(attempts, "attempt")})" : "";
 
-    public static string Table(StoreInventory inventory)
+    /// <summary>The table; a model its writer no longer moves says so in STATE (<c>Downloading (writer gone)</c>),
+    /// and the writer line under it says who wrote the inventory and whether it is still there.</summary>
+    public static string Table(StoreInventory inventory, WriterStatus writer)
     {
-        var rows = new List<string[]> { new[] { "MODEL", "VERSION", "STATE", "SIZE", "PROGRESS", "ERROR" } };
+        var rows = new List<string[]> { new[] { "MODEL", "VERSION", "STATE", "SIZE", "PROGRESS", "RATE", "ETA", "ERROR" } };
         rows.AddRange(inventory.Models.Select(m => new[]
         {
             m.Name,
             m.Version,
-            m.State.ToString(),
+            m.State == ModelState.Downloading && writer.Frozen ? $"Downloading (writer {writer.Liveness.ToString().ToLowerInvariant()})" : m.State.ToString(),
             ByteText.Format(m.Bytes),
-            m.Progress is { BytesTotal: > 0 } p ? string.Create(CultureInfo.InvariantCulture, $"{100.0 * p.BytesDone / p.BytesTotal:0.0}%") : "-",
-            m.Error is { } e ? $"{e.Reason}: {e.Message}{AfterAttempts(e.Attempts)}" : "-",
+            m.Progress is { BytesTotal: > 0 } p ? ProgressText.Percent(p) : "-",
+            m.State == ModelState.Downloading && !writer.Frozen ? ProgressText.Rate(m.Progress) : "-",
+            m.State == ModelState.Downloading && !writer.Frozen ? ProgressText.Eta(m.Progress) : "-",
+            m.Error is { } e ? $"{e.Reason}: {e.Message}{(e.File is null || e.Message.Contains(e.File, StringComparison.Ordinal) ? "" : $" [{e.File}]")}{AfterAttempts(e.Attempts)}" : "-",
         }));
-        var widths = Enumerable.Range(0, 6).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        var widths = Enumerable.Range(0, 8).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var lines = rows.Select(r => string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
-        return string.Join('\n', lines) + $"\ngeneration {inventory.Generation}, written {inventory.WrittenAt:u} on {inventory.Node ?? "?"}\n";
+        return string.Join('\n', lines) + $"\ngeneration {inventory.Generation}, written {inventory.WrittenAt:u} on {inventory.Node ?? "?"}\n"
+            + $"writer: {writer.Text}{(writer.Frozen && inventory.Models.Any(m => m.State == ModelState.Downloading) ? "; nothing moves the Downloading models until a daemon runs again" : "")}\n";
     }
 }

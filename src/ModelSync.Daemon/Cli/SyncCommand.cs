@@ -5,11 +5,16 @@ using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Layout;
+using Microsoft.Extensions.Logging;
+using ModelSync.Store.Text;
 using Serilog;
+using Log = ModelSync.Daemon.Logging.Log;
 
 namespace ModelSync.Daemon.Cli;
 
-/// <summary><c>sync</c>: reconcile once and exit; the one-time setup Job.</summary>
+/// <summary><c>sync</c>: reconcile once and exit; the one-time setup Job. SIGTERM/SIGINT stop it at a resumable
+/// point (<see cref="SignalStop"/>): resume records and the inventory are flushed, no entry stays
+/// <c>Downloading</c>, and the exit code is <see cref="ExitCodes.Stopped"/>.</summary>
 internal static class SyncCommand
 {
     public static Command Create()
@@ -23,6 +28,8 @@ internal static class SyncCommand
         };
         command.SetAction(async (parse, ct) =>
         {
+            using var stop = new SignalStop();
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct, stop.Token);
             var manifest = CommonOptions.LoadManifest(parse.GetValue(manifestOption)!);
             if (manifest is null)
             {
@@ -35,16 +42,36 @@ internal static class SyncCommand
                 return ExitCodes.StoreUnusable;
             }
 
-            await using var logger = LoggingSetup.Create(parse.GetValue(logFormat));
+            // On a terminal the live display says what info lines would; warnings still show.
+            var terminal = !Console.IsOutputRedirected && !Console.IsErrorRedirected;
+            await using var logger = LoggingSetup.Create(parse.GetValue(logFormat), terminal ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information);
             var services = new ServiceCollection()
                 .AddLogging(b => b.AddSerilog(logger))
-                .AddSyncEngine(manifest, parse.GetValue(node));
+                .AddSyncEngine(manifest, parse.GetValue(node), "sync");
             await using var provider = services.BuildServiceProvider();
             // The lock is ours (StoreAccess above), so the inventory may be read now.
             var inventory = provider.GetRequiredService<Func<InventoryState>>()();
+            using var heartbeat = inventory.StartHeartbeat();
             var reconciler = provider.GetRequiredService<Func<InventoryState, Reconciler>>()(inventory);
-            var result = await reconciler.ReconcileAsync(manifest, ct);
-            return result.AllReady ? ExitCodes.Ok : ExitCodes.Failed;
+            var log = provider.GetRequiredService<ILogger<SignalStop>>();
+            using var onStop = stop.Token.Register(() => Log.StopRequested(log, stop.Signal.ToString()!));
+            var started = TimeProvider.System.GetTimestamp();
+            var display = SyncProgressDisplay.Start(inventory, Console.Out, terminal, cancel.Token);
+            try
+            {
+                var result = await reconciler.ReconcileAsync(manifest, cancel.Token);
+                return result.AllReady ? ExitCodes.Ok : ExitCodes.Failed;
+            }
+            catch (OperationCanceledException) when (stop.Signal is { } signal)
+            {
+                Log.SyncStopped(log, signal.ToString(), DurationText.Format(TimeProvider.System.GetElapsedTime(started)));
+                return ExitCodes.Stopped(signal);
+            }
+            finally
+            {
+                await display.StopAsync();
+                inventory.Stop();
+            }
         });
         return command;
     }

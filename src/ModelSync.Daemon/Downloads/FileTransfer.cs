@@ -106,7 +106,7 @@ internal sealed class FileTransfer
         }
 
         stall.CancelAfter(_job.StallTimeout);
-        var response = await _http.GetAsync(url, _state.Offset, _state.Validator, _job.BearerToken, stall.Token);
+        var response = await _http.GetAsync(await _job.RequestUrlAsync(stall.Token), _state.Offset, _state.Validator, _job.BearerToken, stall.Token);
         try
         {
             _state.Accept(ResponseCheck.ForStream(response, _state.Offset, _job.Spec.Size, _time.GetUtcNow()));
@@ -153,7 +153,7 @@ internal sealed class FileTransfer
     {
         RandomAccess.FlushToDisk(handle);
         var result = _state.Digest.Finish();
-        if (DigestCheck.Mismatch(_job.Spec, result.Sha256, result.Xxh128, result.GitBlobSha1) is { } mismatch)
+        if ((DigestCheck.Mismatch(_job.Spec, result.Sha256, result.Xxh128, result.GitBlobSha1) ?? _state.SourceHash?.Mismatch()) is { } mismatch)
         {
             handle.Dispose();
             _record.DeletePartial();

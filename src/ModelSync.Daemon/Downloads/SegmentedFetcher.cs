@@ -33,7 +33,7 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
         var (firstFrom, firstTo) = Piece(0);
         using var stall = new CancellationTokenSource(job.StallTimeout, time);
         using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
-        var probe = await http.GetAsync(job.Spec.Url, firstFrom, state.Validator, job.BearerToken, stall.Token, firstTo - 1);
+        var probe = await http.GetAsync(await job.RequestUrlAsync(stall.Token), firstFrom, state.Validator, job.BearerToken, stall.Token, firstTo - 1);
         stall.CancelAfter(Timeout.InfiniteTimeSpan);
         try
         {
@@ -145,7 +145,7 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
                 throw new DownloadException(FailureReason.StorageError, $"{job.TargetPath} ended at {pos} while hashing piece {from}-{to - 1}", transient: false);
             }
 
-            state.Digest.Append(buffer.AsSpan(0, read));
+            state.Append(buffer.AsSpan(0, read));
             pos += read;
         }
     }
@@ -186,7 +186,7 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
 
     private async Task<HttpResponseMessage> GetPieceAsync(long from, long to, CancellationToken ct)
     {
-        var response = await http.GetAsync(job.Spec.Url, from, state.Validator, job.BearerToken, ct, to - 1);
+        var response = await http.GetAsync(await job.RequestUrlAsync(ct), from, state.Validator, job.BearerToken, ct, to - 1);
         var verdict = ResponseCheck.ForPiece(response, from, job.Spec.Size, time.GetUtcNow());
         if (verdict.Outcome == ResponseOutcome.Continue)
         {

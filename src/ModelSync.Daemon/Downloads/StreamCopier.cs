@@ -28,12 +28,11 @@ internal sealed class StreamCopier(FileJob job, BandwidthLimiter limiter, Transf
             free.Writer.TryWrite(b);
         }
 
-        var digest = state.Digest;
         var hasher = Task.Run(async () =>
         {
             await foreach (var (buffer, count) in filled.Reader.ReadAllAsync())
             {
-                digest.Append(buffer.AsSpan(0, count));
+                state.Append(buffer.AsSpan(0, count));
                 free.Writer.TryWrite(buffer);
             }
         });

@@ -20,6 +20,7 @@ internal sealed class TransferState
         _spec = spec;
         _onBytes = onBytes;
         Digest = NewDigest();
+        SourceHash = Checksums.SourceHash.For(spec.SourceChecksum);
     }
 
     /// <summary>Bytes from zero that are on disk and in <see cref="Digest"/>.</summary>
@@ -29,6 +30,9 @@ internal sealed class TransferState
     public string? Validator { get; set; }
 
     public ContentDigest Digest { get; private set; }
+
+    /// <summary>The source's own check (an S3 checksum or ETag) over the same bytes, in the same order; null when none.</summary>
+    public Checksums.SourceHash? SourceHash { get; private set; }
 
     /// <summary>After a restart the bytes below <see cref="Offset"/> are on disk but not yet in the digest.</summary>
     public bool PrefixUnhashed { get; set; }
@@ -70,6 +74,15 @@ internal sealed class TransferState
     {
         Digest.Dispose();
         Digest = NewDigest();
+        SourceHash?.Dispose();
+        SourceHash = Checksums.SourceHash.For(_spec.SourceChecksum);
+    }
+
+    /// <summary>The next bytes from the hashed prefix on, into every digest kept.</summary>
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        Digest.Append(data);
+        SourceHash?.Append(data);
     }
 
     /// <summary>Applies a server's answer; throws when it is a failure.</summary>
@@ -111,5 +124,5 @@ internal sealed class TransferState
 
     // xxh128 always: cheap, and it lets the gate re-verify at memory speed. sha256 only when asked for.
     private ContentDigest NewDigest() =>
-        new(_spec.Sha256 is null ? DigestKind.Xxh128 : DigestKind.Both, _spec.GitBlobSha1 is null ? null : _spec.Size);
+        new(_spec.Sha256 is null && !_spec.RecordSha256 ? DigestKind.Xxh128 : DigestKind.Both, _spec.GitBlobSha1 is null ? null : _spec.Size);
 }

@@ -1,6 +1,7 @@
 using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Store.Inventory;
+using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Hosting;
 
@@ -26,6 +27,21 @@ internal sealed class DaemonView(
         var inventory = Inventory;
         var last = loop.View().LastResult;
         metrics.Refresh(inventory, usage.Read(manifests.Current.Store, inventory?.Generation), last is null ? null : new LastPass(last.FinishedAt, last.AllReady));
+    }
+
+    /// <summary>This daemon while it holds the lock; before, whoever holds it (a setup Job's sync, or one that died).</summary>
+    private WriterSection? Writer(string root, StoreInventory? ours, bool lockHeld)
+    {
+        var layout = new StoreLayout(root);
+        var inventory = ours ?? InventoryFile.Read(layout).Inventory;
+        if (inventory is null)
+        {
+            return null;
+        }
+
+        var check = lockHeld ? WriterCheck.Check(inventory, lockHeld: true, time.GetUtcNow()) : WriterCheck.Check(layout, inventory, time.GetUtcNow());
+        var w = inventory.Writer;
+        return new WriterSection(check.Liveness.ToString(), check.Frozen, check.Text, w?.Mode, w?.Pid, w?.Host, w?.HeartbeatAt);
     }
 
     public StatusDocument Status()
@@ -68,6 +84,7 @@ internal sealed class DaemonView(
                 failure?.Problems ?? [],
                 state.RestartRequired),
             Store = new StoreSection(store.Root, store.BytesUsed, store.CapacityBytes, store.ReserveBytes, store.FilesystemFreeBytes, store.FilesystemTotalBytes, manifest.Store.KeepVersions),
+            Writer = Writer(store.Root, inventory, view.LockHeld),
             Gc = view.LastGc is { } gc
                 ? new GcSection(gc.At, [.. gc.Removed.Select(i => $"{i.What} ({i.Why})")], gc.Failures)
                 : null,

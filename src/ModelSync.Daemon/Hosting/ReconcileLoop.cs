@@ -25,6 +25,7 @@ internal sealed class ReconcileLoop : BackgroundService
     private readonly ManifestInForce _manifests;
     private readonly ReconcileTrigger _trigger;
     private readonly ReconcileStatus _status;
+    private readonly StoreWork _work;
     private readonly DaemonExit _exit;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
@@ -37,6 +38,7 @@ internal sealed class ReconcileLoop : BackgroundService
         ManifestInForce manifests,
         ReconcileTrigger trigger,
         ReconcileStatus status,
+        StoreWork work,
         DaemonExit exit,
         IHostApplicationLifetime lifetime,
         TimeProvider time,
@@ -48,6 +50,7 @@ internal sealed class ReconcileLoop : BackgroundService
         _manifests = manifests;
         _trigger = trigger;
         _status = status;
+        _work = work;
         _exit = exit;
         _lifetime = lifetime;
         _time = time;
@@ -80,11 +83,32 @@ internal sealed class ReconcileLoop : BackgroundService
         }
         finally
         {
-            session?.Inventory.Flush();
+            // Not Downloading any more, and writer.stoppedAt says the stop was clean (WriterCheck).
+            session?.Inventory.Stop();
         }
     }
 
     private async Task PassAsync(StoreSession session, Reconciler reconciler, CancellationToken stoppingToken)
+    {
+        DateTimeOffset next;
+        TimeSpan interval;
+        using (await _work.EnterAsync(stoppingToken))
+        {
+            if (await PassAndGcAsync(session, reconciler, stoppingToken) is not { } wait)
+            {
+                return;
+            }
+
+            (next, interval) = wait;
+        }
+
+        _status.Waiting(next);
+        Log.NextReconcile(_logger, next);
+        await _trigger.WaitAsync(interval, _time, stoppingToken);
+    }
+
+    /// <summary>The pass and its GC, with <see cref="StoreWork"/> held; null when a manifest change interrupted it.</summary>
+    private async Task<(DateTimeOffset Next, TimeSpan Interval)?> PassAndGcAsync(StoreSession session, Reconciler reconciler, CancellationToken stoppingToken)
     {
         // Pass first, manifest second: a change that lands in between then cancels this pass instead of
         // being cleared by BeginPass and waiting a whole interval.
@@ -100,7 +124,7 @@ internal sealed class ReconcileLoop : BackgroundService
         {
             Log.PassInterrupted(_logger);
             _status.PassInterrupted("last pass interrupted by a manifest change");
-            return;
+            return null;
         }
         finally
         {
@@ -119,9 +143,7 @@ internal sealed class ReconcileLoop : BackgroundService
             Log.GcRemoveFailed(_logger, ex, "the store (scan failed)");
         }
 
-        _status.Waiting(next);
-        Log.NextReconcile(_logger, next);
-        await _trigger.WaitAsync(manifest.Sync.Interval, _time, stoppingToken);
+        return (next, manifest.Sync.Interval);
     }
 
     /// <summary>A failed model is retried by the next pass: say when, in the inventory.</summary>

@@ -20,6 +20,7 @@ internal static class RunServiceCollectionExtensions
         services.AddSingleton<ReconcileTrigger>();
         services.AddSingleton<ReconcileStatus>();
         services.AddSingleton<DaemonExit>();
+        services.AddSingleton<StoreWork>();
         services.AddSingleton<GarbageCollector>();
         services.AddHostedService<ReconcileLoop>();
         return services;
@@ -44,6 +45,18 @@ internal static class RunServiceCollectionExtensions
         services.AddSingleton<DaemonMetrics>();
         services.AddSingleton<ISyncObserver, RunObserver>();
         services.AddSingleton<IDaemonView, DaemonView>();
+        return services;
+    }
+
+    /// <summary>Live verify/gc/retry for the verbs, on a unix socket in the store's state dir (<see cref="ControlChannel"/>).</summary>
+    public static IServiceCollection AddControlChannel(this IServiceCollection services)
+    {
+        services.AddSingleton<ILiveOperations, LiveOperations>();
+        if (!OperatingSystem.IsWindows())
+        {
+            services.AddHostedService<ControlChannel>();
+        }
+
         return services;
     }
 

@@ -22,6 +22,7 @@ internal sealed class StoreLockHolder(StoreLayout layout, Func<InventoryState> o
 
     private readonly TaskCompletionSource<StoreSession> _session = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private StoreLock? _lock;
+    private ITimer? _heartbeat;
 
     public bool IsHeld => _session.Task.IsCompletedSuccessfully;
 
@@ -57,10 +58,15 @@ internal sealed class StoreLockHolder(StoreLayout layout, Func<InventoryState> o
         _lock = await pipeline.ExecuteAsync(static (state, _) => ValueTask.FromResult(StoreLock.TryAcquire(state)), layout, ct);
         Log.LockAcquired(logger, layout.Root);
         var session = new StoreSession(layout, openInventory());
+        _heartbeat = session.Inventory.StartHeartbeat(); // readers tell a live idle daemon from a gone one
         HubViewWriter.Refresh(layout, logger); // hub/ is derived from disk: a start (or a rebuilt inventory) remakes it
         _session.TrySetResult(session);
         return session;
     }
 
-    public void Dispose() => _lock?.Dispose();
+    public void Dispose()
+    {
+        _heartbeat?.Dispose();
+        _lock?.Dispose();
+    }
 }

@@ -17,14 +17,15 @@ internal static class SyncEngineServiceCollectionExtensions
     /// instead of an inventory singleton: the inventory is read from disk, which is only right once the
     /// caller holds the store lock, so the lock holder (or the one-shot verb holding it) calls them.
     /// </summary>
-    public static IServiceCollection AddSyncEngine(this IServiceCollection services, ModelManifest manifest, string? node)
+    /// <param name="mode">The writer's mode the inventory records (<c>run</c>, <c>sync</c>).</param>
+    public static IServiceCollection AddSyncEngine(this IServiceCollection services, ModelManifest manifest, string? node, string mode = "run")
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new StoreLayout(manifest.Store.Root));
         services.AddSingleton(_ => new HttpSource(DownloadHttpClient.Create(manifest.Sync)));
         services.AddSingleton(_ => new BandwidthLimiter(manifest.Sync.BandwidthLimit));
         services.AddSingleton<Func<InventoryState>>(sp => () => new InventoryState(
-            sp.GetRequiredService<StoreLayout>(), node, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InventoryState>>()));
+            sp.GetRequiredService<StoreLayout>(), node, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InventoryState>>(), mode));
         services.AddSingleton<Func<InventoryState, Reconciler>>(sp => inventory => new Reconciler(
             inventory,
             sp.GetRequiredService<HttpSource>(),

@@ -21,7 +21,7 @@ internal static class DaemonEndpoints
 
         app.MapGet("/status", () => Results.Json(view.Status(), StatusJsonContext.Default.StatusDocument));
 
-        app.MapGet("/", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
+        app.MapGet("/", () => Results.Content(StatusPage.Render(view.Status()), "text/html; charset=utf-8"));
 
         metrics.Registry.AddBeforeCollectCallback(() => view.RefreshMetrics(metrics));
         app.MapMetrics("/metrics", metrics.Registry);

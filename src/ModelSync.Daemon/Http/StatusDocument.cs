@@ -35,7 +35,13 @@ internal sealed record StatusDocument
     public required StoreSection Store { get; init; }
 
     public GcSection? Gc { get; init; }
+
+    /// <summary>Who writes the inventory and whether it is still there (<c>WriterCheck</c>); null before any inventory.</summary>
+    public WriterSection? Writer { get; init; }
 }
+
+/// <summary><c>liveness</c> is <c>Active</c>, <c>Stopped</c>, <c>Gone</c> or <c>Silent</c>; <c>frozen</c>: a Downloading model there is not moving.</summary>
+internal sealed record WriterSection(string Liveness, bool Frozen, string Text, string? Mode, int? Pid, string? Host, DateTimeOffset? HeartbeatAt);
 
 internal sealed record ReconcileSection(
     bool InProgress,

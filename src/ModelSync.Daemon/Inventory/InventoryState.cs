@@ -9,10 +9,15 @@ namespace ModelSync.Daemon.Inventory;
 /// The daemon's in-memory inventory and its only writer. Every state change is written at once
 /// (atomic replace, generation + 1); progress only every <see cref="ProgressWriteInterval"/>, so a
 /// fast download does not turn into an fsync storm. Live progress is always in <see cref="Snapshot"/>.
+/// Every write names the writer (<see cref="WriterInfo"/>) and beats its heartbeat; <see cref="StartHeartbeat"/>
+/// keeps beating while nothing else is written, so readers can tell silence from a gone writer.
 /// </summary>
 internal sealed class InventoryState
 {
     public static readonly TimeSpan ProgressWriteInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often an idle writer rewrites the inventory (only <c>writer.heartbeatAt</c> moves).</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     private readonly Lock _lock = new();
     private readonly StoreLayout _layout;
@@ -20,15 +25,19 @@ internal sealed class InventoryState
     private readonly ILogger _logger;
     private readonly string? _node;
     private readonly List<ModelEntry> _models;
+    private readonly WriterInfo _writer;
+    private DateTimeOffset? _stoppedAt;
     private long _generation;
     private long _lastWriteTicks;
 
-    public InventoryState(StoreLayout layout, string? node, TimeProvider time, ILogger<InventoryState> logger)
+    /// <param name="mode">What the writer is, for readers: <c>run</c>, <c>sync</c>, <c>verify</c>, ...</param>
+    public InventoryState(StoreLayout layout, string? node, TimeProvider time, ILogger<InventoryState> logger, string mode = "run")
     {
         _layout = layout;
         _node = node;
         _time = time;
         _logger = logger;
+        _writer = new WriterInfo { Pid = Environment.ProcessId, Host = Environment.MachineName, Mode = mode, StartedAt = time.GetUtcNow() };
         var read = InventoryFile.Read(layout);
         var inventory = read.Inventory;
         if (inventory is null)
@@ -50,9 +59,18 @@ internal sealed class InventoryState
     {
         lock (_lock)
         {
-            return new StoreInventory { Generation = _generation, WrittenAt = _time.GetUtcNow(), Node = _node, Models = [.. _models] };
+            return Document(_time.GetUtcNow());
         }
     }
+
+    private StoreInventory Document(DateTimeOffset now) => new()
+    {
+        Generation = _generation,
+        WrittenAt = now,
+        Node = _node,
+        Writer = _writer with { HeartbeatAt = now, StoppedAt = _stoppedAt },
+        Models = [.. _models],
+    };
 
     public ModelEntry? Find(string name)
     {
@@ -97,7 +115,7 @@ internal sealed class InventoryState
     /// <summary>Drops entries of models no longer wanted; their files are left to GC.</summary>
     public void RetainOnly(IReadOnlyCollection<string> names) => Mutate(models => models.RemoveAll(m => !names.Contains(m.Name)));
 
-    public void ReportProgress(string name, long bytesDone, long bytesTotal)
+    public void ReportProgress(string name, ModelProgress progress)
     {
         bool write;
         lock (_lock)
@@ -108,7 +126,7 @@ internal sealed class InventoryState
                 return;
             }
 
-            _models[index] = _models[index] with { Progress = new ModelProgress(bytesDone, bytesTotal) };
+            _models[index] = _models[index] with { Progress = progress };
             write = _time.GetElapsedTime(_lastWriteTicks) >= ProgressWriteInterval;
         }
 
@@ -121,6 +139,38 @@ internal sealed class InventoryState
     /// <summary>Writes the current state now, e.g. on shutdown so the last progress is on disk.</summary>
     public void Flush() => Mutate(_ => { });
 
+    /// <summary>Beats the heartbeat every <see cref="HeartbeatInterval"/> while nothing else wrote; dispose to stop.</summary>
+    public ITimer StartHeartbeat() => _time.CreateTimer(_ => Heartbeat(), null, HeartbeatInterval, HeartbeatInterval);
+
+    /// <summary>Writes when nothing was written for a heartbeat interval.</summary>
+    public void Heartbeat()
+    {
+        lock (_lock)
+        {
+            if (_stoppedAt is null && _time.GetElapsedTime(_lastWriteTicks) >= HeartbeatInterval)
+            {
+                Mutate(_ => { });
+            }
+        }
+    }
+
+    /// <summary>The writer stops (SIGTERM, the end of a one-shot verb): downloads cut short become
+    /// <see cref="ModelEntries.Interrupted"/>, and <c>writer.stoppedAt</c> says the stop was clean.</summary>
+    public void Stop()
+    {
+        lock (_lock)
+        {
+            _stoppedAt = _time.GetUtcNow();
+            Mutate(models =>
+            {
+                for (var i = 0; i < models.Count; i++)
+                {
+                    models[i] = ModelEntries.Interrupted(models[i]);
+                }
+            });
+        }
+    }
+
     private void Mutate(Action<List<ModelEntry>> change)
     {
         lock (_lock)
@@ -131,7 +181,7 @@ internal sealed class InventoryState
             _lastWriteTicks = _time.GetTimestamp();
             try
             {
-                InventoryFile.Write(_layout, new StoreInventory { Generation = _generation, WrittenAt = _time.GetUtcNow(), Node = _node, Models = [.. _models] });
+                InventoryFile.Write(_layout, Document(_time.GetUtcNow()));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -27,8 +27,8 @@ internal static partial class Log
     [LoggerMessage(1104, LogLevel.Error, "{Model}@{Version} failed unexpectedly")]
     public static partial void ModelCrashed(ILogger logger, Exception exception, string model, string version);
 
-    [LoggerMessage(1105, LogLevel.Information, "{Model}: {Source} resolved to commit {Commit}, {FileCount} files, {Bytes} bytes")]
-    public static partial void SourceResolved(ILogger logger, string model, string source, string commit, int fileCount, long bytes);
+    [LoggerMessage(1105, LogLevel.Information, "{Model}: {Source} resolved to version {Version}, {FileCount} files, {Bytes} bytes")]
+    public static partial void SourceResolved(ILogger logger, string model, string source, string version, int fileCount, long bytes);
 
     [LoggerMessage(1106, LogLevel.Warning, "{Model}: cannot resolve {Source} ({Reason}: {Message}); keeping {Version}, resolved from it earlier")]
     public static partial void SourceUnreachableKeeping(ILogger logger, string model, string source, string reason, string message, string version);

@@ -97,7 +97,7 @@ internal static class FileSectionReader
     }
 
     /// <summary>Hex digests; upper case is accepted and normalized, since tools differ in what they print.</summary>
-    private static string? ReadDigest(MappingReader m, string key, int length, Func<string?, bool> isValid)
+    internal static string? ReadDigest(MappingReader m, string key, int length, Func<string?, bool> isValid)
     {
         if (m.String(key) is not { } text)
         {

@@ -61,6 +61,9 @@ public sealed record SyncSettings
     /// answer: null fails the pass naming the endpoint (<c>hfFallback: fail</c>, the default).</summary>
     public Uri? HfFallback { get; init; }
 
+    /// <summary><c>sync.s3</c>: endpoint, region and addressing for <c>s3://</c> sources.</summary>
+    public S3Settings S3 { get; init; } = new();
+
     /// <summary>Directories <c>file://</c> sources may read from; empty means no <c>file://</c> source at all.</summary>
     public IReadOnlyList<string> AllowedFileRoots { get; init; } = [];
 
@@ -106,13 +109,23 @@ public sealed record ModelSpec
     /// model's registry; read at resolution time, never logged. Overrides <see cref="SyncSettings.DockerConfigFile"/>.</summary>
     public string? DockerConfigFile { get; init; }
 
+    /// <summary>Set for <c>source: s3://...</c>; then <see cref="Version"/> is empty until the listing is
+    /// resolved (docs/sources.md, "S3").</summary>
+    public S3Reference? S3 { get; init; }
+
+    /// <summary>Digests the manifest gives for objects of an <see cref="S3"/> source (<c>digests:</c>), by path.</summary>
+    public IReadOnlyList<KnownDigest> Digests { get; init; } = [];
+
+    /// <summary><c>verify: size</c>: an object nothing vouches for is accepted on its size alone (S3 only).</summary>
+    public bool VerifySizeOnly { get; init; }
+
     public long TotalBytes => Files.Sum(f => f.Size);
 
     /// <summary>The recorded source of a model resolved from a source (<c>hf://</c>, <c>oci://</c>); null for a listed one.</summary>
-    public string? SourceKey => Hub?.Key ?? Oci?.Key;
+    public string? SourceKey => Hub?.Key ?? Oci?.Key ?? S3?.Key;
 
     /// <summary>What the manifest asks for, for messages: the version, or the hub reference.</summary>
-    public string Wanted => Version.Length > 0 ? Version : Hub?.ToString() ?? Oci?.ToString() ?? Version;
+    public string Wanted => Version.Length > 0 ? Version : Hub?.ToString() ?? Oci?.ToString() ?? S3?.ToString() ?? Version;
 }
 
 public sealed record FileSpec
@@ -133,7 +146,18 @@ public sealed record FileSpec
     /// Never written in a manifest; set when an <c>hf://</c> source is resolved.</summary>
     public string? GitBlobSha1 { get; init; }
 
+    /// <summary>What the source itself vouches for beyond the digests above (an S3 object's checksum or ETag),
+    /// checked over the same bytes; null when nothing more.</summary>
+    public SourceChecksum? SourceChecksum { get; init; }
+
+    /// <summary>Compute and record the sha256 even with none to check it against (a source whose own check is
+    /// not a sha256, such as S3), so the store holds both digests as for any other source.</summary>
+    public bool RecordSha256 { get; init; }
+
     /// <summary>The store's entry for this file with the digests given (the ones verified for it).</summary>
     public Store.Inventory.FileEntry ToEntry(string? sha256, string? xxh128) =>
         new() { Path = Path, Size = Size, Sha256 = sha256, Xxh128 = xxh128, GitBlobSha1 = GitBlobSha1 };
 }
+
+/// <summary>A digest the manifest gives for one object of a resolved source (<c>digests:</c>).</summary>
+public sealed record KnownDigest(string Path, string? Sha256, string? Xxh128);

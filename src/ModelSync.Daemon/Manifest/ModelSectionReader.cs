@@ -4,7 +4,7 @@ using ModelSync.Store.Validation;
 namespace ModelSync.Daemon.Manifest;
 
 /// <summary>The <c>models:</c> list; each model's files are read by <see cref="FileSectionReader"/>.</summary>
-internal static class ModelSectionReader
+internal static partial class ModelSectionReader
 {
     public static List<ModelSpec> Read(YNode? node, SyncSettings sync, ProblemList problems)
     {
@@ -51,7 +51,7 @@ internal static class ModelSectionReader
 
         if (m.Get("source") is not null)
         {
-            return ReadSourceModel(m, name ?? "");
+            return m.String("source") is { } s && s.StartsWith(S3Reference.Scheme, StringComparison.Ordinal) ? ReadS3Model(m, name ?? "") : ReadSourceModel(m, name ?? "");
         }
 
         var version = m.String("version", required: true);
@@ -67,7 +67,7 @@ internal static class ModelSectionReader
         {
             if (m.Get(key) is { } node)
             {
-                m.Problems.Add(node, m.Field(key), "only with source: hf://... or oci://...");
+                m.Problems.Add(node, m.Field(key), S3OnlyKeys.Contains(key) ? "only with source: s3://..." : "only with source: hf://..., oci://... or s3://...");
             }
         }
 
@@ -76,7 +76,7 @@ internal static class ModelSectionReader
         return new ModelSpec { Name = name ?? "", Version = version ?? "", BaseUrl = baseUrl, BearerTokenFile = tokenFile, Files = files };
     }
 
-    private static readonly string[] HubOnlyKeys = ["include", "exclude"];
+    private static readonly string[] HubOnlyKeys = ["include", "exclude", .. S3OnlyKeys];
     private static readonly string[] ListingKeys = ["version", "baseUrl", "files"];
 
     /// <summary>A model whose version and files come from the hub or a registry; the keys that would say them are refused.</summary>

@@ -33,6 +33,7 @@ internal static class SyncSectionReader
             AllowedFileRoots = ReadFileRoots(m),
             InsecureRegistries = OciSectionReader.ReadInsecureRegistries(m),
             DockerConfigFile = OciSectionReader.ReadDockerConfigFile(m),
+            S3 = ReadS3(m.Mapping("s3")),
         };
         m.ReportUnknownKeys();
         return settings;
@@ -64,6 +65,30 @@ internal static class SyncSectionReader
             BaseDelay = effectiveBase,
             MaxDelay = effectiveMax,
         };
+    }
+
+    private static S3Settings ReadS3(MappingReader? m)
+    {
+        if (m is null)
+        {
+            return new S3Settings();
+        }
+
+        var region = m.String("region");
+        if (region is not null && (region.Length is 0 or > 32 || !region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+        {
+            m.Problems.Add(m.Get("region")!, m.Field("region"), $"must be a region name such as us-east-1 (lowercase letters, digits, '-'), got '{region}'");
+        }
+
+        var pathStyle = m.String("forcePathStyle");
+        if (pathStyle is not null and not ("true" or "false"))
+        {
+            m.Problems.Add(m.Get("forcePathStyle")!, m.Field("forcePathStyle"), $"must be true or false, got '{pathStyle}'");
+        }
+
+        var settings = new S3Settings { Endpoint = ReadProxy(m, "endpoint"), Region = region, ForcePathStyle = pathStyle is null ? null : pathStyle == "true" };
+        m.ReportUnknownKeys();
+        return settings;
     }
 
     private static List<string> ReadFileRoots(MappingReader m)
@@ -101,7 +126,7 @@ internal static class SyncSectionReader
         }
     }
 
-    /// <summary>An http(s) URL setting: <c>proxy</c>, <c>hfEndpoint</c> or <c>hfFallback</c>.</summary>
+    /// <summary>An http(s) URL setting: <c>proxy</c>, <c>hfEndpoint</c>, <c>hfFallback</c> or <c>s3.endpoint</c>.</summary>
     private static Uri? ReadProxy(MappingReader m, string key)
     {
         if (m.String(key) is not { Length: > 0 } text)

@@ -23,6 +23,10 @@ internal sealed class DaemonMetrics : ISyncObserver
     private readonly Gauge _lastReconcile;
     private readonly Gauge _lastSuccess;
     private readonly Counter _verifyFailures;
+    private readonly Gauge _modelDone;
+    private readonly Gauge _modelTotal;
+    private readonly Gauge _modelRate;
+    private readonly HashSet<string> _progressLabels = new(StringComparer.Ordinal);
     private readonly LiveRates _rates;
 
     public DaemonMetrics(LiveRates rates)
@@ -42,6 +46,9 @@ internal sealed class DaemonMetrics : ISyncObserver
         _lastReconcile = f.CreateGauge("modelsync_last_reconcile_timestamp_seconds", "Unix time the last completed reconcile pass finished; 0 before the first.");
         _lastSuccess = f.CreateGauge("modelsync_last_reconcile_success", "1 when the last completed reconcile pass left every model Ready, else 0.");
         _verifyFailures = f.CreateCounter("modelsync_verify_failures_total", "Files found damaged or missing by verify/scrub.");
+        _modelDone = f.CreateGauge("modelsync_model_bytes_done", "Bytes of the model's wanted version on disk and verified so far (its size once Ready).", ["model"]);
+        _modelTotal = f.CreateGauge("modelsync_model_bytes_total", "Bytes of the model's wanted version.", ["model"]);
+        _modelRate = f.CreateGauge("modelsync_model_bytes_per_second", "Download rate of the model over the last few seconds; 0 when it is not downloading.", ["model"]);
         foreach (var state in Enum.GetNames<ModelState>())
         {
             _models.WithLabels(state).Set(0);
@@ -68,6 +75,36 @@ internal sealed class DaemonMetrics : ISyncObserver
 
     public void VerifyFailures(int files) => _verifyFailures.Inc(files);
 
+    /// <summary>Per model the one progress model (done, total, rate), so a dashboard computes an ETA; a model
+    /// that left the inventory loses its series.</summary>
+    private void RefreshProgress(StoreInventory inventory)
+    {
+        lock (_progressLabels)
+        {
+            RefreshProgressLocked(inventory);
+        }
+    }
+
+    private void RefreshProgressLocked(StoreInventory inventory)
+    {
+        foreach (var gone in _progressLabels.Where(n => inventory.Find(n) is null).ToList())
+        {
+            _modelDone.RemoveLabelled(gone);
+            _modelTotal.RemoveLabelled(gone);
+            _modelRate.RemoveLabelled(gone);
+            _progressLabels.Remove(gone);
+        }
+
+        foreach (var m in inventory.Models)
+        {
+            _progressLabels.Add(m.Name);
+            var (done, total) = m.State == ModelState.Ready ? (m.Bytes, m.Bytes) : (m.Progress?.BytesDone ?? 0, m.Progress?.BytesTotal ?? m.Bytes);
+            _modelDone.WithLabels(m.Name).Set(done);
+            _modelTotal.WithLabels(m.Name).Set(total);
+            _modelRate.WithLabels(m.Name).Set(m.State == ModelState.Downloading ? m.Progress?.BytesPerSecond ?? 0 : 0);
+        }
+    }
+
     /// <summary>Sets the gauges from a <c>StatusDocument</c>-style read of the daemon.</summary>
     public void Refresh(StoreInventory? inventory, StoreUsageView usage, LastPass? last)
     {
@@ -77,6 +114,8 @@ internal sealed class DaemonMetrics : ISyncObserver
             {
                 _models.WithLabels(state.ToString()).Set(inventory.Models.Count(m => m.State == state));
             }
+
+            RefreshProgress(inventory);
         }
 
         _storeUsed.Set(usage.BytesUsed);

@@ -26,6 +26,18 @@ internal sealed class LiveRates(TimeProvider time)
         }
     }
 
+    /// <summary>Bytes/s of <paramref name="model"/> over the window; 0 when nothing arrived in it.</summary>
+    public double Rate(string model)
+    {
+        var slot = Slot();
+        lock (_lock)
+        {
+            return _models.TryGetValue(model, out var ring)
+                ? Math.Round(ring.Where(b => b.Slot > slot - Buckets && b.Slot <= slot).Sum(b => b.Bytes) / Window.TotalSeconds, 1)
+                : 0;
+        }
+    }
+
     /// <summary>Bytes/s of every model that received bytes within the window.</summary>
     public IReadOnlyDictionary<string, double> Snapshot()
     {

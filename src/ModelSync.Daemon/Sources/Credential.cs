@@ -11,6 +11,12 @@ internal sealed class Credential(Func<string?> read)
     /// <summary>The token; throws what reading it threw (<see cref="Downloads.DownloadException"/>, Unauthorized).</summary>
     public string? Token => _token.Value;
 
+    /// <summary>Gives a freshly signed URL for each request (an S3 presigned GET); null for a bearer token.</summary>
+    public Func<CancellationToken, Task<Uri>>? Presign { get; private init; }
+
     /// <summary>A token already at hand (the source needed it to resolve).</summary>
     public static Credential Of(string? token) => new(() => token);
+
+    /// <summary>No token: every request goes to a URL <paramref name="presign"/> signs when it is made.</summary>
+    public static Credential Signing(Func<CancellationToken, Task<Uri>> presign) => new(() => null) { Presign = presign };
 }

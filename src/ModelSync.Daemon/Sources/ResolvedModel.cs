@@ -33,5 +33,11 @@ internal sealed record ResolvedFile(FileSpec Spec, Credential? Credential)
     /// <summary>Set for a tar layer: fetched and verified like any file, then unpacked (<c>Sync/ArchiveUnpacker</c>).</summary>
     public ArchiveUnpack? Unpack { get; init; }
 
-    public override string ToString() => $"{Spec.Path} from {Downloads.HttpSource.Redact(Spec.Url)}";
+    /// <summary>How messages name where the file comes from (<c>s3://bucket/key</c>); null: its redacted URL.</summary>
+    public string? Origin { get; init; }
+
+    /// <summary>The file's source for messages: never a query, never a credential.</summary>
+    public string From => Origin ?? Downloads.HttpSource.Redact(Spec.Url);
+
+    public override string ToString() => $"{Spec.Path} from {From}";
 }

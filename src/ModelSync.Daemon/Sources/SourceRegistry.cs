@@ -4,6 +4,7 @@ using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sources.Hub;
 using ModelSync.Daemon.Sources.Listed;
 using ModelSync.Daemon.Sources.Oci;
+using ModelSync.Daemon.Sources.S3;
 
 namespace ModelSync.Daemon.Sources;
 
@@ -11,7 +12,7 @@ namespace ModelSync.Daemon.Sources;
 internal sealed class SourceRegistry(IReadOnlyList<ISourceResolver> resolvers)
 {
     public static SourceRegistry Create(SyncSettings sync, HttpSource http, TimeProvider time, ILogger logger) =>
-        new([new HubSource(sync, http, time, logger), new OciSource(sync, http, time), new ListedSource()]);
+        new([new HubSource(sync, http, time, logger), new OciSource(sync, http, time), new S3Source(sync, time, logger), new ListedSource()]);
 
     public ISourceResolver For(ModelSpec model) =>
         resolvers.FirstOrDefault(r => r.Handles(model))

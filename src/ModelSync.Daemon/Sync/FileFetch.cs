@@ -24,10 +24,11 @@ internal sealed class FileFetch
         // FileTransfer's recovery starts such a file over (ResumeRecord.Recover).
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var sync = engine.Sync;
-        var job = new FileJob(file.Spec, target, StatePath(resumeDir, file), file.Credential?.Token, sync.StallTimeout, sync.SegmentSize, sync.SegmentsPerFile, sync.AllowedFileRoots);
+        var job = new FileJob(file.Spec, target, StatePath(resumeDir, file), file.Credential?.Token, sync.StallTimeout, sync.SegmentSize, sync.SegmentsPerFile, sync.AllowedFileRoots,
+            file.Credential?.Presign);
         _transfer = FileTransfer.Open(job, engine.Http, engine.Limiter, engine.Time, bytes =>
         {
-            progress.Add(bytes);
+            progress.Add(bytes, file.Spec.Path, fetched: true);
             if (bytes > 0)
             {
                 engine.Observer.BytesReceived(model.Name, bytes);
@@ -59,7 +60,7 @@ internal sealed class FileFetch
         return _file.Spec.ToEntry(result.Sha256, result.Xxh128);
     }
 
-    private DownloadException Described(DownloadException ex) => ex.About(_file.Spec.Path, HttpSource.Redact(_file.Spec.Url));
+    private DownloadException Described(DownloadException ex) => ex.About(_file.Spec.Path, _file.From);
 
     private ValueTask OnRetry(OnRetryArguments<object> args, int attempts)
     {

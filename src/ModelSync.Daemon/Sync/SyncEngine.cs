@@ -3,6 +3,7 @@ using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
+using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Sync;
@@ -19,16 +20,32 @@ internal sealed record SyncEngine(
     ILogger Logger,
     ISyncObserver Observer);
 
-/// <summary>Sums the bytes of every file of a model (reused, resumed and fetched) for the inventory's progress.</summary>
-internal sealed class ModelProgressTracker(InventoryState inventory, string name, long total)
+/// <summary>Sums the bytes of every file of a model (reused, resumed and fetched) for the inventory's progress,
+/// with the rate of the bytes fetched over the last seconds and the file that last received some: the one
+/// progress model every surface shows (docs/operations.md, "Progress").</summary>
+internal sealed class ModelProgressTracker(InventoryState inventory, string name, long total, TimeProvider time)
 {
+    private readonly LiveRates _rate = new(time);
     private long _done;
+    private volatile string? _file;
 
     public long Done => Interlocked.Read(ref _done);
 
-    public void Add(long bytes)
+    /// <param name="fetched">Bytes that came over the network (they make the rate), not reused or resumed ones.</param>
+    public void Add(long bytes, string? file = null, bool fetched = false)
     {
         var done = Interlocked.Add(ref _done, bytes);
-        inventory.ReportProgress(name, done, total);
+        if (fetched && bytes > 0)
+        {
+            _rate.Add(name, bytes);
+        }
+
+        if (file is not null)
+        {
+            _file = file;
+        }
+
+        var rate = _rate.Rate(name);
+        inventory.ReportProgress(name, new ModelProgress(done, total) { BytesPerSecond = rate > 0 ? rate : null, CurrentFile = _file });
     }
 }

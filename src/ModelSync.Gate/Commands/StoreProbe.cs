@@ -8,6 +8,9 @@ namespace ModelSync.Gate.Commands;
 /// <summary>One look at the store: the inventory as read, or why it could not be, and the validation.</summary>
 internal sealed record ProbeResult(StoreInventory? Inventory, string? StoreError, ValidationReport? Report)
 {
+    /// <summary>Whether the inventory's writer is alive; null without an inventory.</summary>
+    public WriterStatus? Writer { get; init; }
+
     public bool IsValid => Report?.IsValid == true;
 }
 
@@ -30,7 +33,7 @@ internal static class StoreProbe
         }
 
         var report = StoreValidator.Validate(layout, inventory, options.Requirements, options.Verify, ct);
-        return new(inventory, null, report);
+        return new(inventory, null, report) { Writer = WriterCheck.Check(layout, inventory, DateTimeOffset.UtcNow) };
     }
 
     private static InventoryReadResult ReadInventory(StoreLayout layout, CancellationToken ct)

@@ -25,6 +25,11 @@ internal static class ReportPrinter
         }
 
         var failed = report.Models.Count(m => !m.IsValid);
+        if (failed > 0 && probe.Writer is { Frozen: true } writer)
+        {
+            output.WriteLine($"writer: {writer.Text}");
+        }
+
         output.WriteLine(report.Models.Count == 0
             ? $"valid: no models required (the inventory at {options.Root} lists none)"
             : failed == 0

@@ -22,7 +22,7 @@ internal static class WaitStatus
             return [new WaitItem("", error, error, null)];
         }
 
-        return [.. report.Models.Where(m => !m.IsValid).Select(m => Describe(m, maxProblems))];
+        return [.. report.Models.Where(m => !m.IsValid).Select(m => Describe(m, maxProblems, probe.Writer))];
     }
 
     public static string Line(IReadOnlyList<WaitItem> items) =>
@@ -31,7 +31,7 @@ internal static class WaitStatus
     public static string Label(ModelCheck check) =>
         check.Requirement.Version is not null || check.Entry is null ? check.Requirement.ToString() : $"{check.Entry.Name}@{check.Entry.Version}";
 
-    private static WaitItem Describe(ModelCheck check, int maxProblems)
+    private static WaitItem Describe(ModelCheck check, int maxProblems, WriterStatus? writer)
     {
         var label = Label(check);
         var entry = check.Entry;
@@ -41,6 +41,14 @@ internal static class WaitStatus
         {
             var text = Problems(check.Problems, maxProblems);
             return new(label, text, $"{label}: {text}", null);
+        }
+
+        if (writer is { Frozen: true } && entry!.State is ModelState.Downloading or ModelState.Pending)
+        {
+            // Nobody moves it: say so, instead of a progress figure that will never change.
+            var at = entry.Progress is { BytesTotal: > 0 } stopped ? $" at {ByteText.Format(stopped.BytesDone)} of {ByteText.Format(stopped.BytesTotal)} ({ProgressText.Percent(stopped)})" : "";
+            var text = $"{entry.State.ToString().ToLowerInvariant()}{at}, not moving: {writer.Text}";
+            return new(label, text, $"{label}: {entry.State}: {writer.Liveness}", null);
         }
 
         return entry!.State switch
@@ -55,7 +63,7 @@ internal static class WaitStatus
     private static WaitItem Downloading(string label, ModelProgress p)
     {
         var percent = (int)Math.Clamp(p.BytesDone * 100 / p.BytesTotal, 0, 100);
-        var text = $"downloading {ByteText.Format(p.BytesDone)} of {ByteText.Format(p.BytesTotal)} ({percent}%)";
+        var text = $"downloading {ByteText.Format(p.BytesDone)} of {ByteText.Format(p.BytesTotal)} ({percent}%){ProgressText.Suffix(p)}";
         return new(label, text, $"{label}: downloading", percent);
     }
 

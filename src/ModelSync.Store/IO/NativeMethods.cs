@@ -33,6 +33,9 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int LinkNative(string existing, string newPath);
 
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static partial int FLock(int fd, int operation);
+
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static unsafe partial nint ReadNative(int fd, byte* buffer, nint count);
 
@@ -96,6 +99,35 @@ internal static partial class NativeMethods
     /// <summary>link(2): a second name for an inode; the BCL has symlinks only. The errno when it fails.</summary>
     public static int? HardLink(string existing, string newPath) =>
         LinkNative(existing, newPath) == 0 ? null : Marshal.GetLastPInvokeError();
+
+    /// <summary>
+    /// Whether another process holds an exclusive flock on <paramref name="path"/>: a shared, non-blocking
+    /// flock is tried and dropped at once. Null when the file cannot be opened (no writer ever ran).
+    /// </summary>
+    public static bool? IsFlockHeld(string path)
+    {
+        const int LockSh = 1, LockNb = 4, LockUn = 8;
+        var fd = Open(path, ORdOnly);
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (FLock(fd, LockSh | LockNb) == 0)
+            {
+                _ = FLock(fd, LockUn);
+                return false;
+            }
+
+            return true;
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
 
     /// <summary>Reads up to <paramref name="max"/> bytes without taking a flock; null when the file cannot be opened.</summary>
     public static unsafe byte[]? ReadPrefixWithoutLock(string path, int max)

@@ -12,10 +12,33 @@ public sealed class StoreLock : IDisposable
 
     private StoreLock(FileStream stream) => _stream = stream;
 
-    /// <summary>Takes the lock, or returns null when another process holds it.</summary>
+    /// <summary>Takes the lock, or returns null when another process holds it. A reader asking
+    /// <see cref="IsHeld"/> holds a shared flock for microseconds; a few quick tries ride over that.</summary>
     public static StoreLock? TryAcquire(StoreLayout layout)
     {
         Directory.CreateDirectory(layout.StateDir);
+        for (var attempt = 0; ; attempt++)
+        {
+            if (TryAcquireOnce(layout) is { } held)
+            {
+                return held;
+            }
+
+            if (attempt == 3 || IsHeld(layout) != false)
+            {
+                return null;
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>True while a writer holds the lock, false when it is free (its holder is gone), null when
+    /// no writer ever created it. Reads only: safe from the gate on a read-only mount.</summary>
+    public static bool? IsHeld(StoreLayout layout) => NativeMethods.IsFlockHeld(layout.LockPath);
+
+    private static StoreLock? TryAcquireOnce(StoreLayout layout)
+    {
         try
         {
             var stream = new FileStream(layout.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);

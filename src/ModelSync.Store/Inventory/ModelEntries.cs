@@ -47,7 +47,7 @@ public static class ModelEntries
         Source = source,
         State = ModelState.Failed,
         Bytes = bytes,
-        Progress = known?.Progress,
+        Progress = known?.Progress?.Stopped(),
         Previous = previous,
         Error = new ModelError { Reason = reason, Message = message, File = file, Attempts = attempts ?? (known?.Error?.Attempts ?? 0) + 1 },
     };
@@ -68,6 +68,11 @@ public static class ModelEntries
 
     public static ModelEntry Verified(ModelEntry entry, string version, DateTimeOffset at) =>
         entry.Version == version && entry.State == ModelState.Ready ? entry with { VerifiedAt = at } : entry;
+
+    /// <summary>A download its writer stopped (SIGTERM): back to Pending with the progress it reached, which
+    /// the next run resumes from; not <c>Downloading</c>, since nothing moves it any more.</summary>
+    public static ModelEntry Interrupted(ModelEntry entry) =>
+        entry.State == ModelState.Downloading ? entry with { State = ModelState.Pending, Progress = entry.Progress?.Stopped() } : entry;
 
     /// <summary>The next pass is at <paramref name="at"/>: every Failed model is tried again then.</summary>
     public static ModelEntry NextPass(ModelEntry entry, DateTimeOffset at) =>

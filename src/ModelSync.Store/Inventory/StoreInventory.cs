@@ -13,6 +13,11 @@ public sealed record StoreInventory
 
     public string? Node { get; init; }
 
+    /// <summary>Who writes this file and when it last did (added in revision 2 of schema 1; absent from
+    /// older writers). Readers use it with the store lock to tell a live writer from a gone one (<see cref="WriterCheck"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public WriterInfo? Writer { get; init; }
+
     public IReadOnlyList<ModelEntry> Models { get; init; } = [];
 
     public ModelEntry? Find(string name) => Models.FirstOrDefault(m => m.Name == name);
@@ -70,7 +75,43 @@ public sealed record FileEntry
     public string? GitBlobSha1 { get; init; }
 }
 
-public sealed record ModelProgress(long BytesDone, long BytesTotal);
+public sealed record ModelProgress(long BytesDone, long BytesTotal)
+{
+    /// <summary>Bytes/s over the last few seconds when the entry was written; absent when nothing moves.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? BytesPerSecond { get; init; }
+
+    /// <summary>The file (relative to the version) that last received bytes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? CurrentFile { get; init; }
+
+    /// <summary>What is left at the recorded rate; null without a rate.</summary>
+    public TimeSpan? Eta() => BytesPerSecond is > 0 and var rate && BytesTotal >= BytesDone
+        ? TimeSpan.FromSeconds(Math.Ceiling((BytesTotal - BytesDone) / rate))
+        : null;
+
+    /// <summary>The figures of a model that stopped moving: done and total stay, rate and file go.</summary>
+    public ModelProgress Stopped() => this with { BytesPerSecond = null, CurrentFile = null };
+}
+
+/// <summary>The process writing the inventory. <c>mode</c> is <c>run</c>, <c>sync</c> or a verb.</summary>
+public sealed record WriterInfo
+{
+    public required int Pid { get; init; }
+
+    public required string Host { get; init; }
+
+    public required string Mode { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Rewritten with every write and at least every 15 s while the writer holds the lock.</summary>
+    public DateTimeOffset HeartbeatAt { get; init; }
+
+    /// <summary>Set by a writer that stopped cleanly (SIGTERM, the end of a <c>sync</c>); null while it runs.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? StoppedAt { get; init; }
+}
 
 public sealed record ModelError
 {

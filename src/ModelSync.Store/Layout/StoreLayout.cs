@@ -54,6 +54,12 @@ public sealed class StoreLayout
 
     public string LockPath => Path.Combine(StateDir, "lock");
 
+    /// <summary>Where <c>run</c> answers live verify/gc/retry: a directory only its owner may enter (0700).</summary>
+    public string ControlDir => Path.Combine(StateDir, "control");
+
+    /// <summary>The unix socket of the running daemon's control channel (docs/operations.md, "Live operations").</summary>
+    public string ControlSocketPath => Path.Combine(ControlDir, "daemon.sock");
+
     /// <summary>Where replaced or collected versions wait for deletion: one rename away from <c>models/</c>.</summary>
     public string TrashDir => Path.Combine(StateDir, "trash");
 

@@ -16,3 +16,9 @@ public sealed class FaultServerCollection : ICollectionFixture<FaultServer>
 {
     public const string Name = "fault server";
 }
+
+[CollectionDefinition(Name)]
+public sealed class S3rverCollection : ICollectionFixture<S3rverFixture>
+{
+    public const string Name = "s3rver";
+}

@@ -25,9 +25,11 @@ public sealed class VerifyAndGcVerbTests
             await daemon.WaitModelAsync("finbert", "Ready");
             await daemon.WaitModelAsync("bert", "Ready");
 
-            // The daemon holds the store lock: the verbs refuse (exit 3) rather than write beside it.
-            var (locked, lockedOut) = await DaemonProcess.VerbAsync("verify", "--manifest", manifest);
-            Assert.True(locked == 3, lockedOut);
+            // The daemon holds the store lock: the verb does not write beside it, it asks the daemon to verify.
+            var (live, liveOut) = await DaemonProcess.VerbAsync("verify", "--manifest", manifest);
+            Assert.True(live == 0, liveOut);
+            Assert.Contains("it did this over", liveOut, StringComparison.Ordinal);
+            Assert.Contains("OK      finbert@v1", liveOut, StringComparison.Ordinal);
             daemon.Sigterm();
             Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         }

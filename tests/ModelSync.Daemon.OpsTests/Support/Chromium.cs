@@ -12,8 +12,9 @@ public static class Chromium
     /// <summary>The DOM of <paramref name="url"/> after its scripts ran for up to 5 s of virtual time.</summary>
     public static async Task<string> DumpDomAsync(string url) => await RunAsync(["--virtual-time-budget=5000", "--dump-dom", url]);
 
-    public static async Task ScreenshotAsync(string url, string file) =>
-        await RunAsync(["--virtual-time-budget=5000", "--hide-scrollbars", $"--screenshot={file}", "--window-size=1200,800", url]);
+
+    public static async Task ScreenshotAsync(string url, string file, params string[] extra) =>
+        await RunAsync(["--virtual-time-budget=5000", "--hide-scrollbars", $"--screenshot={file}", "--window-size=1200,800", .. extra, url]);
 
     private static async Task<string> RunAsync(string[] args)
     {

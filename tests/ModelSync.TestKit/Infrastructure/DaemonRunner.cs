@@ -152,6 +152,14 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="signal"/> (<c>TERM</c>, <c>INT</c>, ...) with kill(1), as the kubelet or a Ctrl-C would.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        Log($"sent SIG{signal}");
+    }
+
     /// <summary>SIGKILL: no cleanup, no last inventory write, exactly what a node crash does.</summary>
     public void KillHard()
     {
