@@ -1,39 +1,41 @@
 #!/usr/bin/env bash
 # k3s-models.sh: install and operate ModelSync on a K3s (or any Kubernetes) cluster with kubectl.
 #
-# usage: deploy/k3s-models.sh [options] COMMAND
+# usage: deploy/k3s-models.sh [options] COMMAND [options]     (COMMAND --help: that command's help)
 #
 # commands:
-#   setup       apply the kustomization, wait for the DaemonSet rollout (--wait-models: until every
-#               node has every model Ready). --prefetch first runs the one-time `sync` Job
-#               (deploy/kustomize/setup-job) and waits for it, so a manifest that cannot download or
-#               verify fails here, before the DaemonSet rolls out.
-#   status      DaemonSet and pods, then `ModelSync.Daemon status` inside each daemon pod (--node NODE: one)
-#   monitor     status again every --interval seconds (Ctrl-C stops); --logs follows the daemon logs instead
-#   validate    lint the manifest (ModelSync.Daemon validate: local binary, else the image via podman/docker)
-#               and render the kustomization
-#   update      apply a changed manifest (--manifest FILE replaces models.yaml) and/or --tag; the daemons
-#               reload the ConfigMap in place (~1 min), a new tag rolls the DaemonSet
-#   uninstall   delete what setup applied. The models stay on the nodes (PV Retain): the path is printed.
+#   setup       apply the kustomization, wait for the DaemonSet rollout
+#   status      DaemonSet, pods, and `ModelSync.Daemon status` inside each daemon pod
+#   monitor     status every --interval seconds, or --logs to follow the daemon logs
+#   validate    lint the manifest and render the kustomization (needs no cluster)
+#   update      apply a changed manifest and/or image tag
+#   uninstall   delete what setup applied (--purge: also the models on every node)
 #
-# options:
-#   -k, --kustomization DIR  kustomization to apply (default deploy/kustomize/base;
-#                            e.g. deploy/kustomize/overlays/k3s-example)
+# options (before or after COMMAND):
+#   -k, --kustomization DIR  kustomization to apply (default deploy/kustomize/base)
+#       --overlay DIR        the same as -k, e.g. deploy/kustomize/overlays/k3s-example
 #   -m, --manifest FILE      models.yaml to use instead of the one in the base (validate, setup, update)
 #   -t, --tag TAG            image tag for localhost/modelsync-daemon and -gate (default: as in the kustomization)
 #       --registry PREFIX    image name prefix instead of "localhost" (e.g. registry.example.com/ml)
+#       --store-path PATH    the store's directory on every node (default /var/lib/k3s-storage/ml-models):
+#                            sets the PersistentVolume, the DaemonSet and the setup Job at once
 #   -n, --namespace NS       namespace of ModelSync (default modelsync). With the base it is also
 #                            applied to the rendered objects; an overlay keeps its own namespaces.
-#       --context NAME       kubectl context
-#       --kubeconfig FILE    kubeconfig
-#       --dry-run            print the rendered YAML and the kubectl commands, change nothing
+#       --context NAME       kubectl context (default: the kubeconfig's current context)
+#       --kubeconfig FILE    kubeconfig (default: $KUBECONFIG, else ~/.kube/config)
+#       --dry-run            change nothing: keep the rendered files, print their path and the
+#                            kubectl commands to run (copy them, or pipe the output to bash)
 #       --timeout DUR        rollout / Job / model wait timeout (default 30m)
-#       --wait-models        setup/update: also wait until every daemon pod is Ready (= all models Ready)
+#       --wait-models        setup, update: also wait until every daemon pod is Ready (= all models Ready)
 #       --prefetch           setup: run the sync Job before the DaemonSet
 #       --node NODE          status: only the daemon pod on NODE
 #       --interval SEC       monitor: refresh period (default 5)
 #       --logs               monitor: follow the daemon logs
-#   -h, --help               this help
+#       --purge              uninstall: also delete the store directory on every node
+#   -h, --help               this help; COMMAND --help for one command
+#
+# exit codes: 0 done, 1 a step failed (rollout, Job, invalid manifest), 2 usage error,
+#             3 no cluster reachable (the context and server tried are named)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,6 +43,7 @@ store_root=/var/lib/k3s-storage/ml-models
 ds_name=modelsync-daemon
 ds_selector=app.kubernetes.io/name=modelsync-daemon
 job_name=modelsync-sync
+purge_name=modelsync-purge
 
 kustomization=$here/kustomize/base
 manifest=""
@@ -57,9 +60,91 @@ prefetch=0
 node=""
 interval=5
 follow_logs=0
+purge=0
+store_path=""
+help=0
 command=""
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
+# command_usage COMMAND: what one command does and the options it reads.
+command_usage() {
+  local opts="-k/--kustomization/--overlay DIR, --context, --kubeconfig, -n/--namespace, --dry-run"
+  case $1 in
+    setup) cat <<EOF
+usage: deploy/k3s-models.sh setup [-k DIR] [-m FILE] [-t TAG] [--registry PREFIX] [--store-path PATH]
+                                  [--prefetch] [--wait-models] [--timeout DUR] [--dry-run]
+Apply the kustomization and wait for the DaemonSet rollout. --prefetch first runs the one-time
+\`sync\` Job (deploy/kustomize/setup-job) and waits for it, so a manifest that cannot download or
+verify fails here, before the DaemonSet rolls out. --wait-models also waits until every node has
+every model Ready. Also: $opts.
+EOF
+      ;;
+    status) cat <<EOF
+usage: deploy/k3s-models.sh status [--node NODE] [-n NS] [--context NAME] [--kubeconfig FILE]
+The DaemonSet and its pods, then \`ModelSync.Daemon status\` inside each daemon pod (--node: only
+the pod on NODE). Exit 3 when no cluster is reachable.
+EOF
+      ;;
+    monitor) cat <<EOF
+usage: deploy/k3s-models.sh monitor [--interval SEC] [--logs] [--node NODE] [-n NS] [--context NAME]
+status again every --interval seconds (default 5; Ctrl-C stops); --logs follows the daemon logs instead.
+EOF
+      ;;
+    validate) cat <<EOF
+usage: deploy/k3s-models.sh validate [-m FILE] [-k DIR] [--store-path PATH] [-t TAG] [--registry PREFIX] [--dry-run]
+Lint the manifest (ModelSync.Daemon validate: \$MODELSYNC_DAEMON, the PATH or artifacts/daemon/, else
+the daemon image through podman/docker) and render the kustomization and the setup Job. Needs no
+cluster. With --dry-run the rendered files are kept and their paths printed.
+EOF
+      ;;
+    update) cat <<EOF
+usage: deploy/k3s-models.sh update [-m FILE] [-t TAG] [--registry PREFIX] [--store-path PATH] [--wait-models] [--dry-run]
+Apply a changed manifest (--manifest FILE replaces models.yaml) and/or --tag; the daemons reload the
+ConfigMap in place (~1 min), a new tag rolls the DaemonSet. Also: $opts.
+EOF
+      ;;
+    uninstall) cat <<EOF
+usage: deploy/k3s-models.sh uninstall [--purge] [-k DIR] [--store-path PATH] [--timeout DUR] [--dry-run]
+Delete what setup applied. The models stay on the nodes (PersistentVolume policy Retain) unless
+--purge is given: then a short-lived DaemonSet (modelsync-purge; its init container runs as root with
+only DAC_OVERRIDE) deletes the store directory on every node first, each node reporting what it
+removed, and is deleted again. Also: $opts.
+EOF
+      ;;
+  esac
+}
+
+# objects_of FILE: "Kind/name, ..." of a rendered file, for the dry-run summary.
+objects_of() {
+  awk '/^---/ { if (k != "") print k "/" n; k = ""; n = "" } /^kind:/ { k = $2 } /^  name:/ && n == "" { n = $2 }
+       END { if (k != "") print k "/" n }' "$1" | paste -sd, - | sed 's/,/, /g'
+}
+
+# node_store FILE: the store's node directory a rendered file sets (ConfigMap modelsync-store, data.path).
+node_store() {
+  awk 'function done() { if (!found && k == "ConfigMap" && n == "modelsync-store" && p != "") { print p; found = 1 } }
+       /^---/ { done(); k = ""; n = ""; p = "" } /^kind:/ { k = $2 } /^  name:/ { n = $2 } /^  path: / { p = $2 }
+       END { done() }' "$1"
+}
+
+# need_cluster: one clear line, naming the context and server tried, when the API server does not answer.
+need_cluster() {
+  ((dry_run)) && return 0
+  local ctx server err
+  ctx=$("${kube[@]}" config current-context 2>/dev/null || true)
+  [ -z "$context" ] || ctx=$context
+  server=$("${kube[@]}" config view --minify -o 'jsonpath={.clusters[0].cluster.server}' 2>/dev/null || true)
+  if err=$("${kube[@]}" version --request-timeout=5s -o json 2>&1 >/dev/null); then
+    return 0
+  fi
+  if [ -z "$ctx" ]; then
+    echo "k3s-models: no cluster: no kubeconfig context (KUBECONFIG=${KUBECONFIG:-unset}); on a K3s server: export KUBECONFIG=/etc/rancher/k3s/k3s.yaml, or pass --kubeconfig/--context" >&2
+  else
+    # kubectl repeats its error once per API group it tries; its last line says why, once.
+    echo "k3s-models: no cluster reachable through context '$ctx' (server ${server:-?}): $(tail -n 1 <<<"$err" | sed -E 's/^.*\] //; s/^(error|Unable to connect to the server): //')" >&2
+  fi
+  exit 3
+}
 die() { echo "k3s-models: $*" >&2; exit 2; }
 info() { echo "k3s-models: $*" >&2; }
 
@@ -79,14 +164,26 @@ while (($#)); do
     --node) node=${2:?}; shift 2 ;;
     --interval) interval=${2:?}; shift 2 ;;
     --logs) follow_logs=1; shift ;;
-    -h | --help) usage; exit 0 ;;
+    --purge) purge=1; shift ;;
+    --store-path) store_path=${2:?}; shift 2 ;;
+    -h | --help) help=1; shift ;;
     setup | status | monitor | validate | update | uninstall)
       [ -z "$command" ] || die "one command at a time ($command, $1)"
       command=$1; shift ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
+if ((help)); then
+  if [ -n "$command" ]; then command_usage "$command"; else usage; fi
+  exit 0
+fi
 [ -n "$command" ] || { usage >&2; exit 2; }
+if [ -n "$store_path" ]; then
+  # It becomes the hostPath of every store volume: absolute and plain (no part starting with '.',
+  # so no '..'; no '//', no trailing '/').
+  [[ $store_path =~ ^(/[A-Za-z0-9_+-][A-Za-z0-9._+-]*)+$ ]] \
+    || die "--store-path: '$store_path' is not an absolute directory path such as /mnt/nvme/ml-models"
+fi
 # Checked before anything is applied: a bad --timeout must not fail halfway through a setup.
 [[ $timeout =~ ^([0-9]+|([0-9]+(h|m|s|ms))+)$ ]] || die "--timeout: '$timeout' is not a duration such as 90s, 30m, 1h30m"
 if ((namespace_set)) && ! grep -q '^namespace: modelsync$' "$kustomization/kustomization.yaml"; then
@@ -101,13 +198,18 @@ kube=(kubectl)
 [ -z "$kubeconfig" ] || kube+=(--kubeconfig "$kubeconfig")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/k3s-models.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# --dry-run keeps what it rendered: the commands it prints refer to these files.
+if ((dry_run)); then
+  echo "# k3s-models.sh $command --dry-run: nothing is changed; rendered files kept in $work"
+else
+  trap 'rm -rf "$work"' EXIT
+fi
 
 # show CMD...: print a command the way a person would type it.
 # With --dry-run everything goes to stdout (a plan to read or save); otherwise to stderr as a trace.
 show() {
   if ((dry_run)); then
-    printf '+'; printf ' %q' "$@"; printf '\n'
+    printf '%q' "$1"; shift; printf ' %q' "$@"; printf '\n' # a command to copy as it is: no prompt
   else
     { printf '+'; printf ' %q' "$@"; printf '\n'; } >&2
   fi
@@ -134,15 +236,26 @@ wrap() {
     if ((namespace_set)) && grep -q '^namespace: modelsync$' "$src/kustomization.yaml"; then
       echo "namespace: $namespace"
     fi
-    if [ -n "$manifest" ] && kubectl kustomize "$src" 2>/dev/null | grep -q '^kind: ConfigMap$'; then
-      cp "$manifest" "$out/models.yaml"
+    local has_models=0
+    [ -z "$manifest" ] || ! kubectl kustomize "$src" 2>/dev/null | grep -q '^  name: modelsync-models$' || has_models=1
+    if ((has_models)) || [ -n "$store_path" ]; then
       echo "configMapGenerator:"
-      echo "  - name: modelsync-models"
-      echo "    behavior: replace"
-      echo "    files: [models.yaml]"
+      if ((has_models)); then
+        cp "$manifest" "$out/models.yaml"
+        echo "  - name: modelsync-models"
+        echo "    behavior: replace"
+        echo "    files: [models.yaml]"
+      fi
+      if [ -n "$store_path" ]; then
+        echo "  - name: modelsync-store"
+        echo "    behavior: merge"
+        echo "    literals: [\"path=$store_path\"]"
+      fi
       echo "generatorOptions:"
       echo "  disableNameSuffixHash: true"
     fi
+    # Again at this level, after the merge above: kustomize runs components after the generators.
+    [ -z "$store_path" ] || printf 'components:\n  - %s\n' "$(realpath --relative-to="$out" "$here/kustomize/components/store-path")"
     if [ -n "$tag" ] || [ -n "$registry" ]; then
       prefix=${registry:-localhost}
       echo "images:"
@@ -166,10 +279,7 @@ render() {
 apply_rendered() {
   local file=$1; shift
   if ((dry_run)); then
-    echo "---"
-    echo "# kubectl apply -f - $* <<'EOF'   ($(grep -c '^kind:' "$file") objects)"
-    cat "$file"
-    echo "# EOF"
+    echo "# $file: $(grep -c '^kind:' "$file") objects ($(objects_of "$file"))"
   fi
   run "${kube[@]}" apply -f "$file" "$@"
 }
@@ -191,6 +301,15 @@ cmd_validate() {
   local file bin engine image rc=0
   file=$(manifest_file)
   info "linting $file"
+  local root
+  # store.root is the path inside the daemon's pods, where the DaemonSet mounts the store; the node
+  # directory is --store-path. Another root would be written into the pod's read-only filesystem.
+  root=$(awk '/^[^ #]/ { in_store = ($0 ~ /^store:/) } in_store && /^  root:/ { print $2; exit }' "$file")
+  if [ -n "$root" ] && [ "$root" != "$store_root" ]; then
+    info "$file: store.root is $root; in the pods the store is at $store_root: keep store.root there and"
+    info "move the store on the nodes with --store-path $root instead (docs/deploy.md, \"Where the store lives\")"
+    exit 1
+  fi
   if bin=$(find_daemon_binary); then
     show "$bin" validate "$file"
     "$bin" validate "$file" || rc=$?
@@ -206,11 +325,12 @@ cmd_validate() {
   ((rc == 0)) || { info "the manifest is not valid (exit $rc)"; exit 1; }
   local out
   out=$(render "$kustomization" "$work/main")
-  info "rendered $kustomization: $(grep -c '^kind:' "$out") objects"
-  ((dry_run == 0)) || cat "$out"
+  info "rendered $kustomization: $(grep -c '^kind:' "$out") objects; the store on the nodes: $(node_store "$out")"
+  ((dry_run == 0)) || echo "# $out: $(objects_of "$out")"
   if [ -d "$here/kustomize/setup-job" ]; then
     out=$(render "$here/kustomize/setup-job" "$work/job")
     info "rendered setup-job: $(grep -c '^kind:' "$out") objects"
+    ((dry_run == 0)) || echo "# $out: $(objects_of "$out")"
   fi
 }
 
@@ -262,6 +382,7 @@ to_seconds() { # 30m / 2h / 1h30m / 90s / 600 -> seconds (sub-second parts round
 
 cmd_setup() {
   local out
+  need_cluster
   out=$(render "$kustomization" "$work/main")
   if ((prefetch)); then
     info "prefetch: applying everything but the DaemonSet, then the sync Job"
@@ -278,6 +399,7 @@ cmd_update() {
   [ -n "$manifest" ] || [ -n "$tag" ] || [ -n "$registry" ] \
     || info "no --manifest/--tag given: re-applying $kustomization as it is"
   if [ -n "$manifest" ]; then cmd_validate; fi
+  need_cluster
   out=$(render "$kustomization" "$work/main")
   apply_rendered "$out"
   [ -z "$manifest" ] || info "the daemons pick the new manifest up within ~1 min (ConfigMap volume refresh); watch: $0 monitor"
@@ -296,6 +418,7 @@ cmd_status() {
     show "${kube[@]}" -n "$namespace" exec POD -c daemon -- ModelSync.Daemon status --root "$store_root"
     return 0
   fi
+  need_cluster
   "${kube[@]}" -n "$namespace" get daemonset "$ds_name" -o wide
   echo
   "${kube[@]}" -n "$namespace" get pods -l "$ds_selector" -o wide
@@ -312,10 +435,12 @@ cmd_status() {
 
 cmd_monitor() {
   if ((follow_logs)); then
+    need_cluster
     run "${kube[@]}" -n "$namespace" logs -f -l "$ds_selector" -c daemon --prefix --max-log-requests=100 --tail=20
     return
   fi
   ((dry_run)) && { cmd_status; return; }
+  need_cluster
   while :; do
     [ -t 1 ] && printf '\033[H\033[2J'
     date
@@ -325,16 +450,109 @@ cmd_monitor() {
 }
 
 cmd_uninstall() {
-  local out
+  local out node_dir
+  need_cluster
   out=$(render "$kustomization" "$work/main")
+  node_dir=$(node_store "$out")
+  node_dir=${node_dir:-$store_root}
   if ((dry_run)); then
-    echo "# kubectl delete -f - ($(grep -c '^kind:' "$out") objects):"
-    grep -E '^kind:|^  name:' "$out" | paste - - | sed 's/^/#   /'
+    echo "# $out: $(grep -c '^kind:' "$out") objects to delete ($(objects_of "$out"))"
   fi
+  ((purge == 0)) || purge_nodes "$out" "$node_dir"
   run "${kube[@]}" -n "$namespace" delete job "$job_name" --ignore-not-found
   run "${kube[@]}" delete -f "$out" --ignore-not-found --wait=true
-  info "the models stay on every node in $store_root (PersistentVolume policy Retain);"
-  info "remove them there (rm -rf $store_root) if the nodes should get the space back."
+  if ((purge)); then
+    info "deleted $node_dir on every node (what each node had is listed above)"
+  else
+    info "the models stay on every node in $node_dir (PersistentVolume policy Retain);"
+    info "to delete them from every node too: $0 uninstall --purge$([ -z "$store_path" ] || printf ' --store-path %q' "$store_path")"
+  fi
+}
+
+# purge_yaml NODE_DIR IMAGE: a DaemonSet whose init container deletes NODE_DIR on its node and says
+# what it removed; the main container only waits, so a finished rollout means "done on every node".
+purge_yaml() {
+  local dir=$1 image=$2 parent base
+  parent=$(dirname "$dir") base=$(basename "$dir")
+  cat <<EOF
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: $purge_name
+  namespace: $namespace
+  labels: { app.kubernetes.io/name: $purge_name, app.kubernetes.io/part-of: modelsync }
+spec:
+  selector:
+    matchLabels: { app.kubernetes.io/name: $purge_name }
+  template:
+    metadata:
+      labels: { app.kubernetes.io/name: $purge_name }
+    spec:
+      automountServiceAccountToken: false
+      terminationGracePeriodSeconds: 1
+      tolerations:
+        - { operator: Exists, effect: NoSchedule }
+        - { operator: Exists, effect: NoExecute }
+      initContainers:
+        - name: purge
+          image: $image
+          imagePullPolicy: IfNotPresent
+          command: ["/usr/bin/busybox", "sh", "-c"]
+          args:
+            - |
+              d=/node/$base
+              if [ -e "\$d" ]; then
+                size=\$(busybox du -sh "\$d" | busybox cut -f1)
+                files=\$(busybox find "\$d" -type f | busybox wc -l)
+                busybox rm -rf "\$d"
+                echo "removed $dir on \$NODE: \$files files, \$size"
+              else
+                echo "nothing at $dir on \$NODE"
+              fi
+          env:
+            - name: NODE
+              valueFrom: { fieldRef: { fieldPath: spec.nodeName } }
+          securityContext:
+            runAsUser: 0
+            runAsNonRoot: false
+            readOnlyRootFilesystem: true
+            allowPrivilegeEscalation: false
+            capabilities: { drop: ["ALL"], add: ["DAC_OVERRIDE"] }
+          volumeMounts:
+            - { name: parent, mountPath: /node }
+      containers:
+        - name: wait
+          image: $image
+          imagePullPolicy: IfNotPresent
+          command: ["/usr/bin/busybox", "sh", "-c", "trap 'exit 0' TERM; while :; do busybox sleep 1; done"]
+          securityContext:
+            runAsUser: 65532
+            runAsNonRoot: true
+            readOnlyRootFilesystem: true
+            allowPrivilegeEscalation: false
+            capabilities: { drop: ["ALL"] }
+          resources: { limits: { cpu: 100m, memory: 32Mi } }
+      volumes:
+        - name: parent
+          hostPath: { path: $parent, type: DirectoryOrCreate } # a node without it: "nothing at"
+EOF
+}
+
+# purge_nodes RENDERED NODE_DIR: run the purge DaemonSet on every node, print what each removed, delete it.
+purge_nodes() {
+  local image file pod
+  image=$(grep -m1 -oE 'image: [^ ]*modelsync-daemon[^ ]*' "$1" | cut -d' ' -f2)
+  file=$work/purge.yaml
+  purge_yaml "$2" "${image:-localhost/modelsync-daemon:dev}" >"$file"
+  info "purge: deleting $2 on every node through daemonset/$purge_name ($file)"
+  run "${kube[@]}" apply -f "$file"
+  run "${kube[@]}" -n "$namespace" rollout status "daemonset/$purge_name" --timeout="$timeout"
+  if ((dry_run == 0)); then
+    while read -r pod; do
+      [ -z "$pod" ] || "${kube[@]}" -n "$namespace" logs "$pod" -c purge | sed 's/^/k3s-models: /' >&2
+    done < <("${kube[@]}" -n "$namespace" get pods -l "app.kubernetes.io/name=$purge_name" -o 'jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}')
+  fi
+  run "${kube[@]}" -n "$namespace" delete -f "$file" --wait=true
 }
 
 case $command in

@@ -6,7 +6,10 @@
 #     store hostPath moved to a temp dir; its chown init container runs first;
 #   - the sentiment-service pod is played while the models download: its gate init container must
 #     block (observed), then exit 0; the service container then reads /app/models and fails to write it;
-#   - a pod that requires a model nobody publishes fails its gate (timeout) and never starts.
+#   - a pod that requires a model nobody publishes fails its gate (timeout) and never starts;
+#   - the store is a non-default node directory (a temp dir), set once through the modelsync-store
+#     ConfigMap and components/store-path: the rendered DaemonSet and PV must carry it as they are;
+#   - `k3s-models.sh uninstall --purge`'s DaemonSet, played as a Pod, deletes that store.
 # Modes: --mode daemon   the real daemon downloads (needs `ModelSync.Daemon run`);
 #        --mode manual   no daemon: the script publishes the store by hand, as the daemon would, while
 #                        the gate waits (tests the gate, the images and the pod specs);
@@ -41,13 +44,16 @@ if ! podman image exists "$gate_image" || ! podman image exists "$daemon_image";
   bash scripts/deploy-images.sh --tag "$tag" --no-test
 fi
 if [ "$mode" = auto ]; then
-  if podman run --rm --network=none "$daemon_image" --help 2>&1 | grep -qE '^\s+run\b'; then mode=daemon; else mode=manual; fi
+  # Read whole, not piped into grep -q: grep quits at the match, podman dies of SIGPIPE and pipefail
+  # turned a daemon with a run verb into "manual" (seen: every run was manual).
+  daemon_help=$(podman run --rm --network=none "$daemon_image" --help 2>&1 || true)
+  if grep -qE '^\s+run\b' <<<"$daemon_help"; then mode=daemon; else mode=manual; fi
 fi
 log "mode: $mode"
 
 work=$(mktemp -d /tmp/modelsync-e2e.XXXXXX)
 chmod 0755 "$work"
-store=$work/store     # the node's /var/lib/k3s-storage/ml-models
+store=$work/store     # the node's store directory (default /var/lib/k3s-storage/ml-models), moved here
 results=$work/results # what the service container saw
 www=$work/www
 mkdir -p "$store" "$results" "$www"
@@ -141,6 +147,12 @@ configMapGenerator:
     namespace: modelsync
     behavior: replace
     files: [models.yaml]
+  - name: modelsync-store
+    namespace: modelsync
+    behavior: merge
+    literals: ["path=$store"]
+components:
+  - $(realpath --relative-to="$kdir" deploy/kustomize/components/store-path)
 generatorOptions:
   disableNameSuffixHash: true
 images:
@@ -163,12 +175,18 @@ def as_pod(name, template):
     spec["restartPolicy"] = "Never"
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": template["metadata"]["labels"]}, "spec": spec}
 
-def store_to(spec, path):
-    # The node's store, at a temp path; a PVC (the PV is a hostPath of the store) becomes that hostPath.
+# The store path was set once (ConfigMap modelsync-store): the DaemonSet and the PV must carry it already.
+pv = by[("PersistentVolume", "modelsync-models")]
+assert pv["spec"]["hostPath"]["path"] == store, f"PV hostPath {pv['spec']['hostPath']['path']}, not {store}"
+ds_paths = [v["hostPath"]["path"] for v in by[("DaemonSet", "modelsync-daemon")]["spec"]["template"]["spec"]["volumes"] if "hostPath" in v]
+assert ds_paths == [store], f"DaemonSet hostPaths {ds_paths}, not [{store}]"
+
+def store_to(spec, pv):
+    # A PVC becomes the hostPath of the PV it binds (kube play has no PVs); hostPaths stay as rendered.
     for v in spec["volumes"]:
-        if "hostPath" in v or "persistentVolumeClaim" in v:
-            v.pop("persistentVolumeClaim", None)
-            v["hostPath"] = {"path": path, "type": "Directory"}
+        if "persistentVolumeClaim" in v:
+            v.pop("persistentVolumeClaim")
+            v["hostPath"] = dict(pv["spec"]["hostPath"])
 
 # 1. ConfigMap + the DaemonSet's pod template as a Deployment, on the host network (the server is on 127.0.0.1)
 cm = by[("ConfigMap", "modelsync-models")]
@@ -176,7 +194,7 @@ cm["metadata"].pop("namespace", None)
 ds = by[("DaemonSet", "modelsync-daemon")]
 daemon = as_pod("modelsync-daemon", ds["spec"]["template"])
 spec = daemon["spec"]
-store_to(spec, store)
+store_to(spec, pv)
 spec["hostNetwork"] = True
 c = spec["containers"][0]
 c["args"] = [a if not a.startswith("http://0.0.0.0:") else f"http://127.0.0.1:{daemon_port}" for a in c["args"]]
@@ -190,7 +208,7 @@ yaml.safe_dump_all([cm, daemon], open(f"{work}/daemon.yaml", "w"), sort_keys=Fal
 svc = by[("Deployment", "sentiment-service")]
 pod = as_pod("sentiment-service", svc["spec"]["template"])
 spec = pod["spec"]
-store_to(spec, store)
+store_to(spec, pv)
 spec["volumes"].append({"name": "results", "hostPath": {"path": results, "type": "Directory"}})
 c = spec["containers"][0]
 c["image"] = service_image
@@ -314,4 +332,23 @@ if [ "$mode" = daemon ]; then
   podman kube down "$work/daemon.yaml" >/dev/null
   log "ok: daemon pod stopped in $((($(date +%s%N) - t0) / 1000000)) ms (SIGTERM handled if well under 10 s)"
 fi
+log "uninstall --purge: its DaemonSet, played as a Pod on this node, deletes $store"
+TMPDIR=$work bash deploy/k3s-models.sh --dry-run --store-path "$store" -t "$tag" uninstall --purge >"$work/purge-plan.txt" 2>/dev/null
+purge_ds=$(sed -nE 's/^kubectl apply -f (.*purge\.yaml)$/\1/p' "$work/purge-plan.txt")
+[ -f "$purge_ds" ] || die "uninstall --purge --dry-run kept no purge DaemonSet"
+python3 - "$purge_ds" "$work/purge.yaml" <<'EOF'
+import sys, yaml
+ds = yaml.safe_load(open(sys.argv[1]))
+t = ds["spec"]["template"]
+t["spec"]["restartPolicy"] = "Never"
+t["spec"]["initContainers"][0]["env"] = [{"name": "NODE", "value": "e2e-node"}]
+yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "modelsync-purge", "labels": t["metadata"]["labels"]}, "spec": t["spec"]}, open(sys.argv[2], "w"), sort_keys=False)
+EOF
+[ -d "$store/models" ] || die "no store to purge at $store"
+played+=("$work/purge.yaml")
+podman kube play "$work/purge.yaml" >"$work/play-purge.log" 2>&1 || { cat "$work/play-purge.log" >&2; die "the purge pod did not run"; }
+[ ! -e "$store" ] || die "the purge pod left $store behind"
+[ -d "$results" ] || die "the purge pod removed more than the store"
+podman kube down "$work/purge.yaml" >/dev/null 2>&1 || true
+log "ok: purge deleted $store (and nothing beside it)"
 log "e2e OK ($mode)"

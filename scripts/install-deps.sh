@@ -31,6 +31,8 @@ if [ "${1:-all}" != example ]; then
   packages+=(awscli)
 fi
 missing=()
+# scripts/release-check.sh: the registry that scripts/release.sh pushes to
+[ "${1:-all}" = example ] || packages+=(docker-registry)
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done

@@ -48,7 +48,9 @@ run_check arm64-daemon bash scripts/arm64-check.sh daemon
 run_check deploy-check bash scripts/deploy-check.sh --no-dotnet
 run_check deploy-images bash scripts/deploy-images.sh
 run_check deploy-e2e bash scripts/deploy-e2e.sh
+run_check release bash scripts/release-check.sh
 run_check example bash examples/run.sh
+run_check example-options bash scripts/example-check.sh
 
 for trx in "$artifacts"/test-results/*.trx; do
   [ -e "$trx" ] || continue

@@ -8,4 +8,4 @@ if (options is null)
     return ExitCodes.Usage;
 }
 
-return options.Help ? Usage.Print() : options.Check ? CheckCommand.Run(options) : WaitCommand.Run(options);
+return options.Help ? Usage.Print() : options.Version ? Usage.PrintVersion() : options.Check ? CheckCommand.Run(options) : WaitCommand.Run(options);

@@ -79,8 +79,7 @@ public class KustomizeTests
     [Fact]
     public void Base_ConfigMap_HoldsAModelsYamlWhoseRootIsTheStore()
     {
-        var cm = Assert.Single(Rendered.Of<V1ConfigMap>("base"));
-        Assert.Equal("modelsync-models", cm.Metadata.Name);
+        var cm = Assert.Single(Rendered.Of<V1ConfigMap>("base"), c => c.Metadata.Name == "modelsync-models");
         Assert.True(cm.Data.TryGetValue("models.yaml", out var yaml));
         var manifest = Manifest.Parse(yaml);
         Assert.Equal(Rendered.StorePath, manifest.StoreRoot);

@@ -18,7 +18,14 @@ public static class DaemonCli
             HashCommand.Create(),
             RetryCommand.Create(),
         };
-        var result = root.Parse(WithDefaultVerb(args));
+        if (args.Length == 0)
+        {
+            // A bare binary is most often someone finding out what it does: say it, rather than start a daemon.
+            await root.Parse(["--help"]).InvokeAsync();
+            return ExitCodes.Usage;
+        }
+
+        var result = root.Parse(WithDefaultVerb(WithHelpVerb(args)));
         if (result.Errors.Count > 0)
         {
             // Usage errors are exit 2 by contract (System.CommandLine would say 1).
@@ -36,9 +43,14 @@ public static class DaemonCli
         return await result.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
-    /// <summary><c>run</c> is the default verb: a bare <c>ModelSync.Daemon --manifest m.yaml</c> is the daemon.</summary>
+    /// <summary><c>help [VERB]</c> is <c>[VERB] --help</c>.</summary>
+    internal static string[] WithHelpVerb(string[] args) =>
+        args is ["help", .. var rest] ? [.. rest, "--help"] : args;
+
+    /// <summary><c>run</c> is the default verb when options come first: <c>ModelSync.Daemon --manifest m.yaml</c>
+    /// is the daemon (the DaemonSet's args). No arguments at all print the help instead.</summary>
     internal static string[] WithDefaultVerb(string[] args) =>
-        args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
+        args.Length > 0 && (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
             ? ["run", .. args]
             : args;
 }

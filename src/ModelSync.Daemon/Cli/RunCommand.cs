@@ -32,12 +32,12 @@ internal static class RunCommand
         var node = CommonOptions.Node();
         var listen = new Option<string>("--listen")
         {
-            Description = $"URL the HTTP endpoints listen on. Env: MODELSYNC_LISTEN. Default {DefaultListen}.",
+            Description = "URL the HTTP endpoints listen on. Env: MODELSYNC_LISTEN.",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MODELSYNC_LISTEN") is { Length: > 0 } l ? l : DefaultListen,
         };
         var scrubRate = new Option<string>("--scrub-rate")
         {
-            Description = $"Most bytes/s the scheduled scrub (sync.verifyInterval) reads, e.g. 50Mi. Env: MODELSYNC_SCRUB_RATE. Default {DefaultScrubRate}.",
+            Description = "Most bytes/s the scheduled scrub (sync.verifyInterval) reads, e.g. 100Mi or 1Gi. Env: MODELSYNC_SCRUB_RATE.",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MODELSYNC_SCRUB_RATE") is { Length: > 0 } r ? r : DefaultScrubRate,
         };
         var command = new Command("run", "Keep the store in sync with the manifest (reconcile loop, reload on change, GC, scrub) and serve /healthz /readyz /status /metrics and a status page.")

@@ -48,6 +48,9 @@ internal static class StatusCommand
         return $"store on disk {ByteText.Format(DiskUsage.StoreBytes(layout))} (files shared between versions counted once); ready models list {ByteText.Format(listed)}\n";
     }
 
+    /// <summary>Attempts made so far; none for a model found damaged on disk (Corrupted), which was not fetched.</summary>
+    internal static string AfterAttempts(int attempts) => attempts > 0 ? $" (after {CountText.Of(attempts, "attempt")})" : "";
+
     /// <summary>The table; a model its writer no longer moves says so in STATE (<c>Downloading (writer gone)</c>),
     /// and the writer line under it says who wrote the inventory and whether it is still there.</summary>
     public static string Table(StoreInventory inventory, WriterStatus writer)
@@ -62,7 +65,7 @@ internal static class StatusCommand
             m.Progress is { BytesTotal: > 0 } p ? ProgressText.Percent(p) : "-",
             m.State == ModelState.Downloading && !writer.Frozen ? ProgressText.Rate(m.Progress) : "-",
             m.State == ModelState.Downloading && !writer.Frozen ? ProgressText.Eta(m.Progress) : "-",
-            m.Error is { } e ? $"{e.Reason}: {e.Message}{(e.File is null || e.Message.Contains(e.File, StringComparison.Ordinal) ? "" : $" [{e.File}]")} (attempt {e.Attempts})" : "-",
+            m.Error is { } e ? $"{e.Reason}: {e.Message}{(e.File is null || e.Message.Contains(e.File, StringComparison.Ordinal) ? "" : $" [{e.File}]")}{AfterAttempts(e.Attempts)}" : "-",
         }));
         var widths = Enumerable.Range(0, 8).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var lines = rows.Select(r => string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Cli;
 
@@ -32,14 +32,14 @@ public static class ValidateCommand
         else if (result.Manifest is { } manifest)
         {
             var files = manifest.Models.Sum(m => m.Files.Count);
-            var gib = manifest.Models.Sum(m => m.TotalBytes) / (double)(1L << 30);
+            var bytes = manifest.Models.Sum(m => m.TotalBytes);
             var hub = manifest.Models.Count(m => m.Hub is not null);
             // A hub model's files are only known once the daemon asks the hub; say so rather than count 0.
             var fromHub = hub == 0 ? "" : $"; {hub} from the hub, listed at sync";
             var oci = manifest.Models.Count(m => m.Oci is not null);
             fromHub += oci == 0 ? "" : $"; {oci} from OCI registries, listed at sync";
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{path}: ok ({manifest.Models.Count} models, {files} files, {gib:0.00} GiB{fromHub})"));
+            output.WriteLine(
+                $"{path}: OK ({CountText.Of(manifest.Models.Count, "model")}, {CountText.Of(files, "file")}, {ByteText.Format(bytes)}{fromHub})");
         }
         else
         {

@@ -25,7 +25,7 @@ internal static class LoggingSetup
                 : config.WriteTo.Console(
                     outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: LogEventLevel.Verbose,
-                    formatProvider: System.Globalization.CultureInfo.InvariantCulture))
+                    formatProvider: LogTextFormat.Instance))
             .CreateLogger();
     }
 }

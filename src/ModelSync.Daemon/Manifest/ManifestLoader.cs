@@ -14,6 +14,13 @@ public static class ManifestLoader
 
     public static ManifestLoadResult Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            // Reading a directory fails with "access denied", which sends people to check permissions.
+            return new ManifestLoadResult(null, [new ManifestProblem(path, 0, 0, "",
+                $"is a directory, not a manifest file; give the YAML file itself, e.g. {Path.Combine(path, "models.yaml")}")]);
+        }
+
         byte[] bytes;
         try
         {

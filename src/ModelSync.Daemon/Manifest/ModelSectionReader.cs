@@ -71,7 +71,7 @@ internal static partial class ModelSectionReader
             }
         }
 
-        var files = FileSectionReader.Read(m.Require("files"), m.Field("files"), baseUrl, baseUrlWritten: m.Get("baseUrl") is not null, sync.AllowedFileRoots, m.Problems);
+        var files = FileSectionReader.Read(m.Require("files"), m.Field("files"), baseUrl, baseUrlWritten: m.Get("baseUrl") is not null || m.Misspelt("baseUrl") is not null, sync.AllowedFileRoots, m.Problems);
         m.ReportUnknownKeys();
         return new ModelSpec { Name = name ?? "", Version = version ?? "", BaseUrl = baseUrl, BearerTokenFile = tokenFile, Files = files };
     }

@@ -19,7 +19,9 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
     private readonly string _staging = engine.Layout.StagingDir(model.Name, model.Version);
     private readonly string _resumeDir = engine.Layout.ResumeDir(model.Name, model.Version);
     private readonly ModelProgressTracker _progress = new(engine.Inventory, model.Name, model.TotalBytes, engine.Time);
-    private int _attempts = 1;
+    // Attempts made at this model's files in this pass: a retry records how many have failed so far, and the
+    // final failure counts one more (ModelEntries.Failed), so 5 attempts read "after 5 attempts", not 6.
+    private int _attempts;
 
     public async Task<ModelMarker> RunAsync(CapacityGuard capacity, PreviousVersion? previous, CancellationToken ct)
     {

@@ -40,7 +40,7 @@ internal static class VerifyPass
             var outcome = await CorruptionHandler.VerifyAndRecordAsync(layout, inventory, entry, limiter, time.GetUtcNow(), ct);
             if (outcome.Problems.Count == 0)
             {
-                Say($"ok      {entry.Name}@{entry.Version} ({entry.Files.Count} files, {ByteText.Format(entry.Bytes)})");
+                Say($"OK      {entry.Name}@{entry.Version} ({CountText.Of(entry.Files.Count, "file")}, {ByteText.Format(entry.Bytes)})");
                 continue;
             }
 
@@ -64,7 +64,7 @@ internal static class VerifyPass
 
         // Condemned versions leave hub/, and a view someone altered is remade from the markers.
         HubViewWriter.Refresh(layout, logger);
-        Say(problemsFound == 0 ? "verify: all ready models intact" : $"verify: {problemsFound} problem(s)");
+        Say(problemsFound == 0 ? "verify: all ready models intact" : $"verify: {CountText.Of(problemsFound, "problem")}");
         return new VerifyReport(lines, problemsFound, marked);
     }
 }

@@ -28,5 +28,7 @@ internal sealed record GateOptions
 
     public bool Help { get; init; }
 
+    public bool Version { get; init; }
+
     public string VerifyName => Verify == VerifyMode.Full ? "full" : "size";
 }

@@ -32,12 +32,19 @@ internal static class GateOptionsParser
         }
 
         var help = false;
+        var version = false;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
             if (arg is "--help" or "-h")
             {
                 help = true;
+                continue;
+            }
+
+            if (arg is "--version")
+            {
+                version = true;
                 continue;
             }
 
@@ -75,10 +82,10 @@ internal static class GateOptionsParser
             }
         }
 
-        if (help)
+        if (help || version)
         {
             error = null;
-            return new GateOptions { Help = true };
+            return new GateOptions { Help = help, Version = version && !help };
         }
 
         return OptionValues.Build(raw, out error);

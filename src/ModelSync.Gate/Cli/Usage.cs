@@ -17,12 +17,23 @@ internal static class Usage
                               (env MODELSYNC_VERIFY, default size)
           --check             validate once and exit (env MODELSYNC_CHECK=true)
           --json              print the report as one JSON document (env MODELSYNC_JSON=true)
+          --version           print the gate's version and exit
           -h, --help          this text
 
         Durations: 500ms, 2s, 5m, 1h, 1h30m (each unit once, largest first).
         The command line wins over the environment.
         Exit codes: 0 valid, 1 not valid or timed out, 2 usage error, 3 no or corrupt inventory.
         """;
+
+    /// <summary>The same string <c>ModelSync.Daemon --version</c> prints: the informational version.</summary>
+    public static int PrintVersion()
+    {
+        var assembly = typeof(Usage).Assembly;
+        var version = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(assembly)?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString() ?? "unknown";
+        Console.Out.WriteLine($"ModelSync.Gate {version}");
+        return ExitCodes.Valid;
+    }
 
     public static int Print()
     {

@@ -69,8 +69,19 @@ internal static class WaitStatus
 
     private static WaitItem Failed(string label, ModelError e)
     {
-        var retry = e.NextRetryAt is { } at ? $", next retry {at.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}Z" : "";
-        var text = $"Failed: {e.Reason}: {e.Message} (attempt {e.Attempts}{retry})";
+        // Attempts made so far; a model found damaged on disk (Corrupted) was not fetched, so none are named.
+        var parts = new List<string>(2);
+        if (e.Attempts > 0)
+        {
+            parts.Add($"after {CountText.Of(e.Attempts, "attempt")}");
+        }
+
+        if (e.NextRetryAt is { } at)
+        {
+            parts.Add($"next retry {at.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}Z");
+        }
+
+        var text = $"Failed: {e.Reason}: {e.Message}{(parts.Count > 0 ? $" ({string.Join(", ", parts)})" : "")}";
         return new(label, text, $"{label}: {text}", null);
     }
 

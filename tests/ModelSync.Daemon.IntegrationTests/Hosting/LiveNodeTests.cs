@@ -37,7 +37,7 @@ public sealed class LiveNodeTests(FaultServer server, ITestOutputHelper output) 
 
         var verify = await DaemonRunner.RunAsync(Output, "verify", "--manifest", manifest);
         Assert.Equal(0, verify.ExitCode);
-        Assert.Contains("ok      good@v1", verify.Stdout, StringComparison.Ordinal);
+        Assert.Contains("OK      good@v1", verify.Stdout, StringComparison.Ordinal);
         Assert.Contains("skip    flaky@v1: Failed", verify.Stdout, StringComparison.Ordinal);
         Assert.Contains("running daemon", verify.Stderr, StringComparison.Ordinal);
 

@@ -29,13 +29,14 @@ public sealed class VerifyAndGcVerbTests
             var (live, liveOut) = await DaemonProcess.VerbAsync("verify", "--manifest", manifest);
             Assert.True(live == 0, liveOut);
             Assert.Contains("it did this over", liveOut, StringComparison.Ordinal);
-            Assert.Contains("ok      finbert@v1", liveOut, StringComparison.Ordinal);
+            Assert.Contains("OK      finbert@v1", liveOut, StringComparison.Ordinal);
             daemon.Sigterm();
             Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         }
 
         var (ok, okOut) = await DaemonProcess.VerbAsync("verify", "--manifest", manifest);
         Assert.True(ok == 0, okOut);
+        Assert.Contains("OK      finbert@v1 (1 file, ", okOut, StringComparison.Ordinal); // the gate's OK
 
         // Flip one byte of a published (0444) file.
         var path = Path.Combine(layout.VersionDir("finbert", "v1"), "weights.bin");
@@ -52,6 +53,11 @@ public sealed class VerifyAndGcVerbTests
         Assert.Equal(ModelState.Failed, inventory.Find("finbert")!.State);
         Assert.Equal("Corrupted", inventory.Find("finbert")!.Error!.Reason);
         Assert.Equal(ModelState.Ready, inventory.Find("bert")!.State);
+        Assert.Contains("verify: 1 problem\n", badOut.ReplaceLineEndings("\n") + "\n", StringComparison.Ordinal);
+        // A copy found damaged on disk was not fetched: status names no attempt count for it.
+        var (_, statusOut) = await DaemonProcess.VerbAsync("status", "--manifest", manifest);
+        Assert.Contains("Corrupted: ", statusOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("attempt", statusOut, StringComparison.Ordinal);
 
         // Stale staging and trash for the gc verb; --dry-run only lists them.
         Directory.CreateDirectory(Path.Combine(layout.StagingRoot, "gone", "v0"));

@@ -1,15 +1,16 @@
 using ModelSync.Daemon.Cli;
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
 
 namespace ModelSync.Daemon.Tests.Cli;
 
 public sealed class DaemonCliTests
 {
     [Theory]
-    [InlineData(new string[0], new[] { "run" })]
     [InlineData(new[] { "--manifest", "m.yaml" }, new[] { "run", "--manifest", "m.yaml" })]
     [InlineData(new[] { "sync", "-m", "m.yaml" }, new[] { "sync", "-m", "m.yaml" })]
     [InlineData(new[] { "--help" }, new[] { "--help" })]
     [InlineData(new[] { "--version" }, new[] { "--version" })]
+    [InlineData(new string[0], new string[0])]
     public void WithDefaultVerb_Args_RunUnlessAVerbOrHelpIsGiven(string[] args, string[] expected) =>
         Assert.Equal(expected, DaemonCli.WithDefaultVerb(args));
 
@@ -31,5 +32,63 @@ public sealed class DaemonCliTests
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains(missing, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_NoArguments_HelpOnStdoutExit2()
+    {
+        var (exit, stdout, _) = DaemonProcess.Run();
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("Usage:", stdout, StringComparison.Ordinal);
+        Assert.Contains("validate <file>", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("/etc/modelsync/models.yaml", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "help" }, "ModelSync.Daemon [command] [options]")]
+    [InlineData(new[] { "help", "sync" }, "ModelSync.Daemon sync [options]")]
+    public void Run_HelpVerb_PrintsTheHelpExit0(string[] args, string usage)
+    {
+        var (exit, stdout, stderr) = DaemonProcess.Run(args);
+
+        Assert.Equal((ExitCodes.Ok, ""), (exit, stderr));
+        Assert.Contains(usage, stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_RunHelp_EachDefaultShownOnce()
+    {
+        var (exit, stdout, _) = DaemonProcess.Run("run", "--help");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(stdout, System.Text.RegularExpressions.Regex.Escape(RunCommand.DefaultListen)));
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(stdout, RunCommand.DefaultScrubRate));
+    }
+
+    [Fact]
+    public void Run_ValidateADirectory_SaysItIsADirectoryExit2()
+    {
+        var dir = Path.GetTempPath().TrimEnd('/');
+
+        var (exit, _, stderr) = DaemonProcess.Run("validate", dir);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal($"{dir}: is a directory, not a manifest file; give the YAML file itself, e.g. {dir}/models.yaml", stderr.Trim());
+    }
+
+    [Fact]
+    public void Run_SyncOfNoModels_LogsTheDurationAsTheManifestWritesIt()
+    {
+        using var store = new TestStore();
+        var manifest = Path.Combine(store.Dir, "empty.yaml");
+        File.WriteAllText(manifest, $"store:\n  root: {store.Root}\nmodels: []\n");
+
+        var (exit, _, stderr) = DaemonProcess.Run("sync", "--manifest", manifest);
+
+        Assert.True(exit == ExitCodes.Ok, stderr);
+        var finished = Assert.Single(stderr.Split('\n'), l => l.Contains("Reconcile finished", StringComparison.Ordinal));
+        Assert.Matches(@" in (?=\d)(\d+s)?(\d+ms)?$", finished.TrimEnd());
+        Assert.DoesNotContain("00:00:", finished, StringComparison.Ordinal);
     }
 }

@@ -14,8 +14,20 @@ public sealed class ValidateCommandTests
         var (exit, stdout, stderr) = DaemonProcess.Run("validate", file);
 
         Assert.Equal(0, exit);
-        Assert.Equal($"{file}: ok (2 models, 3 files, 1.41 GiB)", stdout.Trim());
+        Assert.Equal($"{file}: OK (2 models, 3 files, 1.41 GiB)", stdout.Trim());
         Assert.Equal("", stderr);
+    }
+
+    [Fact]
+    public void Validate_OneSmallModel_SingularNounsAndMiB()
+    {
+        using var store = new ModelSync.Daemon.IntegrationTests.Infrastructure.TestStore();
+        var file = store.WriteManifest(new ModelSync.Daemon.IntegrationTests.Infrastructure.ManifestModel("m", "v1", "http://127.0.0.1:9/m/", [new("w.bin", 1536 * 1024, new string((char)97, 64), null)]));
+
+        var (exit, stdout, _) = DaemonProcess.Run("validate", file);
+
+        Assert.Equal(0, exit);
+        Assert.Equal($"{file}: OK (1 model, 1 file, 1.5 MiB)", stdout.Trim());
     }
 
     [Fact]

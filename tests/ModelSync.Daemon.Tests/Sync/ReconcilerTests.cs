@@ -100,10 +100,28 @@ public sealed class ReconcilerTests : IClassFixture<FaultServer>, IDisposable
 
         Assert.Equal(1, result.Ready);
         Assert.True(seen is not null, string.Join("\n", Requests.Select(r => r.ToString())) + $"\nnow {_time.GetUtcNow()}");
-        Assert.Equal(("HttpStatus", "config.json", 2), (seen.Reason, seen.File, seen.Attempts));
+        Assert.Equal(("HttpStatus", "config.json", 1), (seen.Reason, seen.File, seen.Attempts));
         Assert.StartsWith($"config.json from {_server.Origin}{_scope}/1/config.json: ", seen.Message, StringComparison.Ordinal);
         Assert.InRange(seen.NextRetryAt!.Value, new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 1, 9, 0, 1, TimeSpan.Zero));
         Assert.Equal(2, Requests.Count(r => r.Path.EndsWith("config.json", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_EveryAttemptFails_FailedEntryCountsTheAttemptsMade()
+    {
+        var manifest = Load(Model("1", "{}", r => r.Status(503)));
+        var inventory = Inventory();
+
+        var result = await ReconcileAsync(inventory, manifest, () =>
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(1, result.Failed);
+        var requests = Requests.Count(r => r.Path.EndsWith("config.json", StringComparison.Ordinal));
+        Assert.Equal(_store.MaxAttempts, requests);
+        Assert.Equal(requests, inventory.Find("m")!.Error!.Attempts);
     }
 
     [Fact]

@@ -38,6 +38,15 @@ public sealed class GateOptionsParserTests(ITestOutputHelper log) : IDisposable
         Assert.Contains(message, line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_Version_PrintsTheVersionExit0()
+    {
+        var result = GateProcess.Run(log, ["--version"], null);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^ModelSync\.Gate \d+\.\d+\.\d+", Assert.Single(result.Stdout));
+    }
+
     [Theory]
     [InlineData("MODELSYNC_TIMEOUT", "forever")]
     [InlineData("MODELSYNC_VERIFY", "quick")]

@@ -54,7 +54,7 @@ public sealed class WaitCommandTests(ITestOutputHelper log) : IDisposable
         var result = GateProcess.Run(log, ["--root", _store.Root, "--timeout", "0"], null);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("waiting for finbert@2024-06: Failed: ChecksumMismatch: sha256 differs (attempt 3, next retry 18:02:11Z)", result.Stdout[0]);
+        Assert.Equal("waiting for finbert@2024-06: Failed: ChecksumMismatch: sha256 differs (after 3 attempts, next retry 18:02:11Z)", result.Stdout[0]);
     }
 
     [Fact]

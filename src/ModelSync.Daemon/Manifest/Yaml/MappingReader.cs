@@ -49,7 +49,8 @@ internal sealed class MappingReader
     public YNode? Require(string key)
     {
         var value = Get(key);
-        if (value is null)
+        // A misspelt key is reported once, as unknown with "did you mean"; "is required" would repeat it.
+        if (value is null && Misspelt(key) is null)
         {
             Problems.Add(map, Field(key), "is required");
         }
@@ -57,11 +58,19 @@ internal sealed class MappingReader
         return value;
     }
 
+    /// <summary>A written key that is not <paramref name="key"/> but likely a typo of it, when
+    /// <paramref name="key"/> itself is absent: the caller then skips errors that follow from its absence.</summary>
+    public YScalar? Misspelt(string key) =>
+        map.Entries.Any(e => e.Key.Value == key)
+            ? null
+            : map.Entries.Select(e => e.Key).FirstOrDefault(k => KeySpelling.Nearest(k.Value, [key]) is not null);
+
     public void ReportUnknownKeys()
     {
         foreach (var (key, _) in map.Entries.Where(e => !known.Contains(e.Key.Value)))
         {
-            var near = known.FirstOrDefault(k => string.Equals(k, key.Value, StringComparison.OrdinalIgnoreCase));
+            var near = KeySpelling.Nearest(key.Value, known.Where(k => !map.Entries.Any(e => e.Key.Value == k)))
+                ?? KeySpelling.Nearest(key.Value, known);
             var hint = near is not null ? $"; did you mean '{near}'?" : $"; expected one of: {string.Join(", ", known)}";
             Problems.Add(key, Field(key.Value), $"unknown key{hint}");
         }

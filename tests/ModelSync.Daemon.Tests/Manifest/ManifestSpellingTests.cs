@@ -1,0 +1,47 @@
+using ModelSync.Daemon.Manifest.Yaml;
+
+namespace ModelSync.Daemon.Tests.Manifest;
+
+/// <summary>A misspelt key: "did you mean" by edit distance, and one problem, not the ones its absence would add.</summary>
+public sealed class ManifestSpellingTests
+{
+    private const string Xxh = "xxh128: 0123456789abcdef0123456789abcdef";
+
+    private static string[] Problems(string yaml) =>
+        [.. ManifestLoaderTests.Load(yaml).Problems.Select(p => p.ToString())];
+
+    [Theory]
+    [InlineData("store:\n  root: /s\n  capasity: 1Gi\nmodels: []", "t.yaml:3:3: store.capasity: unknown key; did you mean 'capacity'?")]
+    [InlineData("sync:\n  intervall: 5m\nmodels: []", "t.yaml:2:3: sync.intervall: unknown key; did you mean 'interval'?")]
+    [InlineData("models:\n  - name: m\n    verison: v1\n    files:\n      - { path: a, size: 1, " + Xxh + ", url: http://h/a }",
+        "t.yaml:3:5: models[0].verison: unknown key; did you mean 'version'?")]
+    public void Load_MisspeltKey_OneProblemWithTheKeyItMeant(string yaml, string problem) =>
+        Assert.Equal([problem], Problems(yaml));
+
+    [Fact]
+    public void Load_MisspeltBaseUrl_OneProblemNotOnePerFile()
+    {
+        var yaml = "models:\n  - name: m\n    version: v1\n    baseurl: http://h/m/\n    files:\n"
+            + $"      - {{ path: a, size: 1, {Xxh} }}\n      - {{ path: b, size: 1, {Xxh} }}\n      - {{ path: c, size: 1, {Xxh} }}";
+
+        Assert.Equal(["t.yaml:4:5: models[0].baseurl: unknown key; did you mean 'baseUrl'?"], Problems(yaml));
+    }
+
+    [Fact]
+    public void Load_KeyFarFromEveryKnownOne_KeyListNotAGuess() =>
+        // The list itself grows with the sync section; only its start is pinned here.
+        Assert.StartsWith("t.yaml:2:3: sync.colour: unknown key; expected one of: interval, concurrency, retry, ",
+            Assert.Single(Problems("sync:\n  colour: red\nmodels: []")), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("capasity", "capacity", 1)]
+    [InlineData("verison", "version", 1)] // a swap of two letters is one typo
+    [InlineData("baseurl", "baseUrl", 0)] // case is ignored
+    [InlineData("url", "size", 4)]
+    public void Distance_Typos_Counted(string written, string known, int distance) =>
+        Assert.Equal(distance, KeySpelling.Distance(written, known));
+
+    [Fact]
+    public void Nearest_ShortKeyTwoTyposAway_NoGuess() =>
+        Assert.Null(KeySpelling.Nearest("urk2", ["url"]));
+}
