@@ -59,10 +59,26 @@ internal static class StatusCommand
             m.State.ToString(),
             ByteText.Format(m.Bytes),
             m.Progress is { BytesTotal: > 0 } p ? string.Create(CultureInfo.InvariantCulture, $"{100.0 * p.BytesDone / p.BytesTotal:0.0}%") : "-",
-            m.Error is { } e ? $"{e.Reason}: {e.Message} (attempt {e.Attempts})" : "-",
+            m.Error is { } e ? $"{e.Reason}: {e.Message} (attempt {e.Attempts}{FailureText(m)})" : "-",
         }));
         var widths = Enumerable.Range(0, 6).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var lines = rows.Select(r => string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
-        return string.Join('\n', lines) + $"\ngeneration {inventory.Generation}, written {inventory.WrittenAt:u} on {inventory.Node ?? "?"}\n";
+        return string.Join('\n', lines) + $"\ngeneration {inventory.Generation}, written {inventory.WrittenAt:u} on {inventory.Node ?? "?"}\n" + FailureSummary(inventory);
+    }
+
+    /// <summary>What the failure policy holds a Failed model to (docs/daemon.md, "Failure policy").</summary>
+    private static string FailureText(ModelEntry m) => m is not { State: ModelState.Failed, Failure: { } f } ? "" : f switch
+    {
+        { Parked: { Validator: not null } p } => $"; parked since {p.Since:u} until its source, its manifest entry or a retry changes; {ByteText.Format(f.BytesSpent)} spent on failed passes",
+        { Parked: not null, NotBefore: { } at } => $"; parked, the source gives no validator: next attempt not before {at:u}; {ByteText.Format(f.BytesSpent)} spent on failed passes",
+        { NotBefore: { } at } => $"; failed {f.Passes} passes in a row, backing off until {at:u}; {ByteText.Format(f.BytesSpent)} spent on failed passes",
+        _ => "",
+    };
+
+    private static string FailureSummary(StoreInventory inventory)
+    {
+        var failing = inventory.Models.Where(m => m is { State: ModelState.Failed, Failure: not null }).ToList();
+        return failing.Count == 0 ? "" :
+            $"parked {failing.Count(m => m.Failure!.Parked is not null)} of {failing.Count} failing models; {ByteText.Format(failing.Sum(m => m.Failure!.BytesSpent))} spent on failed passes\n";
     }
 }

@@ -23,6 +23,8 @@ internal sealed class DaemonMetrics : ISyncObserver
     private readonly Gauge _lastReconcile;
     private readonly Gauge _lastSuccess;
     private readonly Counter _verifyFailures;
+    private readonly Counter _failedBytes;
+    private readonly Gauge _parked;
     private readonly LiveRates _rates;
 
     public DaemonMetrics(LiveRates rates)
@@ -42,6 +44,8 @@ internal sealed class DaemonMetrics : ISyncObserver
         _lastReconcile = f.CreateGauge("modelsync_last_reconcile_timestamp_seconds", "Unix time the last completed reconcile pass finished; 0 before the first.");
         _lastSuccess = f.CreateGauge("modelsync_last_reconcile_success", "1 when the last completed reconcile pass left every model Ready, else 0.");
         _verifyFailures = f.CreateCounter("modelsync_verify_failures_total", "Files found damaged or missing by verify/scrub.");
+        _failedBytes = f.CreateCounter("modelsync_failed_download_bytes_total", "Bytes received from sources by passes that left the model Failed: what failures cost.", ["model"]);
+        _parked = f.CreateGauge("modelsync_models_parked", "Failed models parked by the failure policy: not fetched again until their manifest entry, their source or an operator's retry changes.");
         foreach (var state in Enum.GetNames<ModelState>())
         {
             _models.WithLabels(state).Set(0);
@@ -66,6 +70,8 @@ internal sealed class DaemonMetrics : ISyncObserver
         _duration.WithLabels(model).Observe(elapsed.TotalSeconds);
     }
 
+    public void ModelFailed(string model, long bytesSpent) => _failedBytes.WithLabels(model).Inc(bytesSpent);
+
     public void VerifyFailures(int files) => _verifyFailures.Inc(files);
 
     /// <summary>Sets the gauges from a <c>StatusDocument</c>-style read of the daemon.</summary>
@@ -77,6 +83,8 @@ internal sealed class DaemonMetrics : ISyncObserver
             {
                 _models.WithLabels(state.ToString()).Set(inventory.Models.Count(m => m.State == state));
             }
+
+            _parked.Set(inventory.Models.Count(m => m is { State: ModelState.Failed, Failure.Parked: not null }));
         }
 
         _storeUsed.Set(usage.BytesUsed);

@@ -23,8 +23,14 @@ internal sealed record SyncEngine(
 internal sealed class ModelProgressTracker(InventoryState inventory, string name, long total)
 {
     private long _done;
+    private long _received;
 
     public long Done => Interlocked.Read(ref _done);
+
+    /// <summary>Bytes the source sent for this model in this pass, kept or not: what a failed pass cost.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    public void AddReceived(long bytes) => Interlocked.Add(ref _received, bytes);
 
     public void Add(long bytes)
     {
