@@ -13,6 +13,11 @@ if [ "${1:-all}" != example ]; then
   # tests and bench: aria2 xxhash time openssl · deploy checks and the pod e2e: shellcheck podman buildah
   # runc python3 python3-yaml · status page test: chromium
   packages+=(aria2 xxhash time openssl shellcheck podman buildah runc catatonit python3 python3-yaml chromium)
+  # power-cut tests (tests/ModelSync.ReliabilityTests/PowerCutTests.cs): mkfs.xfs for the reflink host image
+  # and the xfs store; mkfs.ext4 and losetup come with e2fsprogs and mount (essential on Debian)
+  packages+=(xfsprogs e2fsprogs mount)
+  # scripts/clean-root.sh: the clean Debian 12 root
+  packages+=(debootstrap)
 fi
 missing=()
 for p in "${packages[@]}"; do
