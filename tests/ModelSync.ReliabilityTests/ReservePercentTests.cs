@@ -54,7 +54,7 @@ public sealed class ReservePercentTests : IDisposable
         var entry = _store.Entry("small");
         Assert.Equal("InsufficientCapacity", entry.Error!.Reason);
         Assert.Contains("(store.reserve 15% of 32 MiB) must stay free", entry.Error.Message, StringComparison.Ordinal);
-        Assert.Empty(_server.Requests(_scope).Where(r => r.Path.Contains("/small/", StringComparison.Ordinal)));
+        Assert.DoesNotContain(_server.Requests(_scope), r => r.Path.Contains("/small/", StringComparison.Ordinal));
         Assert.Equal("Ready", _store.Entry("big").State.ToString());
     }
 
