@@ -15,7 +15,7 @@ public sealed class ReservePercentTests : IDisposable
     private const int MiB = 1 << 20;
     private readonly FaultServer _server;
     private readonly ITestOutputHelper _output;
-    private readonly TestStore _store = new() { MaxAttempts = 1 };
+    private readonly TestStore _store = new() { MaxAttempts = 3, StallTimeout = "30s" };
     private readonly string _scope;
     private readonly Tmpfs? _tmpfs;
 
