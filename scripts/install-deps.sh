@@ -16,8 +16,8 @@ if [ "${1:-all}" != example ]; then
   # power-cut tests (tests/ModelSync.ReliabilityTests/PowerCutTests.cs): mkfs.xfs for the reflink host image
   # and the xfs store; mkfs.ext4 and losetup come with e2fsprogs and mount (essential on Debian)
   packages+=(xfsprogs e2fsprogs mount)
-  # scripts/clean-root.sh: the clean Debian 12 root
-  packages+=(debootstrap)
+  # scripts/deploy-check.sh lists the scripts with git ls-files · scripts/clean-root.sh builds a Debian 12 root
+  packages+=(git debootstrap)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -31,6 +31,14 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # The Debian nginx package starts a system instance; tests run their own on 127.0.0.1.
+
+# kubectl renders the kustomize overlays (deploy tests, deploy-e2e). Debian 12's kubernetes-client is
+# kubectl 1.20, whose kustomize cannot load a base directory: like the .NET SDK, a kubectl >= 1.27 (from
+# pkgs.k8s.io or the cloud SDK) is expected on the machine; say so plainly instead of failing later.
+if [ "${1:-all}" != example ] && ! kubectl kustomize --help >/dev/null 2>&1; then
+  echo "install-deps: kubectl (>= 1.27, with kustomize) is missing: install it from pkgs.k8s.io (Debian 12's kubernetes-client 1.20 cannot render the overlays)" >&2
+  exit 1
+fi
 
 # The official Hugging Face JS client, at the version package-lock.json pins (tests/hub-view/check.mjs).
 hub_view=$(cd "$(dirname "$0")/.." && pwd)/tests/hub-view
