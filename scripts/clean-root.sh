@@ -46,6 +46,7 @@ mirror=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
 dir=${dir:-$(mktemp -d /var/tmp/modelsync-clean-root.XXXXXX)}
 root=$dir/rootfs
 mounts=()
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   local rc=$?
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
@@ -118,5 +119,5 @@ in_root /bin/bash -c 'cd /work/modelsync && bash .ci/run' 2>&1 | tee "$dir/ci.lo
 rc=${PIPESTATUS[0]}
 set -e
 cp "$dir/ci.log" "$repo/artifacts/clean-root-ci.log" 2>/dev/null || true
-[ "$rc" -eq 0 ] && log ".ci/run passed in the clean Debian 12 root" || log ".ci/run FAILED in the clean root (exit $rc)"
+if [ "$rc" -eq 0 ]; then log ".ci/run passed in the clean Debian 12 root"; else log ".ci/run FAILED in the clean root (exit $rc)"; fi
 exit "$rc"
