@@ -63,10 +63,14 @@ public sealed class ReservePercentTests : IDisposable
     {
         _store.Reserve = "50%";
 
+        // 8 + 10 MiB of 32 would leave 14 MiB, under the 16 MiB reserve: whichever is checked second is refused.
         var result = await DaemonRunner.SyncAsync(_store.WriteManifest(Model("a", 8), Model("b", 10)), _output);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("Ready", _store.Entry("a").State.ToString());
-        Assert.Contains("store.reserve 50% of 32 MiB", _store.Entry("b").Error!.Message, StringComparison.Ordinal);
+        var entries = new[] { _store.Entry("a"), _store.Entry("b") };
+        Assert.Single(entries, e => e.State.ToString() == "Ready");
+        var refused = Assert.Single(entries, e => e.State.ToString() == "Failed");
+        Assert.Equal("InsufficientCapacity", refused.Error!.Reason);
+        Assert.Contains("(store.reserve 50% of 32 MiB) must stay free", refused.Error.Message, StringComparison.Ordinal);
     }
 }
