@@ -45,6 +45,7 @@ mirror=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
 
 dir=${dir:-$(mktemp -d /var/tmp/modelsync-clean-root.XXXXXX)}
 root=$dir/rootfs
+mkdir -p "$dir"
 mounts=()
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
