@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Static checks of everything under deploy/ (offline, ~15 s; no cluster, no podman):
-#   1. kubectl kustomize renders the base, the setup Job and every overlay
+#   1. kubectl kustomize renders the base, the setup Job and every overlay, and each component on the base
 #   2. shellcheck of every shell script in the repository
 #   3. k3s-models.sh --dry-run renders a plan for each command
 #   4. tests/ModelSync.Deploy.Tests: every rendered object loaded strictly (KubernetesClient) + the
@@ -21,6 +21,16 @@ while IFS= read -r k; do
   n=$(kubectl kustomize "$dir" | grep -c '^kind:')
   echo "ok  $dir ($n objects)"
 done < <(find deploy/kustomize -name kustomization.yaml | sort)
+# A component renders only inside a kustomization: the base plus it (kustomize wants relative paths).
+with=$(mktemp -d)
+trap 'rm -rf "$with"' EXIT
+for c in deploy/kustomize/components/*/; do
+  c=${c%/}
+  printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [%s]\ncomponents: [%s]\n' \
+    "$(realpath --relative-to="$with" deploy/kustomize/base)" "$(realpath --relative-to="$with" "$c")" >"$with/kustomization.yaml"
+  n=$(kubectl kustomize "$with" | grep -c '^kind:')
+  echo "ok  base + $c ($n objects)"
+done
 
 echo "== shellcheck"
 mapfile -t scripts < <(git ls-files -co --exclude-standard -- '*.sh' | sort)
@@ -29,7 +39,7 @@ echo "ok  ${#scripts[@]} scripts: ${scripts[*]}"
 
 echo "== k3s-models.sh --dry-run"
 plan=$(mktemp)
-trap 'rm -f "$plan"' EXIT
+trap 'rm -f "$plan"; rm -rf "$with"' EXIT
 bash deploy/k3s-models.sh -h >/dev/null
 bash deploy/k3s-models.sh --dry-run -t 9.9.9 setup >"$plan"
 grep -q 'image: localhost/modelsync-daemon:9.9.9' "$plan" || die "setup --dry-run -t 9.9.9 did not retag the daemon"

@@ -18,6 +18,9 @@ if [ "${1:-all}" != example ]; then
   packages+=(xfsprogs e2fsprogs mount)
   # scripts/deploy-check.sh lists the scripts with git ls-files · scripts/clean-root.sh builds a Debian 12 root
   packages+=(git debootstrap)
+  # scripts/hub-cache.sh and its tests (Hub/HubCache*, Deploy HubCacheComponentTests): envsubst renders the
+  # nginx template (nginx itself is nginx-light above; Debian's build has the slice module)
+  packages+=(gettext-base)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -57,6 +57,10 @@ public sealed record SyncSettings
     /// <summary>The Hugging Face hub for <c>hf://</c> sources; null means <c>HF_ENDPOINT</c>, else huggingface.co.</summary>
     public Uri? HfEndpoint { get; init; }
 
+    /// <summary>Where <c>hf://</c> sources resolve when <see cref="HfEndpoint"/> (an in-cluster cache) does not
+    /// answer: null fails the pass naming the endpoint (<c>hfFallback: fail</c>, the default).</summary>
+    public Uri? HfFallback { get; init; }
+
     /// <summary>Directories <c>file://</c> sources may read from; empty means no <c>file://</c> source at all.</summary>
     public IReadOnlyList<string> AllowedFileRoots { get; init; } = [];
 }

@@ -25,6 +25,7 @@ internal static class SyncSectionReader
             BandwidthLimit = m.Size("bandwidthLimit") ?? 0,
             Proxy = ReadProxy(m, "proxy"),
             HfEndpoint = ReadProxy(m, "hfEndpoint"),
+            HfFallback = ReadHfFallback(m),
             // 0 and absent both mean off, so a ConfigMap can switch it off without deleting the key.
             VerifyInterval = m.Duration("verifyInterval", positive: false) is { } v && v > TimeSpan.Zero ? v : null,
             SegmentSize = m.Size("segmentSize", min: ManifestDefaults.MinSegmentSize) ?? ManifestDefaults.SegmentSize,
@@ -80,7 +81,25 @@ internal static class SyncSectionReader
         return roots;
     }
 
-    /// <summary>An http(s) URL setting: <c>proxy</c> or <c>hfEndpoint</c>.</summary>
+    /// <summary><c>hfFallback</c>: <c>fail</c> (null), <c>origin</c> (huggingface.co) or the http(s) URL of another hub.</summary>
+    private static Uri? ReadHfFallback(MappingReader m)
+    {
+        switch (m.String("hfFallback"))
+        {
+            case null or "" or ManifestDefaults.HfFallbackFail:
+                return null;
+            case ManifestDefaults.HfFallbackOrigin:
+                return new Uri(ManifestDefaults.HfOrigin);
+            case var text when text.Contains("://", StringComparison.Ordinal):
+                return ReadProxy(m, "hfFallback");
+            case var text:
+                m.Problems.Add(m.Get("hfFallback")!, m.Field("hfFallback"),
+                    $"must be {ManifestDefaults.HfFallbackFail}, {ManifestDefaults.HfFallbackOrigin} or an http(s) URL, got '{text}'");
+                return null;
+        }
+    }
+
+    /// <summary>An http(s) URL setting: <c>proxy</c>, <c>hfEndpoint</c> or <c>hfFallback</c>.</summary>
     private static Uri? ReadProxy(MappingReader m, string key)
     {
         if (m.String(key) is not { Length: > 0 } text)

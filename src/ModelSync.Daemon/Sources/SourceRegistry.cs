@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sources.Hub;
@@ -8,8 +9,8 @@ namespace ModelSync.Daemon.Sources;
 /// <summary>Every source kind, in the order asked: the first that handles a model resolves it.</summary>
 internal sealed class SourceRegistry(IReadOnlyList<ISourceResolver> resolvers)
 {
-    public static SourceRegistry Create(SyncSettings sync, HttpSource http, TimeProvider time) =>
-        new([new HubSource(sync, http, time), new ListedSource()]);
+    public static SourceRegistry Create(SyncSettings sync, HttpSource http, TimeProvider time, ILogger logger) =>
+        new([new HubSource(sync, http, time, logger), new ListedSource()]);
 
     public ISourceResolver For(ModelSpec model) =>
         resolvers.FirstOrDefault(r => r.Handles(model))

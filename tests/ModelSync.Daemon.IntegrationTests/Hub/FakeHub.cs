@@ -21,9 +21,11 @@ public sealed record HubFile(string Path, byte[] Content, bool Lfs)
 /// The Hugging Face hub as ModelSync meets it, on the <see cref="FaultServer"/>: the revision API
 /// (<c>sha</c>), the tree API paged with <c>Link: rel="next"</c>, and <c>/resolve/</c>, which serves git
 /// files itself (ETag = blob id) and redirects LFS files to a CDN on another host with the hub's
-/// <c>X-Linked-Etag</c>, <c>X-Linked-Size</c> and <c>X-Repo-Commit</c> headers.
+/// <c>X-Linked-Etag</c>, <c>X-Linked-Size</c> and <c>X-Repo-Commit</c> headers. The CDN is
+/// <paramref name="cdnOrigin"/> (default: the server under another name); a proxy that follows the redirect
+/// by IP wants <see cref="FaultServer.SecondHostOrigin"/>.
 /// </summary>
-public sealed class FakeHub(FaultServer server, string scope, string repo)
+public sealed class FakeHub(FaultServer server, string scope, string repo, string? cdnOrigin = null)
 {
     /// <summary>Small on purpose, so even a test repository takes several pages.</summary>
     public const int PageSize = 2;
@@ -40,6 +42,9 @@ public sealed class FakeHub(FaultServer server, string scope, string repo)
 
     /// <summary>Replaces the tree's <c>Link</c> header (a broken or looping mirror); null keeps the real one.</summary>
     public Func<string, string?>? LinkOverride { get; set; }
+
+    /// <summary>A gated repository: the API and <c>/resolve/</c> answer 401 to any other <c>Authorization</c>.</summary>
+    public string? GatedToken { get; set; }
 
     /// <summary>Bytes served instead of a file's listed content: a hub or CDN that lies.</summary>
     public Dictionary<string, byte[]> Tampered { get; } = new(StringComparer.Ordinal);
@@ -74,6 +79,11 @@ public sealed class FakeHub(FaultServer server, string scope, string repo)
             return fault;
         }
 
+        if (Refused(r))
+        {
+            return r.Status(401);
+        }
+
         var info = JsonNode.Parse(InfoTemplate)!.AsObject();
         var commit = _revisions.GetValueOrDefault(revision, revision);
         info["id"] = repo;
@@ -85,6 +95,11 @@ public sealed class FakeHub(FaultServer server, string scope, string repo)
 
     private Task Tree(FaultRequest r, string commit, IReadOnlyList<HubFile> files)
     {
+        if (Refused(r))
+        {
+            return r.Status(401);
+        }
+
         var query = r.Context.Request.Query;
         Assert.Equal("true", query["recursive"]);
         var page = int.Parse(query["cursor"].FirstOrDefault() ?? "0", CultureInfo.InvariantCulture);
@@ -137,6 +152,11 @@ public sealed class FakeHub(FaultServer server, string scope, string repo)
 
     private Task Resolve(FaultRequest r, string commit, HubFile file)
     {
+        if (Refused(r))
+        {
+            return r.Status(401);
+        }
+
         r.Response.Headers["X-Repo-Commit"] = commit;
         if (!file.Lfs)
         {
@@ -146,9 +166,11 @@ public sealed class FakeHub(FaultServer server, string scope, string repo)
         r.Response.Headers["X-Linked-Etag"] = $"\"{file.Sha256}\"";
         r.Response.Headers["X-Linked-Size"] = file.Content.Length.ToString(CultureInfo.InvariantCulture);
         r.Response.Headers.ETag = $"\"{file.Sha256}\"";
-        r.Response.Headers.Location = $"{server.OtherHostOrigin}{scope}/cdn/{file.Sha256}?X-Amz-Expires=3600&X-Amz-Signature=feedface";
+        r.Response.Headers.Location = $"{cdnOrigin ?? server.OtherHostOrigin}{scope}/cdn/{file.Sha256}?X-Amz-Expires=3600&X-Amz-Signature={RandomNumberGenerator.GetHexString(16, lowercase: true)}";
         return r.Status(302);
     }
+
+    private bool Refused(FaultRequest r) => GatedToken is not null && r.Record.Authorization != $"Bearer {GatedToken}";
 
     private byte[] Served(HubFile file) => Tampered.GetValueOrDefault(file.Path, file.Content);
 

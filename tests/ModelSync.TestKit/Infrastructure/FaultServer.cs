@@ -3,10 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
@@ -197,17 +194,36 @@ public sealed class FaultServer : IAsyncLifetime
     /// <summary>The same server under another host name: another origin for the token rules.</summary>
     public string OtherHostOrigin => $"http://localhost:{Port}";
 
+    /// <summary>The same server on a second loopback address: another host a proxy reaches by IP, with no
+    /// name to resolve (a CDN behind a hub, for nginx following a redirect).</summary>
+    public string SecondHostOrigin => $"http://{SecondHost}:{Port}";
+
+    public const string SecondHost = "127.0.0.2";
+
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MinResponseDataRate = null);
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        Port = new Uri(address).Port;
+        // One port on both addresses; a port taken between probe and bind is tried again.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = ModelSync.TestKit.Ports.Free();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}", $"http://{SecondHost}:{port}");
+            builder.WebHost.ConfigureKestrel(k => k.Limits.MinResponseDataRate = null);
+            var app = builder.Build();
+            app.Run(HandleAsync);
+            try
+            {
+                await app.StartAsync();
+                _app = app;
+                Port = port;
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     public async Task DisposeAsync()

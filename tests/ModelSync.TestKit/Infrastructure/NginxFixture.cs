@@ -24,15 +24,26 @@ public sealed record AccessLogLine(string Method, string Path, int Status, strin
     }
 }
 
+/// <summary>What <see cref="NginxFixture.HubCache"/> runs: scripts/hub-cache.sh's options.</summary>
+public sealed record HubCacheOptions(string Upstream, string? HttpOrigins = null, string Slice = "1m");
+
 /// <summary>
 /// A private nginx (<c>/usr/sbin/nginx</c>, <c>daemon off</c>) on a free 127.0.0.1 port with its own
-/// prefix, config and logs, serving <see cref="WebRoot"/>. Works as root (<c>user root;</c>) and not.
+/// prefix, config and logs, serving <see cref="WebRoot"/>; or, made by <see cref="HubCache"/>, running the
+/// hub-cache config that scripts/hub-cache.sh renders. Works as root (<c>user root;</c>) and not.
 /// </summary>
 public sealed class NginxFixture : IAsyncLifetime
 {
     public const string Binary = "/usr/sbin/nginx";
 
     private Process? _process;
+    private HubCacheOptions? _hubCache;
+
+    /// <summary>The hub-cache (deploy/kustomize/components/hub-cache) in front of <paramref name="options"/>' upstream.</summary>
+    public static NginxFixture HubCache(HubCacheOptions options) => new() { _hubCache = options };
+
+    /// <summary>The hub-cache's cache directory (blobs/, hub/).</summary>
+    public string CacheDir => Path.Combine(Prefix, "cache");
 
     public NginxFixture()
     {
@@ -64,7 +75,15 @@ public sealed class NginxFixture : IAsyncLifetime
         for (var attempt = 0; attempt < 5; attempt++)
         {
             Port = Ports.Free();
-            WriteConfig();
+            if (_hubCache is null)
+            {
+                WriteConfig();
+            }
+            else
+            {
+                await RenderHubCacheAsync(_hubCache);
+            }
+
             _process = Process.Start(new ProcessStartInfo(Binary)
             {
                 ArgumentList = { "-p", Prefix + "/", "-c", Path.Combine(Prefix, "nginx.conf"), "-e", Path.Combine(Prefix, "error.log") },
@@ -115,6 +134,32 @@ public sealed class NginxFixture : IAsyncLifetime
                 }
             }
             """);
+    }
+
+    /// <summary>scripts/hub-cache.sh --render writes nginx.conf under the prefix, as it does for a foreground run.</summary>
+    private async Task RenderHubCacheAsync(HubCacheOptions options)
+    {
+        var info = new ProcessStartInfo("bash")
+        {
+            ArgumentList = { Path.Combine(RepoRoot.Path, "scripts", "hub-cache.sh"), "--render", "--dir", Prefix, "--upstream", options.Upstream, "--listen", $"127.0.0.1:{Port}", "--slice", options.Slice },
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (options.HttpOrigins is not null)
+        {
+            info.ArgumentList.Add("--http-origins");
+            info.ArgumentList.Add(options.HttpOrigins);
+        }
+
+        using var render = Process.Start(info)!;
+        var stderr = render.StandardError.ReadToEndAsync();
+        await render.StandardOutput.ReadToEndAsync();
+        await render.WaitForExitAsync();
+        if (render.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"hub-cache.sh --render failed ({render.ExitCode}): {await stderr}");
+        }
     }
 
     private async Task WaitListeningAsync()

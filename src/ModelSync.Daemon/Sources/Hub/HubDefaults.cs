@@ -3,7 +3,7 @@ namespace ModelSync.Daemon.Sources.Hub;
 /// <summary>The names huggingface_hub users already know, so the same environment works here.</summary>
 internal static class HubDefaults
 {
-    public const string Endpoint = "https://huggingface.co";
+    public const string Endpoint = Manifest.ManifestDefaults.HfOrigin;
     public const string EndpointVariable = "HF_ENDPOINT";
     public const string TokenVariable = "HF_TOKEN";
     public const string TokenPathVariable = "HF_TOKEN_PATH";

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 
 namespace ModelSync.Daemon.Sources.Hub;
@@ -6,8 +8,9 @@ namespace ModelSync.Daemon.Sources.Hub;
 /// <summary>
 /// <c>source: hf://ORG/REPO@REV</c>: the revision's commit is the version, every selected file of that commit
 /// is listed with the hub's digest for it (<see cref="HubResolver"/>), and the token goes to the hub's origin only.
+/// A silent endpoint is retried at <c>sync.hfFallback</c> when one is set (<see cref="HubFallback"/>).
 /// </summary>
-internal sealed class HubSource(SyncSettings sync, HttpSource http, TimeProvider time) : ISourceResolver
+internal sealed class HubSource(SyncSettings sync, HttpSource http, TimeProvider time, ILogger logger) : ISourceResolver
 {
     /// <summary>Placeholder version of a hub model that failed before its revision resolved.</summary>
     public const string Unresolved = "unresolved";
@@ -22,6 +25,32 @@ internal sealed class HubSource(SyncSettings sync, HttpSource http, TimeProvider
     public async Task<ResolvedModel> ResolveAsync(ModelSpec model, CancellationToken ct)
     {
         var endpoint = HubDefaults.EndpointFor(sync);
+        try
+        {
+            return await ResolveAtAsync(model, endpoint, ct);
+        }
+        catch (DownloadException ex) when (HubFallback.IsDown(ex) && !ct.IsCancellationRequested)
+        {
+            if (sync.HfFallback is not { } fallback || Origin.Same(fallback, endpoint))
+            {
+                throw HubFallback.NoFallback(endpoint, ex);
+            }
+
+            Log.HubFallingBack(logger, model.Name, HttpSource.Redact(endpoint), ex.Reason.ToString(), ex.Message, HttpSource.Redact(fallback));
+            try
+            {
+                return await ResolveAtAsync(model, fallback, ct);
+            }
+            catch (DownloadException second) when (!ct.IsCancellationRequested)
+            {
+                throw HubFallback.BothDown(endpoint, ex, fallback, second);
+            }
+        }
+    }
+
+    /// <summary>The model resolved at one hub; its files are fetched from there, with the token that hub may have.</summary>
+    private async Task<ResolvedModel> ResolveAtAsync(ModelSpec model, Uri endpoint, CancellationToken ct)
+    {
         var token = HubToken.Find(model.BearerTokenFile, endpoint);
         var resolver = new HubResolver(new HubClient(http, endpoint, sync.StallTimeout, time));
         var resolved = await resolver.ResolveAsync(model, token, ct);
