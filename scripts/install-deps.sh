@@ -18,6 +18,10 @@ if [ "${1:-all}" != example ]; then
   packages+=(xfsprogs e2fsprogs mount)
   # scripts/deploy-check.sh lists the scripts with git ls-files · scripts/clean-root.sh builds a Debian 12 root
   packages+=(git debootstrap)
+  # oci:// tests and bench/oci-fleet.sh: the CNCF distribution registry (plain, htpasswd, token, proxy mode)
+  packages+=(docker-registry)
+  # oci:// auth tests: htpasswd -B for the registry's bcrypt file
+  packages+=(apache2-utils)
   # scripts/hub-cache.sh and its tests (Hub/HubCache*, Deploy HubCacheComponentTests): envsubst renders the
   # nginx template (nginx itself is nginx-light above; Debian's build has the slice module)
   packages+=(gettext-base)
@@ -34,6 +38,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # The Debian nginx package starts a system instance; tests run their own on 127.0.0.1.
+# docker-registry's package may start one on :5000 where systemd runs; tests run their own on free ports.
 
 # kubectl renders the kustomize overlays (deploy tests, deploy-e2e). Debian 12's kubernetes-client is
 # kubectl 1.20, whose kustomize cannot load a base directory: like the .NET SDK, a kubectl >= 1.27 (from

@@ -36,6 +36,8 @@ public static class ValidateCommand
             var hub = manifest.Models.Count(m => m.Hub is not null);
             // A hub model's files are only known once the daemon asks the hub; say so rather than count 0.
             var fromHub = hub == 0 ? "" : $"; {hub} from the hub, listed at sync";
+            var oci = manifest.Models.Count(m => m.Oci is not null);
+            fromHub += oci == 0 ? "" : $"; {oci} from OCI registries, listed at sync";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{path}: ok ({manifest.Models.Count} models, {files} files, {gib:0.00} GiB{fromHub})"));
         }

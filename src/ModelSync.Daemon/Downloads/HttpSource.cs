@@ -5,20 +5,22 @@ namespace ModelSync.Daemon.Downloads;
 
 /// <summary>
 /// GET with redirects followed by hand, so the bearer token goes only to the origin it was meant for:
-/// never to another host, never from https down to http.
+/// never to another host, never from https down to http. A credential is a bearer token, or
+/// <c>SCHEME VALUE</c> (a registry's <c>Basic …</c> or the <c>Bearer …</c> its token server issued): a bearer
+/// token never holds a space (RFC 6750's b64token), so the two cannot be mistaken.
 /// </summary>
 internal sealed class HttpSource(HttpClient http)
 {
     public const int MaxRedirects = 10;
 
-    public Task<HttpResponseMessage> GetAsync(Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct, long? end = null) =>
-        SendAsync(HttpMethod.Get, url, offset, validator, bearerToken, ct, end);
+    public Task<HttpResponseMessage> GetAsync(Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct, long? end = null, string? accept = null) =>
+        SendAsync(HttpMethod.Get, url, offset, validator, bearerToken, ct, end, accept);
 
     /// <summary>The headers of <paramref name="url"/> only: how the failure policy asks cheaply whether a source changed.</summary>
     public Task<HttpResponseMessage> HeadAsync(Uri url, string? bearerToken, CancellationToken ct) =>
-        SendAsync(HttpMethod.Head, url, 0, null, bearerToken, ct, end: null);
+        SendAsync(HttpMethod.Head, url, 0, null, bearerToken, ct, end: null, accept: null);
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct, long? end)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct, long? end, string? accept)
     {
         var origin = url;
         var current = url;
@@ -36,7 +38,14 @@ internal sealed class HttpSource(HttpClient http)
 
             if (bearerToken is not null && Origin.MayCarryToken(origin, current))
             {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+                request.Headers.Authorization = bearerToken.IndexOf(' ', StringComparison.Ordinal) is var space and > 0
+                    ? new AuthenticationHeaderValue(bearerToken[..space], bearerToken[(space + 1)..])
+                    : new AuthenticationHeaderValue("Bearer", bearerToken);
+            }
+
+            if (accept is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept", accept);
             }
 
             var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);

@@ -27,10 +27,10 @@ internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollect
     {
         // A hub model's version is the commit its last pass resolved, recorded in the inventory; keeping
         // it keeps a half-downloaded commit's staging for the next pass to resume.
-        var inventory = manifest.Models.Any(m => m.Hub is not null) ? InventoryFile.Read(layout).Inventory : null;
+        var inventory = manifest.Models.Any(m => m.SourceKey is not null) ? InventoryFile.Read(layout).Inventory : null;
         var wanted = manifest.Models.ToDictionary(
             m => m.Name,
-            m => m.Hub is null ? m.Version : inventory?.Find(m.Name)?.Version ?? "",
+            m => m.SourceKey is null ? m.Version : inventory?.Find(m.Name)?.Version ?? "",
             StringComparer.Ordinal);
         var plan = GcPlanner.Plan(layout, StoreScan.Read(layout), wanted, manifest.Store.KeepVersions);
         var freed = DiskUsage.FreedBy(plan.Select(i => i.Path));

@@ -20,7 +20,7 @@ internal static class Readiness
         foreach (var model in manifest.Models)
         {
             var entry = inventory.Find(model.Name);
-            var wanted = model.Hub is null ? entry?.Version == model.Version : entry?.Source == model.Hub.Key;
+            var wanted = model.SourceKey is not { } key ? entry?.Version == model.Version : entry?.Source == key;
             if (entry is null || !wanted)
             {
                 notReady.Add($"{model.Name}@{model.Wanted}: not synced yet");

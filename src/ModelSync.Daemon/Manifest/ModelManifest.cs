@@ -63,6 +63,12 @@ public sealed record SyncSettings
 
     /// <summary>Directories <c>file://</c> sources may read from; empty means no <c>file://</c> source at all.</summary>
     public IReadOnlyList<string> AllowedFileRoots { get; init; } = [];
+
+    /// <summary><c>HOST[:PORT]</c> of registries <c>oci://</c> sources reach over plain HTTP; every other one over https.</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+
+    /// <summary>A docker <c>config.json</c> with registry credentials for every <c>oci://</c> model of the node.</summary>
+    public string? DockerConfigFile { get; init; }
 }
 
 public sealed record RetrySettings
@@ -92,10 +98,21 @@ public sealed record ModelSpec
     /// is resolved to a commit, which becomes the version.</summary>
     public HubReference? Hub { get; init; }
 
+    /// <summary>Set for <c>source: oci://...</c> (or <c>ollama://</c>); then <see cref="Version"/> is empty until the
+    /// reference is resolved to a manifest digest, which names the version.</summary>
+    public OciReference? Oci { get; init; }
+
+    /// <summary>A docker <c>config.json</c> (what a <c>kubernetes.io/dockerconfigjson</c> Secret holds) for this
+    /// model's registry; read at resolution time, never logged. Overrides <see cref="SyncSettings.DockerConfigFile"/>.</summary>
+    public string? DockerConfigFile { get; init; }
+
     public long TotalBytes => Files.Sum(f => f.Size);
 
+    /// <summary>The recorded source of a model resolved from a source (<c>hf://</c>, <c>oci://</c>); null for a listed one.</summary>
+    public string? SourceKey => Hub?.Key ?? Oci?.Key;
+
     /// <summary>What the manifest asks for, for messages: the version, or the hub reference.</summary>
-    public string Wanted => Hub is null || Version.Length > 0 ? Version : Hub.ToString();
+    public string Wanted => Version.Length > 0 ? Version : Hub?.ToString() ?? Oci?.ToString() ?? Version;
 }
 
 public sealed record FileSpec

@@ -51,7 +51,7 @@ internal static class ModelSectionReader
 
         if (m.Get("source") is not null)
         {
-            return ReadHubModel(m, name ?? "");
+            return ReadSourceModel(m, name ?? "");
         }
 
         var version = m.String("version", required: true);
@@ -62,12 +62,12 @@ internal static class ModelSectionReader
         }
 
         var baseUrl = ReadBaseUrl(m, sync.AllowedFileRoots);
-        var tokenFile = ReadAuth(m.Mapping("auth"));
+        var (tokenFile, _) = ReadAuth(m.Mapping("auth"), oci: false);
         foreach (var key in HubOnlyKeys)
         {
             if (m.Get(key) is { } node)
             {
-                m.Problems.Add(node, m.Field(key), "only with source: hf://...");
+                m.Problems.Add(node, m.Field(key), "only with source: hf://... or oci://...");
             }
         }
 
@@ -79,14 +79,16 @@ internal static class ModelSectionReader
     private static readonly string[] HubOnlyKeys = ["include", "exclude"];
     private static readonly string[] ListingKeys = ["version", "baseUrl", "files"];
 
-    /// <summary>A model whose version and files come from the hub; the keys that would say them are refused.</summary>
-    private static ModelSpec ReadHubModel(MappingReader m, string name)
+    /// <summary>A model whose version and files come from the hub or a registry; the keys that would say them are refused.</summary>
+    private static ModelSpec ReadSourceModel(MappingReader m, string name)
     {
         var text = m.String("source");
         HubReference? hub = null;
-        if (text is not null && HubReference.TryParse(text, out hub) is { } problem)
+        OciReference? oci = null;
+        var isOci = text is not null && (text.StartsWith(OciReference.Scheme, StringComparison.Ordinal) || text.StartsWith(OciReference.OllamaScheme, StringComparison.Ordinal));
+        if (text is not null && (isOci ? OciReference.TryParse(text, out oci) : HubReference.TryParse(text, out hub)) is { } problem)
         {
-            m.Problems.Add(m.Get("source")!, m.Field("source"), problem);
+            m.Problems.Add(m.Get("source")!, m.Field("source"), isOci ? problem : $"{problem} (or oci://HOST/REPO:TAG, ollama://MODEL:TAG)");
         }
 
         foreach (var key in ListingKeys)
@@ -94,21 +96,25 @@ internal static class ModelSectionReader
             if (m.Get(key) is { } node)
             {
                 m.Problems.Add(node, m.Field(key), key == "version"
-                    ? "not with source: the version is the commit the revision resolves to (pin one with @COMMIT)"
-                    : "not with source: the hub lists the files (narrow them with include/exclude)");
+                    ? isOci
+                        ? "not with source: the version is the manifest digest the tag resolves to (pin one with @sha256:DIGEST)"
+                        : "not with source: the version is the commit the revision resolves to (pin one with @COMMIT)"
+                    : $"not with source: the {(isOci ? "registry's manifest" : "hub")} lists the files (narrow them with include/exclude)");
             }
         }
 
         var include = ReadPatterns(m, "include");
         var exclude = ReadPatterns(m, "exclude");
-        var tokenFile = ReadAuth(m.Mapping("auth"));
+        var (tokenFile, dockerConfig) = ReadAuth(m.Mapping("auth"), isOci);
         m.ReportUnknownKeys();
         return new ModelSpec
         {
             Name = name,
             Version = "",
             Hub = hub is null ? null : hub with { Include = include, Exclude = exclude },
+            Oci = oci is null ? null : oci with { Include = include, Exclude = exclude },
             BearerTokenFile = tokenFile,
+            DockerConfigFile = dockerConfig,
             Files = [],
         };
     }
@@ -158,21 +164,30 @@ internal static class ModelSectionReader
         return SourceUrl.AsBase(uri!);
     }
 
-    private static string? ReadAuth(MappingReader? m)
+    /// <summary><c>auth.bearerTokenFile</c>, or for a registry <c>auth.dockerConfigFile</c> (registries hand out their
+    /// own tokens: the token flow needs the account, not a token).</summary>
+    private static (string? TokenFile, string? DockerConfigFile) ReadAuth(MappingReader? m, bool oci)
     {
         if (m is null)
         {
-            return null;
+            return (null, null);
         }
 
+        var key = oci ? "dockerConfigFile" : "bearerTokenFile";
+        var other = oci ? "bearerTokenFile" : "dockerConfigFile";
         // Only the path is checked: the secret may be mounted later than the manifest is validated.
-        var path = m.String("bearerTokenFile", required: true);
+        var path = m.String(key, required: m.Get(other) is null);
         if (path is not null && !StoreSectionReader.IsAbsolute(path))
         {
-            m.Problems.Add(m.Get("bearerTokenFile")!, m.Field("bearerTokenFile"), $"must be an absolute path, got '{path}'");
+            m.Problems.Add(m.Get(key)!, m.Field(key), $"must be an absolute path, got '{path}'");
+        }
+
+        if (m.Get(other) is { } node)
+        {
+            m.Problems.Add(node, m.Field(other), oci ? "not with source: oci://... (use dockerConfigFile: a docker config.json)" : "only with source: oci://...");
         }
 
         m.ReportUnknownKeys();
-        return path;
+        return oci ? (null, path) : (path, null);
     }
 }

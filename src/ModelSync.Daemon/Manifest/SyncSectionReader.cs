@@ -31,6 +31,8 @@ internal static class SyncSectionReader
             SegmentSize = m.Size("segmentSize", min: ManifestDefaults.MinSegmentSize) ?? ManifestDefaults.SegmentSize,
             SegmentsPerFile = m.Int("segmentsPerFile", 1, MaxSegmentsPerFile) ?? ManifestDefaults.SegmentsPerFile,
             AllowedFileRoots = ReadFileRoots(m),
+            InsecureRegistries = OciSectionReader.ReadInsecureRegistries(m),
+            DockerConfigFile = OciSectionReader.ReadDockerConfigFile(m),
         };
         m.ReportUnknownKeys();
         return settings;

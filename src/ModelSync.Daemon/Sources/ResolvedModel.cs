@@ -17,11 +17,21 @@ internal sealed record ResolvedModel
 
     public required IReadOnlyList<ResolvedFile> Files { get; init; }
 
+    /// <summary>A check the source wants made before any byte is fetched, and only then (an OCI config blob's
+    /// digest): a version already published asks nothing of the source but its listing.</summary>
+    public Func<CancellationToken, Task>? BeforeFetch { get; init; }
+
+    /// <summary>True when some file is an archive unpacked into the version: its files are known only once fetched.</summary>
+    public bool HasArchives => Files.Any(f => f.Unpack is not null);
+
     public long TotalBytes => Files.Sum(f => f.Spec.Size);
 }
 
 /// <summary>One file and the credential its URL may carry (null: none may go there).</summary>
 internal sealed record ResolvedFile(FileSpec Spec, Credential? Credential)
 {
+    /// <summary>Set for a tar layer: fetched and verified like any file, then unpacked (<c>Sync/ArchiveUnpacker</c>).</summary>
+    public ArchiveUnpack? Unpack { get; init; }
+
     public override string ToString() => $"{Spec.Path} from {Downloads.HttpSource.Redact(Spec.Url)}";
 }

@@ -3,6 +3,7 @@ using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sources.Hub;
 using ModelSync.Daemon.Sources.Listed;
+using ModelSync.Daemon.Sources.Oci;
 
 namespace ModelSync.Daemon.Sources;
 
@@ -10,7 +11,7 @@ namespace ModelSync.Daemon.Sources;
 internal sealed class SourceRegistry(IReadOnlyList<ISourceResolver> resolvers)
 {
     public static SourceRegistry Create(SyncSettings sync, HttpSource http, TimeProvider time, ILogger logger) =>
-        new([new HubSource(sync, http, time, logger), new ListedSource()]);
+        new([new HubSource(sync, http, time, logger), new OciSource(sync, http, time), new ListedSource()]);
 
     public ISourceResolver For(ModelSpec model) =>
         resolvers.FirstOrDefault(r => r.Handles(model))

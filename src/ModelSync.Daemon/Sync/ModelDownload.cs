@@ -39,6 +39,11 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         using var reservation = capacity.TryReserve(new CapacityNeed(model.Name, fetchBytes, [.. toFetch.Select(p => Target(p.File))]), out var noRoom)
             ?? throw new DownloadException(FailureReason.InsufficientCapacity, noRoom!, transient: false);
 
+        if (model.BeforeFetch is { } check)
+        {
+            await RetryPipelineFactory.Create(engine.Sync.Retry, time, _ => default).ExecuteAsync(async c => await check(c), ct);
+        }
+
         PrepareStaging();
         Log.ModelPlanned(engine.Logger, model.Name, model.Version, plan.Count - toFetch.Count, plan.Count, model.TotalBytes - fetchBytes, toFetch.Count, fetchBytes);
         Log.ModelDownloading(engine.Logger, model.Name, model.Version, toFetch.Count, fetchBytes);
@@ -51,7 +56,15 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
             new ParallelOptions { MaxDegreeOfParallelism = FilesInFlight, CancellationToken = ct },
             async (i, c) => entries[i] = await SupplyAsync(plan[i], fetches.GetValueOrDefault(plan[i]), c));
 
-        var marker = Publisher.Publish(layout, model, entries, time.GetUtcNow());
+        // Tar layers (oci://) become the files they hold; every other file is published as fetched.
+        IReadOnlyList<FileEntry> files = model.HasArchives
+            ? await Task.Run(() => ArchiveUnpacker.Unpack(_staging, [.. plan.Select((p, i) => (p.File, entries[i]))], ct), ct)
+            : entries;
+        if (model.HasArchives)
+        {
+            Log.LayersUnpacked(engine.Logger, model.Name, model.Version, model.Files.Count(f => f.Unpack is not null), files.Count, files.Sum(f => f.Size));
+        }
+        var marker = Publisher.Publish(layout, model, files, time.GetUtcNow());
         Directory.Delete(_resumeDir, recursive: true);
         inventory.Set(ModelEntries.Ready(marker, verifiedAt: marker.PublishedAt));
         Log.ModelPublished(engine.Logger, model.Name, model.Version, model.TotalBytes, time.GetElapsedTime(started));

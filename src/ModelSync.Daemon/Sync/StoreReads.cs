@@ -33,6 +33,17 @@ internal static class StoreReads
         }
 
         var marker = MarkerFile.TryReadFor(layout.VersionDir(model.Name, model.Version), model.Name, model.Version);
+        if (marker is not null && model.HasArchives)
+        {
+            // An unpacked layer's files are known only from the marker: the version (a manifest digest) and the
+            // source (the reference and its filters) pin them, and every file fetched as it is must be listed.
+            var published = marker.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+            return marker.Source == model.Source && model.Files.Where(f => f.Unpack is null)
+                .All(f => published.TryGetValue(f.Spec.Path, out var m) && m.Size == f.Spec.Size && m.Sha256 == f.Spec.Sha256)
+                ? marker
+                : null;
+        }
+
         return marker is not null && marker.Lists([.. model.Files.Select(f => f.Spec.ToEntry(f.Spec.Sha256, f.Spec.Xxh128))])
             ? marker
             : null;

@@ -10,7 +10,7 @@ namespace ModelSync.Daemon.Sources.Listed;
 /// </summary>
 internal sealed class ListedSource : ISourceResolver
 {
-    public bool Handles(ModelSpec model) => model.Hub is null;
+    public bool Handles(ModelSpec model) => model.SourceKey is null;
 
     public string? SourceKey(ModelSpec model) => null;
 
