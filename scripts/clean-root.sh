@@ -7,7 +7,8 @@
 #     nothing else of this machine;
 #   - what the CI machine has preinstalled is given to it as this machine has it: the .NET SDK (the host's
 #     dotnet directory bind-mounted read-only at the same path, /usr/bin/dotnet linked to it; the SDK's own
-#     libraries libicu72, libssl3 and ca-certificates installed from the mirror), and kubectl (the host's
+#     libraries libicu72, libssl3 and ca-certificates installed from the mirror, plus the machine's own CAs from
+#     /usr/local/share/ca-certificates, e.g. an egress proxy's), and kubectl (the host's
 #     binary copied: Debian 12's kubernetes-client 1.20 cannot render the overlays, see install-deps.sh);
 #   - /proc, /sys (with the cgroup hierarchy), /dev and /dev/pts are mounted for podman and the loop
 #     devices of the power-cut tests; services are kept from starting (policy-rc.d); the network is the host's.
@@ -104,10 +105,16 @@ mount_at "$root/tmp" -t tmpfs -o size=8g,mode=1777 tmpfs
 mount_at "$root/run" -t tmpfs -o mode=0755 tmpfs
 
 in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  LANG=C.UTF-8 TERM="${TERM:-dumb}" DEBIAN_FRONTEND=noninteractive "$@"; }
+  LANG=C.UTF-8 TERM="${TERM:-dumb}" DEBIAN_FRONTEND=noninteractive NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt "$@"; }
 log "the SDK's libraries from the mirror (libicu72 libssl3 ca-certificates)"
 in_root apt-get update -qq
 in_root apt-get install -y -qq --no-install-recommends libicu72 libssl3 ca-certificates >/dev/null
+# The machine's own trust anchors (e.g. a network's egress CA in /usr/local/share/ca-certificates) are machine
+# configuration the CI machine has as well: without them NuGet and npm fail with a self-signed chain.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  in_root update-ca-certificates >/dev/null
+fi
 in_root dotnet --version >/dev/null || die "dotnet does not run in the root"
 
 if [ "$shell" -eq 1 ]; then
