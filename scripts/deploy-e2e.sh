@@ -10,10 +10,10 @@
 #   - the store is a non-default node directory (a temp dir), set once through the modelsync-store
 #     ConfigMap and components/store-path: the rendered DaemonSet and PV must carry it as they are;
 #   - `k3s-models.sh uninstall --purge`'s DaemonSet, played as a Pod, deletes that store.
-# Modes: --mode daemon   the real daemon downloads (needs `ModelSync.Daemon run`);
-#        --mode manual   no daemon: the script publishes the store by hand, as the daemon would, while
-#                        the gate waits (tests the gate, the images and the pod specs);
-#        --mode auto     (default) daemon if the image's daemon has a `run` verb, else manual.
+# Modes: --mode daemon   (default) the real daemon downloads in its pod; fails if the image's daemon has no
+#                        `run` verb: the script never picks a weaker mode by itself (CI runs this one);
+#        --mode manual   only when asked: no daemon, the script publishes the store by hand, as the daemon
+#                        would, while the gate waits (tests the gate, the images and the pod specs).
 # Needs: podman, kubectl, python3 with PyYAML (python3-yaml), curl; images from scripts/deploy-images.sh
 # (built here with --no-test if missing). usage: scripts/deploy-e2e.sh [--mode M] [--keep] [--tag TAG]
 set -euo pipefail
@@ -21,19 +21,20 @@ set -euo pipefail
 source "$(dirname "$0")/deploy-lib.sh"
 cd "$deploy_repo"
 
-mode=auto
+mode=daemon
 keep=0
 tag=dev
 rate=$((1024 * 1024)) # bytes/s per connection of the test server: finbert (8 MiB) takes ~8 s
 while (($#)); do
   case $1 in
-    --mode) mode=$2; shift 2 ;;
+    --mode) mode=${2:-}; shift 2 ;;
     --keep) keep=1; shift ;;
     --tag) tag=$2; shift 2 ;;
     -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) die "unknown argument $1" ;;
   esac
 done
+case $mode in daemon | manual) ;; *) die "--mode must be daemon or manual, got '$mode' (there is no auto: a weaker mode is never picked by itself)" ;; esac
 need podman kubectl python3 curl sha256sum
 python3 -c 'import yaml' 2>/dev/null || die "python3-yaml is missing (apt-get install -y python3-yaml)"
 
@@ -43,11 +44,12 @@ service_image=localhost/modelsync-e2e-service:$tag
 if ! podman image exists "$gate_image" || ! podman image exists "$daemon_image"; then
   bash scripts/deploy-images.sh --tag "$tag" --no-test
 fi
-if [ "$mode" = auto ]; then
+if [ "$mode" = daemon ]; then
   # Read whole, not piped into grep -q: grep quits at the match, podman dies of SIGPIPE and pipefail
-  # turned a daemon with a run verb into "manual" (seen: every run was manual).
+  # turned a daemon with a run verb into a failure (seen: every auto run was manual).
   daemon_help=$(podman run --rm --network=none "$daemon_image" --help 2>&1 || true)
-  if grep -qE '^\s+run\b' <<<"$daemon_help"; then mode=daemon; else mode=manual; fi
+  grep -qE '^\s+run\b' <<<"$daemon_help" ||
+    die "mode daemon: $daemon_image has no 'run' verb; rebuild it (scripts/deploy-images.sh) or ask for --mode manual explicitly"
 fi
 log "mode: $mode"
 

@@ -20,6 +20,11 @@ if [ "${1:-all}" != example ]; then
   # the arm64 gate and daemon tests and image checks (scripts/arm64-check.sh, deploy-images.sh): qemu-user-static;
   # the images' bases (deploy-base.sh: readelf): binutils
   packages+=(qemu-user-static binutils)
+  # power-cut tests (tests/ModelSync.ReliabilityTests/PowerCutTests.cs): mkfs.xfs for the reflink host image
+  # and the xfs store; mkfs.ext4 and losetup come with e2fsprogs and mount (essential on Debian)
+  packages+=(xfsprogs e2fsprogs mount)
+  # scripts/deploy-check.sh lists the scripts with git ls-files · scripts/clean-root.sh builds a Debian 12 root
+  packages+=(git debootstrap)
   # oci:// tests and bench/oci-fleet.sh: the CNCF distribution registry (plain, htpasswd, token, proxy mode)
   packages+=(docker-registry)
   # oci:// auth tests: htpasswd -B for the registry's bcrypt file
@@ -45,6 +50,14 @@ if ((${#missing[@]})); then
 fi
 # The Debian nginx package starts a system instance; tests run their own on 127.0.0.1.
 # docker-registry's package may start one on :5000 where systemd runs; tests run their own on free ports.
+
+# kubectl renders the kustomize overlays (deploy tests, deploy-e2e). Debian 12's kubernetes-client is
+# kubectl 1.20, whose kustomize cannot load a base directory: like the .NET SDK, a kubectl >= 1.27 (from
+# pkgs.k8s.io or the cloud SDK) is expected on the machine; say so plainly instead of failing later.
+if [ "${1:-all}" != example ] && ! kubectl kustomize --help >/dev/null 2>&1; then
+  echo "install-deps: kubectl (>= 1.27, with kustomize) is missing: install it from pkgs.k8s.io (Debian 12's kubernetes-client 1.20 cannot render the overlays)" >&2
+  exit 1
+fi
 
 # The official Hugging Face JS client, at the version package-lock.json pins (tests/hub-view/check.mjs).
 hub_view=$(cd "$(dirname "$0")/.." && pwd)/tests/hub-view

@@ -231,7 +231,9 @@ public sealed class HttpFaultTests(FaultServer server, ITestOutputHelper output)
         Assert.Equal(ModelState.Failed, entry.State);
         Assert.Equal("HttpStatus", entry.Error?.Reason);
         Assert.Contains("404", entry.Error?.Message, StringComparison.Ordinal);
-        Assert.Single(Requests);
+        // One GET; then one HEAD, the validator the failure policy parks the model on (HTTP 404).
+        Assert.Equal(["GET", "HEAD"], Requests.Select(r => r.Method));
+        Assert.Equal("HTTP 404", entry.Failure?.Parked?.Validator);
     }
 
     [Fact]

@@ -13,13 +13,20 @@ internal sealed class HttpSource(HttpClient http)
 {
     public const int MaxRedirects = 10;
 
-    public async Task<HttpResponseMessage> GetAsync(Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct, long? end = null, string? accept = null)
+    public Task<HttpResponseMessage> GetAsync(Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct, long? end = null, string? accept = null) =>
+        SendAsync(HttpMethod.Get, url, offset, validator, bearerToken, ct, end, accept);
+
+    /// <summary>The headers of <paramref name="url"/> only: how the failure policy asks cheaply whether a source changed.</summary>
+    public Task<HttpResponseMessage> HeadAsync(Uri url, string? bearerToken, CancellationToken ct) =>
+        SendAsync(HttpMethod.Head, url, 0, null, bearerToken, ct, end: null, accept: null);
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, long offset, string? validator, string? bearerToken, CancellationToken ct, long? end, string? accept)
     {
         var origin = url;
         var current = url;
         for (var hop = 0; ; hop++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            using var request = new HttpRequestMessage(method, current);
             if (offset > 0 || end is not null)
             {
                 request.Headers.Range = new RangeHeaderValue(offset, end);

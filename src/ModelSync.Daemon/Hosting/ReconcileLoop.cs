@@ -118,7 +118,7 @@ internal sealed class ReconcileLoop : BackgroundService
         ReconcileResult result;
         try
         {
-            result = await reconciler.ReconcileAsync(manifest, pass.Token);
+            result = await reconciler.ReconcileAsync(manifest, pass.Token, enforceFailurePolicy: true);
         }
         catch (OperationCanceledException) when (pass.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
         {

@@ -26,4 +26,10 @@ internal sealed class RunObserver(DaemonMetrics metrics, ReconcileStatus status)
         metrics.ModelDownloaded(model, bytes, elapsed);
         status.Activity();
     }
+
+    public void ModelFailed(string model, long bytesSpent)
+    {
+        metrics.ModelFailed(model, bytesSpent);
+        status.Activity();
+    }
 }

@@ -3,7 +3,9 @@ namespace ModelSync.Daemon.Manifest;
 public static class ManifestDefaults
 {
     public const string Root = "/var/lib/k3s-storage/ml-models";
-    public const long Reserve = 1L << 30;
+    /// <summary>15 % of the filesystem: kubelet evicts pods under 10 % free (<c>nodefs.available</c>, hard) and
+    /// starts deleting images above 85 % used (<c>imageGCHighThresholdPercent</c>); the store stays out of both.</summary>
+    public static readonly ReserveSize Reserve = ReserveSize.Share(15);
     public const int KeepVersions = 1;
     public const int Concurrency = 2;
     public const int MaxAttempts = 5;

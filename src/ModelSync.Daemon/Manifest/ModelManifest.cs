@@ -24,8 +24,8 @@ public sealed record StoreSettings
     /// <summary>Bytes the store may use in all; null means no limit but the filesystem reserve.</summary>
     public long? Capacity { get; init; }
 
-    /// <summary>Bytes always left free on the filesystem.</summary>
-    public long Reserve { get; init; } = ManifestDefaults.Reserve;
+    /// <summary>Always left free on the filesystem: bytes, or a share of its size.</summary>
+    public ReserveSize Reserve { get; init; } = ManifestDefaults.Reserve;
 
     public int KeepVersions { get; init; } = ManifestDefaults.KeepVersions;
 }

@@ -20,10 +20,10 @@ internal static class StoreSectionReader
         }
 
         var capacity = m.Size("capacity", min: 1);
-        var reserve = m.Size("reserve");
+        var reserve = m.Reserve("reserve");
         var keep = m.Int("keepVersions", 0, int.MaxValue);
         // Only when both are written: the default reserve says nothing about what the author meant.
-        if (capacity is { } c && reserve is { } r && c <= r)
+        if (capacity is { } c && reserve is { IsPercent: false, Bytes: var r } && c <= r)
         {
             m.Problems.Add(m.Get("capacity")!, m.Field("capacity"),
                 $"must be larger than store.reserve ({ByteText.Format(r)}), got {ByteText.Format(c)}");

@@ -27,6 +27,8 @@ internal sealed class DaemonMetrics : ISyncObserver
     private readonly Gauge _modelTotal;
     private readonly Gauge _modelRate;
     private readonly HashSet<string> _progressLabels = new(StringComparer.Ordinal);
+    private readonly Counter _failedBytes;
+    private readonly Gauge _parked;
     private readonly LiveRates _rates;
 
     public DaemonMetrics(LiveRates rates)
@@ -49,6 +51,8 @@ internal sealed class DaemonMetrics : ISyncObserver
         _modelDone = f.CreateGauge("modelsync_model_bytes_done", "Bytes of the model's wanted version on disk and verified so far (its size once Ready).", ["model"]);
         _modelTotal = f.CreateGauge("modelsync_model_bytes_total", "Bytes of the model's wanted version.", ["model"]);
         _modelRate = f.CreateGauge("modelsync_model_bytes_per_second", "Download rate of the model over the last few seconds; 0 when it is not downloading.", ["model"]);
+        _failedBytes = f.CreateCounter("modelsync_failed_download_bytes_total", "Bytes received from sources by passes that left the model Failed: what failures cost.", ["model"]);
+        _parked = f.CreateGauge("modelsync_models_parked", "Failed models parked by the failure policy: not fetched again until their manifest entry, their source or an operator's retry changes.");
         foreach (var state in Enum.GetNames<ModelState>())
         {
             _models.WithLabels(state).Set(0);
@@ -72,6 +76,8 @@ internal sealed class DaemonMetrics : ISyncObserver
     {
         _duration.WithLabels(model).Observe(elapsed.TotalSeconds);
     }
+
+    public void ModelFailed(string model, long bytesSpent) => _failedBytes.WithLabels(model).Inc(bytesSpent);
 
     public void VerifyFailures(int files) => _verifyFailures.Inc(files);
 
@@ -116,6 +122,7 @@ internal sealed class DaemonMetrics : ISyncObserver
             }
 
             RefreshProgress(inventory);
+            _parked.Set(inventory.Models.Count(m => m is { State: ModelState.Failed, Failure.Parked: not null }));
         }
 
         _storeUsed.Set(usage.BytesUsed);

@@ -14,6 +14,9 @@ internal interface ISyncObserver
 
     /// <summary>A version was downloaded, verified and published.</summary>
     void ModelDownloaded(string model, long bytes, TimeSpan elapsed);
+
+    /// <summary>A model's pass ended Failed after receiving <paramref name="bytesSpent"/> bytes from its source.</summary>
+    void ModelFailed(string model, long bytesSpent);
 }
 
 /// <summary>The observer of the one-shot verbs: reports go nowhere.</summary>
@@ -30,6 +33,10 @@ internal sealed class NullSyncObserver : ISyncObserver
     }
 
     public void ModelDownloaded(string model, long bytes, TimeSpan elapsed)
+    {
+    }
+
+    public void ModelFailed(string model, long bytesSpent)
     {
     }
 }

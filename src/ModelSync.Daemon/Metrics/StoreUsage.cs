@@ -43,7 +43,7 @@ internal sealed class StoreUsage(TimeProvider time)
             // The root may not exist yet (first start); report zeros rather than fail the endpoint.
         }
 
-        var view = new StoreUsageView(store.Root, used, store.Capacity, store.Reserve, free, total);
+        var view = new StoreUsageView(store.Root, used, store.Capacity, store.Reserve.BytesOf(total), free, total);
         lock (_lock)
         {
             _cached = (now, inventoryGeneration, view);

@@ -53,9 +53,12 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
             }
         }
 
-        var free = new DriveInfo(layout.Root).AvailableFreeSpace - othersStillToCome;
-        return free - needed < store.Reserve
-            ? $"needs {ByteText.Format(needed)} but the filesystem has {ByteText.Format(free)} free (after downloads in flight) and {ByteText.Format(store.Reserve)} must stay free"
+        var drive = new DriveInfo(layout.Root);
+        var free = drive.AvailableFreeSpace - othersStillToCome;
+        var reserve = store.Reserve.BytesOf(drive.TotalSize);
+        var what = store.Reserve.IsPercent ? $"{ByteText.Format(reserve)} (store.reserve {store.Reserve} of {ByteText.Format(drive.TotalSize)})" : ByteText.Format(reserve);
+        return free - needed < reserve
+            ? $"needs {ByteText.Format(needed)} but the filesystem has {ByteText.Format(free)} free (after downloads in flight) and {what} must stay free"
             : null;
     }
 

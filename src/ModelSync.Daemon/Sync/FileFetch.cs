@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Inventory;
@@ -16,6 +17,7 @@ internal sealed class FileFetch
     private readonly ResolvedModel _model;
     private readonly ResolvedFile _file;
     private readonly FileTransfer _transfer;
+    private int _mismatches;
 
     public FileFetch(SyncEngine engine, ResolvedModel model, ResolvedFile file, string target, string resumeDir, ModelProgressTracker progress)
     {
@@ -31,6 +33,7 @@ internal sealed class FileFetch
             progress.Add(bytes, file.Spec.Path, fetched: true);
             if (bytes > 0)
             {
+                progress.AddReceived(bytes);
                 engine.Observer.BytesReceived(model.Name, bytes);
             }
         });
@@ -46,7 +49,10 @@ internal sealed class FileFetch
     /// <param name="nextAttempt">Counts attempts across the model's files, for the inventory.</param>
     public async Task<FileEntry> RunAsync(Func<int> nextAttempt, CancellationToken ct)
     {
-        var pipeline = RetryPipelineFactory.Create(_engine.Sync.Retry, _engine.Time, args => OnRetry(args, nextAttempt()));
+        // A digest or size mismatch is fetched once more at once (corruption on the way), then left to the
+        // failure policy: a source serving the same wrong bytes would only be paid for again.
+        var pipeline = RetryPipelineFactory.Create(_engine.Sync.Retry, _engine.Time, args => OnRetry(args, nextAttempt()),
+            e => !FailureKinds.IsMismatch(e) || Interlocked.Increment(ref _mismatches) <= FailureKinds.MismatchRefetches);
         try
         {
             await pipeline.ExecuteAsync(async c => await _transfer.RunAttemptAsync(c), ct);

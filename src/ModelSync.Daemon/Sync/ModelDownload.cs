@@ -23,11 +23,14 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
     // final failure counts one more (ModelEntries.Failed), so 5 attempts read "after 5 attempts", not 6.
     private int _attempts;
 
+    /// <summary>As <see cref="ModelProgressTracker.Received"/>.</summary>
+    public long BytesReceived => _progress.Received;
+
     public async Task<ModelMarker> RunAsync(CapacityGuard capacity, PreviousVersion? previous, CancellationToken ct)
     {
         var (layout, inventory, time) = (engine.Layout, engine.Inventory, engine.Time);
         var started = time.GetTimestamp();
-        inventory.Set(ModelEntries.Pending(model.Name, model.Version, model.Source, model.TotalBytes, previous));
+        inventory.Set(ModelEntries.Pending(model.Name, model.Version, model.Source, model.TotalBytes, previous, inventory.Find(model.Name)?.Failure));
         var index = ContentIndex.Read(layout);
         var plan = model.Files.Select(f => new PlannedFile(f, index.Find(f.Spec))).ToList();
         var toFetch = plan.Where(p => p.Copies.Count == 0).ToList();

@@ -6,8 +6,9 @@ namespace ModelSync.Daemon.Sync;
 /// <summary>
 /// An operator's "try it again now" (<c>retry [MODEL]</c>), the one place a model's failure state is
 /// cleared on request: a Failed entry is due at once (<c>error.nextRetryAt</c> = now, attempts kept for
-/// the record). Whatever else holds a model back (per-model parking and backoff) must be cleared here too,
-/// so the caller's next reconcile fetches it. Returns the models that were Failed and are now due.
+/// the record), and the failure policy's parking and backoff go with it (<see cref="ModelEntries.Retry"/>,
+/// docs/daemon.md "Failure policy"), so the caller's next reconcile fetches it. Returns the models that
+/// were Failed and are now due.
 /// </summary>
 internal static class ModelRetry
 {
@@ -22,7 +23,7 @@ internal static class ModelRetry
             }
 
             cleared.Add(entry.Name);
-            return entry with { Error = error with { NextRetryAt = now } };
+            return ModelEntries.Retry(entry with { Error = error with { NextRetryAt = now } }, now);
         });
         return cleared;
     }

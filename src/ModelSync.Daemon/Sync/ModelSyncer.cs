@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sources;
@@ -10,11 +11,18 @@ namespace ModelSync.Daemon.Sync;
 
 /// <summary>Brings one model of the manifest to <c>Ready</c>: resolve it through its source; nothing more
 /// if that version is already published and matches; else <see cref="ModelDownload"/> (reuse or fetch,
-/// verify, publish, switch <c>current</c>). The engine knows no source kind.</summary>
-internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution, CapacityGuard capacity)
+/// verify, publish, switch <c>current</c>). The engine knows no source kind. The <see cref="FailurePolicy"/>
+/// decides first whether a model that failed before is attempted this pass at all.</summary>
+internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution, CapacityGuard capacity, FailurePolicy policy)
 {
     public async Task<bool> SyncAsync(ModelSpec spec, CancellationToken ct)
     {
+        var gate = policy.Before(spec);
+        if (gate == FailureGate.Skip)
+        {
+            return false;
+        }
+
         var (resolved, keptReady) = await resolution.ResolveAsync(spec, ct);
         if (resolved is not { } model)
         {
@@ -22,6 +30,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         }
 
         var layout = engine.Layout;
+        ModelDownload? download = null;
         try
         {
             if (StoreReads.Published(layout, model) is { } published)
@@ -30,19 +39,26 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
                 return true;
             }
 
-            await new ModelDownload(engine, model).RunAsync(capacity, StoreReads.Previous(layout, model.Name), ct);
+            if (gate == FailureGate.AskSource && !await policy.SourceChangedAsync(model, ct))
+            {
+                return false;
+            }
+
+            download = new ModelDownload(engine, model);
+            await download.RunAsync(capacity, StoreReads.Previous(layout, model.Name), ct);
             return true;
         }
         catch (DownloadException ex)
         {
-            Fail(model, ex.Reason, ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version), ex.File);
+            await FailAsync(spec, model, ex, ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version), download, ct);
             return false;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Disk trouble or a bug: this model fails and says why; the other models and the loop go on.
             Log.ModelCrashed(engine.Logger, ex, model.Name, model.Version);
-            Fail(model, FailureReason.StorageError, ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version), file: null);
+            var message = ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version);
+            await FailAsync(spec, model, new DownloadException(FailureReason.StorageError, message, transient: false), message, download, ct);
             return false;
         }
     }
@@ -66,12 +82,16 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         Log.ModelUpToDate(engine.Logger, model.Name, model.Version);
     }
 
-    private void Fail(ResolvedModel model, FailureReason reason, string message, string? file)
+    private async Task FailAsync(ModelSpec spec, ResolvedModel model, DownloadException error, string message, ModelDownload? download, CancellationToken ct)
     {
-        Log.ModelFailed(engine.Logger, model.Name, model.Version, reason.ToString(), message);
+        var reason = error.Reason.ToString();
+        Log.ModelFailed(engine.Logger, model.Name, model.Version, reason, message);
+        var spent = download?.BytesReceived ?? 0;
+        var failure = await policy.RecordAsync(spec, model.Version, error, model.Files.FirstOrDefault(f => f.Spec.Path == error.File), spent, ct);
+        engine.Observer.ModelFailed(model.Name, spent);
         var known = engine.Inventory.Find(model.Name);
         // Read again: the download may have condemned the version current pointed to (a damaged copy found on reuse).
         var previous = StoreReads.Previous(engine.Layout, model.Name);
-        engine.Inventory.Set(ModelEntries.Failed(model.Name, model.Version, model.Source, model.TotalBytes, previous, known, reason.ToString(), message, file, attempts: null));
+        engine.Inventory.Set(ModelEntries.Failed(model.Name, model.Version, model.Source, model.TotalBytes, previous, known, reason, message, error.File, attempts: null, failure));
     }
 }

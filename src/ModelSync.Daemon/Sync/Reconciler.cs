@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.HubView;
 using ModelSync.Daemon.Manifest;
@@ -26,7 +27,9 @@ internal sealed class Reconciler(
     ILogger<Reconciler> logger,
     ISyncObserver? observer = null)
 {
-    public async Task<ReconcileResult> ReconcileAsync(ModelManifest manifest, CancellationToken ct)
+    /// <param name="enforceFailurePolicy">Run mode: a parked or backed-off model is skipped (docs/daemon.md,
+    /// "Failure policy"). A one-shot pass attempts every model and only records the failures.</param>
+    public async Task<ReconcileResult> ReconcileAsync(ModelManifest manifest, CancellationToken ct, bool enforceFailurePolicy = false)
     {
         var started = time.GetTimestamp();
         Log.ReconcileStarted(logger, manifest.Models.Count, manifest.SourcePath);
@@ -34,8 +37,9 @@ internal sealed class Reconciler(
         inventory.RetainOnly(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
 
         var engine = new SyncEngine(layout, manifest.Sync, inventory, http, limiter, time, logger, observer ?? NullSyncObserver.Instance);
-        var resolution = new SourceResolution(layout, manifest.Sync, SourceRegistry.Create(manifest.Sync, http, time, logger), inventory, time, logger);
-        var syncer = new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store));
+        var policy = new FailurePolicy(inventory, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync.Interval, enforceFailurePolicy, logger);
+        var resolution = new SourceResolution(layout, manifest.Sync, SourceRegistry.Create(manifest.Sync, http, time, logger), inventory, policy, time, logger);
+        var syncer = new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store), policy);
         await Parallel.ForEachAsync(
             manifest.Models,
             new ParallelOptions { MaxDegreeOfParallelism = manifest.Sync.Concurrency, CancellationToken = ct },

@@ -14,14 +14,15 @@ internal static class RetryPipelineFactory
     /// <summary>A server asking for longer than this is treated as asking for this.</summary>
     public static readonly TimeSpan MaxServerDelay = TimeSpan.FromMinutes(10);
 
-    public static ResiliencePipeline Create(RetrySettings retry, TimeProvider time, Func<OnRetryArguments<object>, ValueTask> onRetry)
+    /// <param name="retryable">Further narrows which transient failures are retried (null: all of them).</param>
+    public static ResiliencePipeline Create(RetrySettings retry, TimeProvider time, Func<OnRetryArguments<object>, ValueTask> onRetry, Func<DownloadException, bool>? retryable = null)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (retry.MaxAttempts > 1)
         {
             builder.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<DownloadException>(e => e.Transient),
+                ShouldHandle = new PredicateBuilder().Handle<DownloadException>(e => e.Transient && (retryable is null || retryable(e))),
                 MaxRetryAttempts = retry.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
@@ -19,7 +20,7 @@ internal sealed record Resolution(ResolvedModel? Model, bool KeptReady);
 /// from this very source, that version stays Ready: an outage must not take a working node's models away. A
 /// definite answer (401/403, not found, an unusable listing) fails the model; <c>current</c> stays usable as <c>previous</c>.
 /// </summary>
-internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, SourceRegistry sources, InventoryState inventory, TimeProvider time, ILogger logger)
+internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, SourceRegistry sources, InventoryState inventory, FailurePolicy policy, TimeProvider time, ILogger logger)
 {
     public async Task<Resolution> ResolveAsync(ModelSpec model, CancellationToken ct)
     {
@@ -59,8 +60,9 @@ internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, So
 
             var version = FailedVersion(model, key, source);
             Log.ModelFailed(logger, model.Name, version, error.Reason.ToString(), error.Message);
+            var failure = await policy.RecordAsync(model, version, error, file: null, bytesSpent: 0, ct);
             inventory.Set(ModelEntries.Failed(model.Name, version, key, 0, StoreReads.Previous(layout, model.Name), inventory.Find(model.Name),
-                error.Reason.ToString(), error.Message, error.File, attempts: null));
+                error.Reason.ToString(), error.Message, error.File, attempts: null, failure));
             return new Resolution(null, false);
         }
     }

@@ -27,9 +27,15 @@ internal sealed class ModelProgressTracker(InventoryState inventory, string name
 {
     private readonly LiveRates _rate = new(time);
     private long _done;
+    private long _received;
     private volatile string? _file;
 
     public long Done => Interlocked.Read(ref _done);
+
+    /// <summary>Bytes the source sent for this model in this pass, kept or not: what a failed pass cost.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    public void AddReceived(long bytes) => Interlocked.Add(ref _received, bytes);
 
     /// <param name="fetched">Bytes that came over the network (they make the rate), not reused or resumed ones.</param>
     public void Add(long bytes, string? file = null, bool fetched = false)

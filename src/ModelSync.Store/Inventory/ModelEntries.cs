@@ -7,7 +7,9 @@ namespace ModelSync.Store.Inventory;
 ///                 └──────────┴──────────► Failed ─► Pending …
 /// </code>
 /// <c>error.nextRetryAt</c> has one meaning: when the daemon next starts an attempt at this model (a file's
-/// next try within a pass, or the next pass); null when nothing will retry it (a one-shot <c>sync</c>).
+/// next try within a pass, the next pass, or the end of the failure policy's backoff); null when nothing will
+/// retry it on its own (a one-shot <c>sync</c>, or a model parked until its source changes). <c>failure</c>
+/// (<see cref="FailureRecord"/>) rides along through Pending and Downloading and goes with Ready.
 /// </summary>
 public static class ModelEntries
 {
@@ -27,9 +29,9 @@ public static class ModelEntries
         Files = marker.Files,
     };
 
-    public static ModelEntry Pending(string name, string version, string? source, long bytes, PreviousVersion? previous) => new()
+    public static ModelEntry Pending(string name, string version, string? source, long bytes, PreviousVersion? previous, FailureRecord? failure = null) => new()
     {
-        Name = name, Version = version, Source = source, State = ModelState.Pending, Bytes = bytes, Previous = previous,
+        Name = name, Version = version, Source = source, State = ModelState.Pending, Bytes = bytes, Previous = previous, Failure = failure,
     };
 
     public static ModelEntry Downloading(ModelEntry pending, ModelProgress progress) =>
@@ -40,8 +42,9 @@ public static class ModelEntries
 
     /// <summary>The model did not become Ready; <paramref name="known"/> (its entry before) keeps its progress
     /// and counts the attempt.</summary>
-    public static ModelEntry Failed(string name, string version, string? source, long bytes, PreviousVersion? previous, ModelEntry? known, string reason, string message, string? file, int? attempts) => new()
+    public static ModelEntry Failed(string name, string version, string? source, long bytes, PreviousVersion? previous, ModelEntry? known, string reason, string message, string? file, int? attempts, FailureRecord? failure = null) => new()
     {
+        Failure = failure,
         Name = name,
         Version = version,
         Source = source,
@@ -74,7 +77,28 @@ public static class ModelEntries
     public static ModelEntry Interrupted(ModelEntry entry) =>
         entry.State == ModelState.Downloading ? entry with { State = ModelState.Pending, Progress = entry.Progress?.Stopped() } : entry;
 
-    /// <summary>The next pass is at <paramref name="at"/>: every Failed model is tried again then.</summary>
+    /// <summary>The next pass is at <paramref name="at"/>: a Failed model is tried again then, or at the end of
+    /// its backoff if later; one parked on a validator waits for the validator, not for a time.</summary>
     public static ModelEntry NextPass(ModelEntry entry, DateTimeOffset at) =>
-        entry is { State: ModelState.Failed, Error: { } error } ? entry with { Error = error with { NextRetryAt = at } } : entry;
+        entry is { State: ModelState.Failed, Error: { } error }
+            ? entry with
+            {
+                Error = error with
+                {
+                    NextRetryAt = entry.Failure switch
+                    {
+                        { Parked.Validator: not null } => null,
+                        { NotBefore: { } notBefore } when notBefore > at => notBefore,
+                        _ => at,
+                    },
+                },
+            }
+            : entry;
+
+    /// <summary>An operator's retry: the backoff and the parking go, the count of bytes spent stays.</summary>
+    public static ModelEntry Retry(ModelEntry entry, DateTimeOffset now) => entry.Failure is not { } failure ? entry : entry with
+    {
+        Failure = failure with { Passes = 0, NotBefore = null, Parked = null },
+        Error = entry.Error is { } error && entry.State == ModelState.Failed ? error with { NextRetryAt = now } : entry.Error,
+    };
 }

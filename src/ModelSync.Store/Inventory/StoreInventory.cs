@@ -55,6 +55,11 @@ public sealed record ModelEntry
     /// that accepts any version may pass on it.
     /// </summary>
     public PreviousVersion? Previous { get; init; }
+
+    /// <summary>The failure policy's memory of this model's failing streak (backoff, parking, bytes spent);
+    /// absent while nothing failed since the model was last Ready. Added in schemaVersion 1 (readers ignore it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public FailureRecord? Failure { get; init; }
 }
 
 public sealed record PreviousVersion(string Version, string Path, IReadOnlyList<FileEntry> Files);

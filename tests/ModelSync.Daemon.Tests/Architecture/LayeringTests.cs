@@ -14,7 +14,7 @@ public sealed partial class LayeringTests
     [
         ["Cli"],
         ["Hosting"],
-        ["Sync", "Verify", "Gc", "Http", "Metrics"],
+        ["Sync", "Failures", "Verify", "Gc", "Http", "Metrics"],
         ["Inventory"],
         ["Downloads", "Content", "Sources", "HubView"],
         ["Manifest", "Logging"],

@@ -116,4 +116,17 @@ public sealed class ManifestLoaderTests
         Assert.Equal(("/nonexistent/models.yaml", 0, 0), (problem.File, problem.Line, problem.Column));
         Assert.StartsWith("/nonexistent/models.yaml: cannot read the manifest: ", problem.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("15%", 0L, 15.0, 15_000L)]
+    [InlineData("2.5%", 0L, 2.5, 2_500L)]
+    [InlineData("0%", 0L, 0.0, 0L)]
+    [InlineData("20Gi", 20L << 30, 0.0, 20L << 30)]
+    public void Load_Reserve_BytesOrShareOfTheFilesystem(string text, long bytes, double percent, long ofHundredThousand)
+    {
+        var result = Load($"store:\n  reserve: {text}\nmodels: []\n");
+
+        var reserve = Assert.IsType<ModelManifest>(result.Manifest).Store.Reserve;
+        Assert.Equal((bytes, percent, ofHundredThousand), (reserve.Bytes, reserve.Percent, reserve.BytesOf(100_000)));
+    }
 }

@@ -18,6 +18,9 @@ public sealed class RecordedRequest
 
     public required string Host { get; init; }
 
+    /// <summary>GET, or HEAD for the failure policy's cheap look at a source.</summary>
+    public string Method { get; init; } = "GET";
+
     public string? Range { get; init; }
 
     public string? IfRange { get; init; }
@@ -38,7 +41,7 @@ public sealed class RecordedRequest
         : null;
 
     public override string ToString() =>
-        $"{At:HH:mm:ss.fff} {Host}{Path} range={Range ?? "-"} if-range={IfRange ?? "-"} auth={(Authorization is null ? "-" : "yes")} -> {Status} ({BytesSent} bytes)";
+        $"{At:HH:mm:ss.fff} {Method} {Host}{Path} range={Range ?? "-"} if-range={IfRange ?? "-"} auth={(Authorization is null ? "-" : "yes")} -> {Status} ({BytesSent} bytes)";
 }
 
 /// <summary>A request as a scripted endpoint sees it: which attempt at this path it is, and helpers to answer.</summary>
@@ -115,6 +118,11 @@ public sealed class FaultRequest(HttpContext context, RecordedRequest record, in
         }
 
         Response.ContentLength = contentLength ?? to - from + 1;
+        if (HttpMethods.IsHead(Context.Request.Method))
+        {
+            return; // headers only, as a static file server answers HEAD
+        }
+
         var end = sendBytes is { } limit ? Math.Min(to + 1, from + limit) : to + 1;
         var buffer = new byte[chunkSize];
         for (var offset = from; offset < end; offset += buffer.Length)
@@ -243,6 +251,7 @@ public sealed class FaultServer : IAsyncLifetime
             At = DateTimeOffset.UtcNow,
             Path = request.Path.Value ?? "",
             Host = request.Host.Value ?? "",
+            Method = request.Method,
             Range = request.Headers.Range.FirstOrDefault(),
             IfRange = request.Headers.IfRange.FirstOrDefault(),
             Authorization = request.Headers.Authorization.FirstOrDefault(),

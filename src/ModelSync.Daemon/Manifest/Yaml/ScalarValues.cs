@@ -93,6 +93,28 @@ internal static class ScalarValues
         return bytes;
     }
 
+    /// <summary>A size, or a percentage of the filesystem (<c>15%</c>): <see cref="ReserveSize"/>.</summary>
+    public static ReserveSize? Reserve(this MappingReader m, string key)
+    {
+        if (m.Get(key) is not { } node || AsString(node, m.Field(key), m.Problems) is not { } text)
+        {
+            return null;
+        }
+
+        if (!ReserveSize.TryParsePercent(text, out var percent, out var error))
+        {
+            return m.Size(key) is { } bytes ? bytes : null;
+        }
+
+        if (error is not null)
+        {
+            m.Problems.Add(node, m.Field(key), error);
+            return null;
+        }
+
+        return ReserveSize.Share(percent) is { IsPercent: true } share ? share : 0L;
+    }
+
     /// <summary>A duration (see <see cref="DurationText"/>); <paramref name="positive"/> refuses zero.</summary>
     public static TimeSpan? Duration(this MappingReader m, string key, bool positive)
     {
