@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace ModelSync.Daemon.Cli;
 
@@ -7,8 +8,12 @@ public static class DaemonCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("ModelSync daemon: keeps ML models on this node in sync with a manifest.")
+        // Not RootCommand: it names itself after argv[0] without its "extension", which makes the native
+        // binary ModelSync.Daemon "ModelSync" in every usage line.
+        var root = new Command("ModelSync.Daemon", "ModelSync daemon: keeps ML models on this node in sync with a manifest.")
         {
+            new HelpOption(),
+            new VersionOption(),
             SyncCommand.Create(),
             StatusCommand.Create(),
             ValidateCommand.Create(),
