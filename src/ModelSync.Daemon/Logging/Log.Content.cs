@@ -5,7 +5,7 @@ namespace ModelSync.Daemon.Logging;
 /// <summary>Content reuse: what a node already holds is not fetched again (docs/daemon.md, "Reuse").</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1108, LogLevel.Information, "{Model}@{Version}: {ReusedFiles} of {FileCount} files ({ReusedBytes} bytes) are already on this node; fetching {FetchFiles} files, {FetchBytes} bytes")]
+    [LoggerMessage(1108, LogLevel.Information, "{Model}@{Version}: already on this node: files {ReusedFiles} of {FileCount}, bytes {ReusedBytes}; to fetch: files {FetchFiles}, bytes {FetchBytes}")]
     public static partial void ModelPlanned(ILogger logger, string model, string version, int reusedFiles, int fileCount, long reusedBytes, int fetchFiles, long fetchBytes);
 
     [LoggerMessage(1109, LogLevel.Debug, "{Model}: {File} reused from {From} by {How}")]

@@ -5,6 +5,6 @@ namespace ModelSync.Daemon.Logging;
 /// <summary>Tar layers of <c>oci://</c> models (docs/sources.md, "OCI registries").</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1600, LogLevel.Information, "{Model}@{Version}: {Layers} verified tar layers unpacked; the version holds {FileCount} files, {Bytes} bytes")]
+    [LoggerMessage(1600, LogLevel.Information, "{Model}@{Version}: verified tar layers unpacked: {Layers}; the version holds files: {FileCount}, bytes: {Bytes}")]
     public static partial void LayersUnpacked(ILogger logger, string model, string version, int layers, int fileCount, long bytes);
 }

@@ -23,7 +23,7 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Information, "Next reconcile at {NextAt:u} (or at once on a manifest change)")]
     public static partial void NextReconcile(ILogger logger, DateTimeOffset nextAt);
 
-    [LoggerMessage(2100, LogLevel.Information, "Manifest {Path} changed: {ModelCount} models now in force")]
+    [LoggerMessage(2100, LogLevel.Information, "Manifest {Path} changed (models now in force: {ModelCount})")]
     public static partial void ManifestReloaded(ILogger logger, string path, int modelCount);
 
     [LoggerMessage(2101, LogLevel.Error, "Manifest {Path} changed but is not valid; the last good manifest stays in force: {Problem}")]
@@ -44,7 +44,7 @@ internal static partial class Log
     [LoggerMessage(2300, LogLevel.Information, "Scrub: verifying {ModelCount} ready models at up to {Rate} bytes/s")]
     public static partial void ScrubStarted(ILogger logger, int modelCount, long rate);
 
-    [LoggerMessage(2301, LogLevel.Information, "Scrub finished: {ModelCount} models, {Problems} problems")]
+    [LoggerMessage(2301, LogLevel.Information, "Scrub finished (models: {ModelCount}, problems: {Problems})")]
     public static partial void ScrubFinished(ILogger logger, int modelCount, int problems);
 
     [LoggerMessage(2302, LogLevel.Error, "{Model}@{Version} is corrupted ({Problem}); marked Failed/Corrupted and queued for re-download")]

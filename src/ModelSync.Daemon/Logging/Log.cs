@@ -6,7 +6,7 @@ namespace ModelSync.Daemon.Logging;
 /// URLs are passed redacted; tokens never reach a logger.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1000, LogLevel.Information, "Reconcile started: {ModelCount} models from {Manifest}")]
+    [LoggerMessage(1000, LogLevel.Information, "Reconcile started from {Manifest} (models: {ModelCount})")]
     public static partial void ReconcileStarted(ILogger logger, int modelCount, string manifest);
 
     [LoggerMessage(1001, LogLevel.Information, "Reconcile finished: {Ready} ready, {Failed} failed in {Elapsed}")]
@@ -15,7 +15,7 @@ internal static partial class Log
     [LoggerMessage(1100, LogLevel.Information, "{Model}@{Version} is published and matches the manifest; nothing to download")]
     public static partial void ModelUpToDate(ILogger logger, string model, string version);
 
-    [LoggerMessage(1101, LogLevel.Information, "{Model}@{Version}: downloading {FileCount} files, {Bytes} bytes")]
+    [LoggerMessage(1101, LogLevel.Information, "{Model}@{Version}: downloading (files: {FileCount}, bytes: {Bytes})")]
     public static partial void ModelDownloading(ILogger logger, string model, string version, int fileCount, long bytes);
 
     [LoggerMessage(1102, LogLevel.Information, "{Model}@{Version} published and current ({Bytes} bytes in {Elapsed})")]
@@ -27,7 +27,7 @@ internal static partial class Log
     [LoggerMessage(1104, LogLevel.Error, "{Model}@{Version} failed unexpectedly")]
     public static partial void ModelCrashed(ILogger logger, Exception exception, string model, string version);
 
-    [LoggerMessage(1105, LogLevel.Information, "{Model}: {Source} resolved to version {Version}, {FileCount} files, {Bytes} bytes")]
+    [LoggerMessage(1105, LogLevel.Information, "{Model}: {Source} resolved to version {Version} (files: {FileCount}, bytes: {Bytes})")]
     public static partial void SourceResolved(ILogger logger, string model, string source, string version, int fileCount, long bytes);
 
     [LoggerMessage(1106, LogLevel.Warning, "{Model}: cannot resolve {Source} ({Reason}: {Message}); keeping {Version}, resolved from it earlier")]

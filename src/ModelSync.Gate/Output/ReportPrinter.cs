@@ -33,8 +33,8 @@ internal static class ReportPrinter
         output.WriteLine(report.Models.Count == 0
             ? $"valid: no models required (the inventory at {options.Root} lists none)"
             : failed == 0
-                ? $"valid: {report.Models.Count} of {report.Models.Count} models ({options.VerifyName} verified)"
-                : $"not valid: {failed} of {report.Models.Count} models failed ({options.VerifyName} verified)");
+                ? $"valid: {report.Models.Count} of {CountText.Of(report.Models.Count, "model")} ({options.VerifyName} verified)"
+                : $"not valid: {failed} of {CountText.Of(report.Models.Count, "model")} failed ({options.VerifyName} verified)");
     }
 
     public static void PrintReady(TextWriter output, GateOptions options, ProbeResult probe)
