@@ -89,6 +89,11 @@ git clone -q --no-hardlinks "$repo" "$root/work/modelsync"
 cp -a "$shared" "$root/work/shared"
 log "repository $(git -C "$root/work/modelsync" rev-parse --short HEAD) at /work/modelsync, $shared at /work/shared"
 
+# The root a mount point of its own: podman's storage remounts / private when it commits a layer, and
+# in a bare chroot that is EINVAL ("remount /, flags: 0x44000: invalid argument", seen here).
+mount_at "$root" --bind "$root"
+mount --make-private "$root"
+
 # 3. What the CI machine has preinstalled: the .NET SDK (read-only, as this machine has it) and kubectl.
 mount_at "$root$dotnet_dir" --bind "$dotnet_dir"
 mount -o remount,bind,ro "$root$dotnet_dir"

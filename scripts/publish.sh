@@ -32,19 +32,22 @@ done
 # publish_native PROJECT RID OUT: one AOT publish. TreatWarningsAsErrors also turns ILLink/ILC (trim
 # and AOT) warnings into errors; the grep is a second guard in case a tool ever stops honouring it.
 publish_native() {
-  local project=$1 rid=$2 out=$3 name log
+  local project=$1 rid=$2 out=$3 name log cross=()
   name=$(basename "$project")
   if [ "$rid" = linux-arm64 ] && [ "$(uname -m)" != aarch64 ]; then
     if [ ! -d /usr/aarch64-linux-gnu/lib ] || ! command -v aarch64-linux-gnu-ld >/dev/null; then
       echo "publish: no aarch64 cross toolchain (bash scripts/install-deps.sh installs gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)" >&2
       return 1
     fi
+    # ILC splits the symbols with llvm-objcopy, else objcopy: a fresh Debian has no llvm, and its objcopy
+    # is x86-only (seen in the clean root: "Unable to recognise the format"). The cross binutils' one reads arm64.
+    cross=(-p:ObjCopyName=aarch64-linux-gnu-objcopy)
   fi
   # A previous publish (or the framework-dependent build this directory once held) must not linger beside it.
   rm -rf "$out"
   log=$(mktemp)
   if ! dotnet publish "$project" -c Release -r "$rid" -nologo -p:PublishAot=true -p:TreatWarningsAsErrors=true \
-    -o "$out" >"$log" 2>&1; then
+    "${cross[@]}" -o "$out" >"$log" 2>&1; then
     cat "$log"; rm -f "$log"
     echo "publish: $name ($rid) failed" >&2
     return 1

@@ -87,6 +87,6 @@ internal static class StatusCommand
     {
         var failing = inventory.Models.Where(m => m is { State: ModelState.Failed, Failure: not null }).ToList();
         return failing.Count == 0 ? "" :
-            $"parked {failing.Count(m => m.Failure!.Parked is not null)} of {CountText.Of(failing.Count, "failing model")}; {ByteText.Format(failing.Sum(m => m.Failure!.BytesSpent))} spent on failed passes\n";
+            $"parked {failing.Count(m => m.Failure!.Parked is not null)} of {failing.Count} failing models; {ByteText.Format(failing.Sum(m => m.Failure!.BytesSpent))} spent on failed passes\n";
     }
 }
