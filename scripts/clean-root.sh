@@ -33,7 +33,7 @@ while (($#)); do
 done
 log() { echo "clean-root: $*" >&2; }
 die() { log "$*"; exit 1; }
-[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot, mounts)"
+[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, mount namespaces, mounts)"
 command -v debootstrap >/dev/null || die "debootstrap is missing (apt-get install -y --no-install-recommends debootstrap)"
 [ -d "$shared" ] || die "no $shared next to the repository"
 dotnet_dir=$(dirname "$(readlink -f "$(command -v dotnet)")") || die "no dotnet on this machine"
@@ -109,8 +109,17 @@ mount --make-rslave "$root/dev"
 mount_at "$root/tmp" -t tmpfs -o size=8g,mode=1777 tmpfs
 mount_at "$root/run" -t tmpfs -o mode=0755 tmpfs
 
-in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  LANG=C.UTF-8 TERM="${TERM:-dumb}" DEBIAN_FRONTEND=noninteractive NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt "$@"; }
+# Not chroot: the root is the root of a mount namespace of its own (pivot_root), as a container's or a
+# machine's is. Under chroot the namespace's root stays the host's /, and `podman exec` (runc joins the
+# container's mount namespace, which resets its root to that namespace's root) failed with
+# 'chdir to cwd ("/app") ... no such file or directory': it had landed in the host's / and not the image.
+# shellcheck disable=SC2016 # $1 and $@ are the inner shell's arguments
+in_root() {
+  unshare --mount --propagation private --fork -- /bin/sh -c '
+    cd "$1" && mkdir -p .host && pivot_root . .host && umount -l /.host && rmdir /.host && shift && exec "$@"' \
+    in_root "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 TERM="${TERM:-dumb}" DEBIAN_FRONTEND=noninteractive NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt "$@"
+}
 log "the SDK's libraries from the mirror (libicu72 libssl3 ca-certificates)"
 in_root apt-get update -qq
 in_root apt-get install -y -qq --no-install-recommends libicu72 libssl3 ca-certificates >/dev/null
