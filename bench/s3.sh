@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # s3:// against plain HTTP, same file, same run: ModelSync `sync` of a 1 GiB object from s3rver (presigned
-# GETs, verified by its MD5 ETag + sha256 + xxh128 recorded) vs the same file from nginx (manifest sha256),
-# and curl of each. Round robin, median wall time of RUNS runs after one uncounted warm-up. Writes bench/S3-RESULTS.md.
+# GETs), verified by its MD5 ETag (sync-s3) or by the manifest's sha256 as sync-http is (sync-s3-digest), vs
+# the same file from nginx (manifest sha256), and curl of each. Round robin, median wall time of RUNS runs after
+# one uncounted warm-up, with the CPU seconds of the client and of the server. Writes bench/S3-RESULTS.md.
 #   flock /tmp/modelsync-heavy.lock bash bench/s3.sh
 #   BENCH_SIZE_MIB=256 RUNS=1 BENCH_OUT=/tmp/s3.md bash bench/s3.sh
 #   DAEMON="/path/artifacts/daemon/ModelSync.Daemon" bash bench/s3.sh   # default: dotnet of the Release build
@@ -58,25 +59,49 @@ models:
   - name: bench
     source: s3://bench/m/
 YAML
+cat >"$work/s3-digest.yaml" <<YAML
+store: { root: $work/dl/store, reserve: 1Gi }
+sync: { concurrency: 1 }
+models:
+  - name: bench
+    source: s3://bench/m/
+    digests: [{ path: model.bin, sha256: $sha }]
+YAML
 
 declare -A cmd=(
   [curl-http]="curl -sS -o $work/dl/curl.bin http://127.0.0.1:$http_port/model.bin"
   [curl-s3]="curl -sS -o $work/dl/curl.bin '$presigned'"
   [sync-http]="$DAEMON sync --manifest $work/http.yaml"
   [sync-s3]="$DAEMON sync --manifest $work/s3.yaml"
+  [sync-s3-digest]="$DAEMON sync --manifest $work/s3-digest.yaml"
 )
-order=(curl-http curl-s3 sync-http sync-s3)
-declare -A times
+order=(curl-http curl-s3 sync-http sync-s3 sync-s3-digest)
+declare -A server=([curl-http]=nginx [curl-s3]=s3rver [sync-http]=nginx [sync-s3]=s3rver [sync-s3-digest]=s3rver)
+# CPU seconds (user + system) a server's processes have used so far: nginx's master and worker, or s3rver.
+server_cpu() {
+  local pids
+  if [ "$1" = nginx ]; then pids="$(cat "$NGINX_PID_FILE") $(pgrep -P "$(cat "$NGINX_PID_FILE")" | tr '\n' ' ')"; else pids=$s3_pid; fi
+  # shellcheck disable=SC2086 # a list of pids
+  for p in $pids; do cut -d' ' -f14,15 "/proc/$p/stat"; done | awk -v hz="$(getconf CLK_TCK)" '{ t += $1 + $2 } END { printf "%.2f", t / hz }'
+}
+declare -A times cpu scpu
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq 0 "$runs"); do
   for name in "${order[@]}"; do
     rm -rf "$work/dl/store" "$work/dl/curl.bin"
     sync
-    /usr/bin/time -f "%e" -o "$work/time" bash -c "${cmd[$name]}" >/dev/null 2>"$work/run.log" || { cat "$work/run.log"; exit 1; }
-    if [[ $name == sync-s3 ]]; then
+    before=$(server_cpu "${server[$name]}")
+    /usr/bin/time -f "%e %U %S" -o "$work/time" bash -c "${cmd[$name]}" >/dev/null 2>"$work/run.log" || { cat "$work/run.log"; exit 1; }
+    after=$(server_cpu "${server[$name]}")
+    if [[ $name == sync-s3* ]]; then
       grep -q "$sha" "$work/dl/store/inventory.json" || { echo "bench/s3: sync-s3 did not record the file's sha256"; exit 1; }
     fi
-    [ "$round" -eq 0 ] || times[$name]="${times[$name]:-} $(cat "$work/time")"
+    if [ "$round" -gt 0 ]; then
+      read -r wall user sys <"$work/time"
+      times[$name]="${times[$name]:-} $wall"
+      cpu[$name]="${cpu[$name]:-} $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
+      scpu[$name]="${scpu[$name]:-} $(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')"
+    fi
   done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -87,17 +112,20 @@ median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{ a[NR] = $1 } END
   echo "Command: \`flock /tmp/modelsync-heavy.lock bash bench/s3.sh\` (BENCH_SIZE_MIB=$size_mib RUNS=$runs). The same random file served by"
   echo "nginx and by s3rver 3.7.1 (uploaded with the AWS CLI, multipart in 8 MiB parts), on 127.0.0.1; the store on $(df --output=source "$work" | tail -1)."
   echo "Median wall time of $runs runs after one uncounted warm-up round, taken round robin. sync-http verifies the manifest's"
-  echo "sha256 (+ xxh128); sync-s3 lists, HEADs, presigns every ranged GET and verifies s3rver's MD5 ETag (+ sha256 + xxh128 recorded)."
+  echo "sha256 (+ xxh128); sync-s3 lists, HEADs, presigns every ranged GET and verifies s3rver's MD5 ETag (+ sha256 + xxh128 recorded);"
+  echo "sync-s3-digest does the same with the manifest's sha256 for the key (\`digests:\`), the check sync-http makes. CPU is user + system"
+  echo "seconds of the command (client) and of the server's processes (nginx master + worker, or s3rver's node) during it, medians."
   echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after ($(nproc) cores)."
   echo
-  echo "| command | median s | MiB/s | runs (s) |"
-  echo "|---|---|---|---|"
+  echo "| command | server | median s | MiB/s | client CPU s | server CPU s | runs (s) |"
+  echo "|---|---|---|---|---|---|---|"
   for name in "${order[@]}"; do
     m=$(median "${times[$name]}")
-    printf '| %s | %s | %s | %s |\n' "$name" "$m" "$(awk -v s="$size_mib" -v t="$m" 'BEGIN { printf "%.0f", s / t }')" "${times[$name]# }"
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "${server[$name]}" "$m" "$(awk -v s="$size_mib" -v t="$m" 'BEGIN { printf "%.0f", s / t }')" \
+      "$(median "${cpu[$name]}")" "$(median "${scpu[$name]}")" "${times[$name]# }"
   done
-  h=$(median "${times[sync-http]}") s=$(median "${times[sync-s3]}")
+  ratio() { awk -v a="$(median "${times[$1]}")" -v b="$(median "${times[$2]}")" 'BEGIN { printf "%.2f", a / b }'; }
   echo
-  echo "sync-s3 / sync-http: $(awk -v a="$s" -v b="$h" 'BEGIN { printf "%.2f", a / b }') (the issue asks for within 1.10)."
+  echo "sync-s3-digest / sync-http: $(ratio sync-s3-digest sync-http); sync-s3 / sync-http: $(ratio sync-s3 sync-http); curl-s3 / curl-http: $(ratio curl-s3 curl-http) (the issue asks for within 1.10)."
 } >"$out"
 cat "$out"

@@ -125,7 +125,7 @@ internal sealed class ResumeRecord(FileJob job, TimeProvider time)
                     throw new EndOfStreamException($"{job.TargetPath} is shorter than its resume record");
                 }
 
-                state.Append(buffer.AsSpan(0, read));
+                state.Append(buffer.AsMemory(0, read));
                 left -= read;
             }
         }

@@ -145,7 +145,7 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
                 throw new DownloadException(FailureReason.StorageError, $"{job.TargetPath} ended at {pos} while hashing piece {from}-{to - 1}", transient: false);
             }
 
-            state.Append(buffer.AsSpan(0, read));
+            state.Append(buffer.AsMemory(0, read));
             pos += read;
         }
     }

@@ -33,7 +33,7 @@ internal sealed class StreamCopier(FileJob job, BandwidthLimiter limiter, Transf
         {
             await foreach (var (buffer, count) in filled.Reader.ReadAllAsync())
             {
-                state.Append(buffer.AsSpan(0, count));
+                state.Append(buffer.AsMemory(0, count));
                 free.Writer.TryWrite(buffer);
             }
         });

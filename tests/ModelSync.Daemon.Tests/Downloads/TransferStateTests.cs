@@ -97,5 +97,36 @@ public sealed class TransferStateTests
         Assert.Equal([30L, -20L], _progress);
     }
 
+    [Fact]
+    public void Append_WithSourceCheck_DigestAndSourceCheckCoverEveryByteInOrder()
+    {
+        // Chunks above and below the size from which the two are hashed side by side, mixed.
+        var data = new byte[(3 << 20) + 12345];
+        new Random(7).NextBytes(data);
+        var md5 = Convert.ToHexStringLower(MD5.HashData(data));
+        var spec = Spec with { Size = data.Length, Sha256 = null, RecordSha256 = true, SourceChecksum = new SourceChecksum(SourceChecksumKind.Md5, md5, "md5") };
+        var state = new TransferState(spec, _progress.Add);
+
+        for (int pos = 0, step = 1 << 20; pos < data.Length; pos += step, step = step == 1 << 20 ? 4096 : 1 << 20)
+        {
+            state.Append(data.AsMemory(pos, Math.Min(step, data.Length - pos)));
+        }
+
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), state.Digest.Finish().Sha256);
+        Assert.Null(state.SourceHash!.Mismatch());
+    }
+
+    [Fact]
+    public void Append_WrongSourceCheck_MismatchNamesBothValues()
+    {
+        var data = new byte[1 << 20];
+        var spec = Spec with { Size = data.Length, SourceChecksum = new SourceChecksum(SourceChecksumKind.Md5, new string('a', 32), "md5") };
+        var state = new TransferState(spec, _progress.Add);
+
+        state.Append(data);
+
+        Assert.Equal($"md5 {Convert.ToHexStringLower(MD5.HashData(data))}, expected {new string('a', 32)}", state.SourceHash!.Mismatch());
+    }
+
     private TransferState NewState() => new(Spec, _progress.Add);
 }
