@@ -12,7 +12,7 @@ namespace ModelSync.Daemon.Hosting;
 /// <summary>The parts of run mode on top of <see cref="SyncEngineServiceCollectionExtensions.AddSyncEngine"/>.</summary>
 internal static class RunServiceCollectionExtensions
 {
-    /// <summary>The store lock (waited for), the loop that reconciles and GCs, and what it reports to.</summary>
+    /// <summary>The store lock (waited for), the loop that reconciles and GCs, what it reports to, and the idle memory trim.</summary>
     public static IServiceCollection AddReconcileLoop(this IServiceCollection services, StoreLayout layout)
     {
         services.AddSingleton(sp => new StoreLockHolder(
@@ -23,6 +23,7 @@ internal static class RunServiceCollectionExtensions
         services.AddSingleton<StoreWork>();
         services.AddSingleton<GarbageCollector>();
         services.AddHostedService<ReconcileLoop>();
+        services.AddHostedService(sp => new IdleTrim(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<IdleTrim>>()));
         return services;
     }
 

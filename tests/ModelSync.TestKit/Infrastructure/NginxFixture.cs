@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using ModelSync.TestKit;
 using Xunit;
 
@@ -36,7 +34,7 @@ public sealed class NginxFixture : IAsyncLifetime
 {
     public const string Binary = "/usr/sbin/nginx";
 
-    private Process? _process;
+    private readonly ServerProcess _server = new("nginx", TimeSpan.FromSeconds(20));
     private HubCacheOptions? _hubCache;
 
     /// <summary>The hub-cache (deploy/kustomize/components/hub-cache) in front of <paramref name="options"/>' upstream.</summary>
@@ -70,40 +68,28 @@ public sealed class NginxFixture : IAsyncLifetime
 
         Directory.CreateDirectory(WebRoot);
         Directory.CreateDirectory(Path.Combine(Prefix, "tmp"));
-        Exception? last = null;
-        // A free port can be taken between probing and nginx's bind; try a few.
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            Port = Ports.Free();
-            if (_hubCache is null)
+        await _server.StartAsync(
+            async port =>
             {
-                WriteConfig();
-            }
-            else
-            {
-                await RenderHubCacheAsync(_hubCache);
-            }
+                Port = port;
+                if (_hubCache is null)
+                {
+                    WriteConfig();
+                }
+                else
+                {
+                    await RenderHubCacheAsync(_hubCache);
+                }
 
-            _process = Process.Start(new ProcessStartInfo(Binary)
-            {
-                ArgumentList = { "-p", Prefix + "/", "-c", Path.Combine(Prefix, "nginx.conf"), "-e", Path.Combine(Prefix, "error.log") },
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            try
-            {
-                await WaitListeningAsync();
-                return;
-            }
-            catch (InvalidOperationException ex)
-            {
-                last = ex;
-                Stop();
-            }
-        }
-
-        throw new InvalidOperationException($"nginx did not start: {last?.Message}", last);
+                return Process.Start(new ProcessStartInfo(Binary)
+                {
+                    ArgumentList = { "-p", Prefix + "/", "-c", Path.Combine(Prefix, "nginx.conf"), "-e", Path.Combine(Prefix, "error.log") },
+                    UseShellExecute = false,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                })!;
+            },
+            process => $"{process.StandardError.ReadToEnd()} {(File.Exists(Path.Combine(Prefix, "error.log")) ? File.ReadAllText(Path.Combine(Prefix, "error.log")) : "")}");
     }
 
     private void WriteConfig()
@@ -162,32 +148,6 @@ public sealed class NginxFixture : IAsyncLifetime
         }
     }
 
-    private async Task WaitListeningAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process!.HasExited)
-            {
-                var log = File.Exists(Path.Combine(Prefix, "error.log")) ? File.ReadAllText(Path.Combine(Prefix, "error.log")) : "";
-                throw new InvalidOperationException($"nginx exited with {_process.ExitCode}: {_process.StandardError.ReadToEnd()} {log}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        throw new InvalidOperationException($"nginx not listening on {Port} after 20s");
-    }
-
     /// <summary>Writes a file to serve and returns its URL.</summary>
     public string Publish(string relativePath, byte[] content)
     {
@@ -219,21 +179,9 @@ public sealed class NginxFixture : IAsyncLifetime
         return lines;
     }
 
-    private void Stop()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        _process?.Dispose();
-        _process = null;
-    }
-
     public Task DisposeAsync()
     {
-        Stop();
+        _server.Stop();
         try
         {
             Directory.Delete(Prefix, recursive: true);

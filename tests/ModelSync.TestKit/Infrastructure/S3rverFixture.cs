@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using ModelSync.TestKit;
 using Xunit;
@@ -24,7 +22,7 @@ public sealed class S3rverFixture : IAsyncLifetime
     public const string SecretKey = "S3RVER";
 
     private readonly StringBuilder _log = new();
-    private Process? _process;
+    private readonly ServerProcess _server = new("s3rver", TimeSpan.FromSeconds(30));
 
     public S3rverFixture()
     {
@@ -33,7 +31,7 @@ public sealed class S3rverFixture : IAsyncLifetime
 
     public string Dir { get; }
 
-    public int Port { get; private set; }
+    public int Port => _server.Port;
 
     public string Endpoint => $"http://127.0.0.1:{Port}";
 
@@ -61,35 +59,23 @@ public sealed class S3rverFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(Dir);
-        Exception? last = null;
-        // A free port can be taken between probing and s3rver's bind; try a few.
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            Port = Ports.Free();
-            _process = Process.Start(new ProcessStartInfo("node")
+        await _server.StartAsync(
+            port =>
             {
-                ArgumentList = { Server, "-d", Path.Combine(Dir, "data"), "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--configure-bucket", Bucket },
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            _process.OutputDataReceived += (_, e) => Append(e.Data);
-            _process.ErrorDataReceived += (_, e) => Append(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-            try
-            {
-                await WaitListeningAsync();
-                return;
-            }
-            catch (InvalidOperationException ex)
-            {
-                last = ex;
-                Stop();
-            }
-        }
-
-        throw new InvalidOperationException($"s3rver did not start: {last?.Message}", last);
+                var process = Process.Start(new ProcessStartInfo("node")
+                {
+                    ArgumentList = { Server, "-d", Path.Combine(Dir, "data"), "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--configure-bucket", Bucket },
+                    UseShellExecute = false,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                })!;
+                process.OutputDataReceived += (_, e) => Append(e.Data);
+                process.ErrorDataReceived += (_, e) => Append(e.Data);
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                return Task.FromResult(process);
+            },
+            _ => Log());
     }
 
     /// <summary>What s3rver printed (one line per request).</summary>
@@ -139,7 +125,7 @@ public sealed class S3rverFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Stop();
+        _server.Stop();
         try
         {
             Directory.Delete(Dir, recursive: true);
@@ -162,42 +148,5 @@ public sealed class S3rverFixture : IAsyncLifetime
         {
             _log.AppendLine(line);
         }
-    }
-
-    private async Task WaitListeningAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process!.HasExited)
-            {
-                throw new InvalidOperationException($"s3rver exited with {_process.ExitCode}: {Log()}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new InvalidOperationException($"s3rver not listening on {Port} after 30s");
-    }
-
-    private void Stop()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        _process?.Dispose();
-        _process = null;
     }
 }

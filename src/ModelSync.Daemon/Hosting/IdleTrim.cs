@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Logging;
+
+namespace ModelSync.Daemon.Hosting;
+
+/// <summary>
+/// Gives memory back once the daemon goes quiet. The GC only decommits at a collection, and an idle daemon
+/// allocates too little to trigger one, so whatever a pass, a page view or a scrape left committed (gen0's
+/// budget follows the L3 cache: tens of MB) would stay in the node's RSS until the next pass, hours away.
+/// Every <see cref="Tick"/> it compares the bytes allocated so far: once at least <see cref="Activity"/>
+/// were allocated since the last trim and the last tick saw almost none, one aggressive collection
+/// (compacting, decommitting what is free) runs. Busy, it never runs; idle, it runs once.
+/// </summary>
+internal sealed class IdleTrim(TimeProvider time, ILogger<IdleTrim> logger, Func<long>? allocated = null, Action? collect = null) : BackgroundService
+{
+    public static readonly TimeSpan Tick = TimeSpan.FromSeconds(2);
+
+    /// <summary>Allocation since the last trim worth giving back (less is the timers' own).</summary>
+    public const long Activity = 1 << 20;
+
+    /// <summary>Allocation within a tick that still counts as quiet.</summary>
+    public const long Quiet = 128 << 10;
+
+    private readonly Func<long> _allocated = allocated ?? (() => GC.GetTotalAllocatedBytes());
+    private readonly Action _collect = collect ?? (() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+
+    /// <summary>Whether to trim now: active since the last trim, quiet since the last tick.</summary>
+    public static bool Due(long now, long lastTick, long lastTrim) => now - lastTrim >= Activity && now - lastTick < Quiet;
+
+    private long _lastTick;
+    private long _lastTrim;
+
+    /// <summary>One tick: reads the allocation counter and trims when <see cref="Due"/>; true when it did.</summary>
+    public bool TickOnce()
+    {
+        var now = _allocated();
+        var due = Due(now, _lastTick, _lastTrim);
+        if (due)
+        {
+            _collect();
+            Log.IdleTrimmed(logger, (now - _lastTrim) >> 20);
+            now = _allocated();
+            _lastTrim = now;
+        }
+
+        _lastTick = now;
+        return due;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _lastTick = _allocated();
+        try
+        {
+            using var timer = new PeriodicTimer(Tick, time);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                TickOnce();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}
