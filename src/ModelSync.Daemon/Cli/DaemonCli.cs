@@ -43,7 +43,7 @@ public static class DaemonCli
             return ExitCodes.Usage;
         }
 
-        // No forced exit on SIGTERM/SIGINT: run (the host) and sync (SignalStop) stop at a resumable point
+        // No forced exit on SIGTERM/SIGINT: run (the host) and sync (StopSignal) stop at a resumable point
         // themselves; System.CommandLine's handler would cut them short after 2 s.
         return await result.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }

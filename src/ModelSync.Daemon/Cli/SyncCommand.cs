@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Layout;
-using Microsoft.Extensions.Logging;
+using ModelSync.Store.Signals;
 using ModelSync.Store.Text;
 using Serilog;
 using Log = ModelSync.Daemon.Logging.Log;
@@ -13,7 +14,7 @@ using Log = ModelSync.Daemon.Logging.Log;
 namespace ModelSync.Daemon.Cli;
 
 /// <summary><c>sync</c>: reconcile once and exit; the one-time setup Job. SIGTERM/SIGINT stop it at a resumable
-/// point (<see cref="SignalStop"/>): resume records and the inventory are flushed, no entry stays
+/// point (<see cref="StopSignal"/>): resume records and the inventory are flushed, no entry stays
 /// <c>Downloading</c>, and the exit code is <see cref="ExitCodes.Stopped"/>.</summary>
 internal static class SyncCommand
 {
@@ -28,7 +29,7 @@ internal static class SyncCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            using var stop = new SignalStop();
+            using var stop = new StopSignal();
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct, stop.Token);
             var manifest = CommonOptions.LoadManifest(parse.GetValue(manifestOption)!);
             if (manifest is null)
@@ -53,7 +54,7 @@ internal static class SyncCommand
             var inventory = provider.GetRequiredService<Func<InventoryState>>()();
             using var heartbeat = inventory.StartHeartbeat();
             var reconciler = provider.GetRequiredService<Func<InventoryState, Reconciler>>()(inventory);
-            var log = provider.GetRequiredService<ILogger<SignalStop>>();
+            var log = provider.GetRequiredService<ILogger<StopSignal>>();
             using var onStop = stop.Token.Register(() => Log.StopRequested(log, stop.Signal.ToString()!));
             var started = TimeProvider.System.GetTimestamp();
             var display = SyncProgressDisplay.Start(inventory, Console.Out, terminal, cancel.Token);

@@ -52,12 +52,20 @@ internal sealed record ResumeState
         }
     }
 
-    /// <summary>Atomic but not fsynced: after a crash a stale record only costs re-downloaded bytes,
-    /// and a record ahead of the disk is caught by the digest.</summary>
-    public void Write(string path)
+    /// <summary>Not fsynced: after a crash a stale record only costs re-downloaded bytes, and a record
+    /// ahead of the disk is caught by the digest. <paramref name="atomic"/>: beside, then renamed over;
+    /// else in place, where a torn write (a prefix of the JSON) fails to parse and counts as no record.</summary>
+    public void Write(string path, bool atomic = true)
     {
+        var json = JsonSerializer.SerializeToUtf8Bytes(this, DaemonJsonContext.Default.ResumeState);
+        if (!atomic)
+        {
+            File.WriteAllBytes(path, json);
+            return;
+        }
+
         var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(this, DaemonJsonContext.Default.ResumeState));
+        File.WriteAllBytes(temp, json);
         File.Move(temp, path, overwrite: true);
     }
 }

@@ -1,5 +1,6 @@
 using ModelSync.Gate.Cli;
 using ModelSync.Gate.Output;
+using ModelSync.Store.Signals;
 
 namespace ModelSync.Gate.Commands;
 
@@ -8,7 +9,7 @@ internal static class CheckCommand
 {
     public static int Run(GateOptions options)
     {
-        using var shutdown = new Shutdown();
+        using var shutdown = new StopSignal();
         ProbeResult probe;
         try
         {

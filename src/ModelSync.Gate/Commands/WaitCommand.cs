@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ModelSync.Gate.Cli;
 using ModelSync.Gate.Output;
+using ModelSync.Store.Signals;
 using ModelSync.Store.Text;
 
 namespace ModelSync.Gate.Commands;
@@ -10,7 +11,7 @@ internal static class WaitCommand
 {
     public static int Run(GateOptions options)
     {
-        using var shutdown = new Shutdown();
+        using var shutdown = new StopSignal();
         // With --json, stdout carries only the final document; the waiting lines go to stderr.
         var log = options.Json ? Console.Error : Console.Out;
         var reporter = new WaitReporter();

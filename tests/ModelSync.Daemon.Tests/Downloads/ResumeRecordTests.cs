@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Store.IO;
 
 namespace ModelSync.Daemon.Tests.Downloads;
 
@@ -113,21 +114,54 @@ public sealed class ResumeRecordTests : IDisposable
     }
 
     [Fact]
-    public void PersistPeriodically_WithinASecond_WritesOnce()
+    public void PersistPeriodically_FirstSecond_WritesNothingThenOncePerSecond()
     {
         var record = Record();
         var state = new TransferState(_files.Spec, _ => { });
         state.Offset = 10;
         record.PersistPeriodically(state);
-        state.Offset = 20;
         _clock.Advance(TimeSpan.FromMilliseconds(900));
-
         record.PersistPeriodically(state);
-        Assert.Equal(10, ResumeState.TryRead(_files.Job.StatePath)!.BytesDone);
+        Assert.False(File.Exists(_files.Job.StatePath)); // a file done within a second needs no record on the way
 
         _clock.Advance(TimeSpan.FromMilliseconds(100));
         record.PersistPeriodically(state);
+        Assert.Equal(10, ResumeState.TryRead(_files.Job.StatePath)!.BytesDone);
+
+        state.Offset = 20;
+        _clock.Advance(TimeSpan.FromMilliseconds(900));
+        record.PersistPeriodically(state);
+        Assert.Equal(10, ResumeState.TryRead(_files.Job.StatePath)!.BytesDone);
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        record.PersistPeriodically(state);
         Assert.Equal(20, ResumeState.TryRead(_files.Job.StatePath)!.BytesDone);
+    }
+
+    [Theory]
+    [InlineData(1000, false)] // small: in place, no temp file renamed over it
+    [InlineData(5L << 20, true)]
+    public void Persist_BySize_SmallInPlaceLargeThroughARename(long size, bool renamed)
+    {
+        var job = _files.Job with { Spec = _files.Spec with { Size = size } };
+        var record = new ResumeRecord(job, _clock);
+        File.WriteAllText(job.StatePath, new string(' ', 4096)); // an old, longer record
+        var inode = FileIdentity.Of(job.StatePath)!.Value.Inode;
+
+        record.Persist(new TransferState(job.Spec, _ => { }) { Offset = 7 });
+
+        Assert.Equal(7, ResumeState.TryRead(job.StatePath)!.BytesDone);
+        Assert.Equal(renamed, FileIdentity.Of(job.StatePath)!.Value.Inode != inode);
+    }
+
+    [Fact]
+    public void TryRead_TornRecord_CountsAsNone()
+    {
+        new ResumeState { Source = "s", Size = 10, BytesDone = 5 }.Write(_files.Job.StatePath, atomic: false);
+        var whole = File.ReadAllBytes(_files.Job.StatePath);
+
+        File.WriteAllBytes(_files.Job.StatePath, whole[..^1]); // a crash before the closing brace
+
+        Assert.Null(ResumeState.TryRead(_files.Job.StatePath));
     }
 
     [Fact]

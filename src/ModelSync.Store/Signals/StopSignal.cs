@@ -1,20 +1,21 @@
 using System.Runtime.InteropServices;
 
-namespace ModelSync.Daemon.Cli;
+namespace ModelSync.Store.Signals;
 
 /// <summary>
-/// SIGTERM and SIGINT as a cancellation for a one-shot verb, as the host gives <c>run</c>: the default
-/// (die at once) would leave <c>Downloading</c> in the inventory and a resume record behind the bytes on
-/// disk. The verb stops at a resumable point, flushes, and exits <see cref="ExitCodes.Stopped"/>.
-/// A second signal while stopping kills at once, as an impatient operator expects.
+/// SIGTERM and SIGINT as a cancellation, for the daemon's one-shot verbs and the gate: the default (die at
+/// once) would leave a sync's <c>Downloading</c> in the inventory, or keep a deleted pod's init container
+/// until the kubelet's grace period ends in SIGKILL. The first signal cancels <see cref="Token"/>; the
+/// caller stops where it can and exits with its own code. A second signal while stopping is left to the
+/// default and kills at once, as an impatient operator expects.
 /// </summary>
-internal sealed class SignalStop : IDisposable
+public sealed class StopSignal : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly PosixSignalRegistration _term;
     private readonly PosixSignalRegistration _int;
 
-    public SignalStop()
+    public StopSignal()
     {
         _term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         _int = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -36,7 +37,7 @@ internal sealed class SignalStop : IDisposable
     {
         if (Signal is not null)
         {
-            return; // the second one: let the default terminate the process
+            return;
         }
 
         context.Cancel = true;
