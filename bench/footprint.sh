@@ -174,6 +174,8 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # shellcheck disable=SC2086 # the run times are space-separated on purpose
 median() { printf '%s\n' $1 | sort -n | sed -n "$(((runs + 1) / 2))p"; }
+# KiB (VmRSS, /usr/bin/time's %M) as MiB and as MB, one decimal: the targets are in MB, and a rounded-down MiB hid 2 MB.
+kib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB (%.1f MB)", k / 1024, k * 1.024 / 1000 }'; }
 
 {
   echo "# Footprint: the native daemon (what ships) and the framework-dependent build, side by side"
@@ -189,18 +191,18 @@ median() { printf '%s\n' $1 | sort -n | sed -n "$(((runs + 1) / 2))p"; }
   echo "| daemon image (arm64) | $(mb "${image[arm64]}") | (none was shipped) | ≤ 40 MB |"
   read -r _ n_start n_all n_idle < <(grep '^native ' "$work/run-mode.txt")
   read -r _ f_start f_all f_idle < <(grep '^framework-dependent ' "$work/run-mode.txt")
-  echo "| idle RSS, run mode, after a reconcile + 100 × (/, /status, /metrics) | $((n_idle / 1024)) MiB | $((f_idle / 1024)) MiB | ≤ 40 MB |"
+  echo "| idle RSS, run mode, after a reconcile + 100 × (/, /status, /metrics) | $(kib "$n_idle") | $(kib "$f_idle") | ≤ 40 MB |"
   echo "| start to /healthz 200, median ms (runs) | $n_start ($n_all) | $f_start ($f_all) | ≤ 150 ms |"
   for what in "${small_files}x50KB" "${large_mib} MiB"; do
     n="native sync $what" f="framework-dependent sync $what"
     echo "| sync $what: wall s, median (runs) | $(median "${walls[$n]}") (${walls[$n]% }) | $(median "${walls[$f]}") (${walls[$f]% }) | |"
-    echo "| sync $what: peak RSS | $((rss[$n] / 1024)) MiB | $((rss[$f] / 1024)) MiB | $([ "$what" = "${small_files}x50KB" ] && echo "≤ 100 MB") |"
+    echo "| sync $what: peak RSS | $(kib "${rss[$n]}") | $(kib "${rss[$f]}") | $([ "$what" = "${small_files}x50KB" ] && echo "≤ 100 MB") |"
   done
   echo
   echo "| reference tool | wall s, median (runs) | peak RSS |"
   echo "|---|---:|---:|"
   for k in "aria2c -j16 ${small_files}x50KB" "curl ${large_mib} MiB"; do
-    echo "| \`$k\` | $(median "${walls[$k]}") (${walls[$k]% }) | $((rss[$k] / 1024)) MiB |"
+    echo "| \`$k\` | $(median "${walls[$k]}") (${walls[$k]% }) | $(kib "${rss[$k]}") |"
   done
   echo
   echo "Transfers: nginx on 127.0.0.1 from page cache, every command writing below $work/dl; one uncounted"
