@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using Serilog.Events;
 
 namespace ModelSync.Daemon.Cli;
 
@@ -19,6 +20,13 @@ internal static class CommonOptions
     {
         Description = "text or json (compact JSON, one event per line). Env: MODELSYNC_LOG_FORMAT.",
         DefaultValueFactory = _ => Enum.TryParse<LogFormat>(Environment.GetEnvironmentVariable("MODELSYNC_LOG_FORMAT"), ignoreCase: true, out var f) ? f : Logging.LogFormat.Text,
+    };
+
+    /// <summary>Null when neither the option nor the env var says: each verb has its own default.</summary>
+    public static Option<LogEventLevel?> LogLevel() => new("--log-level")
+    {
+        Description = "verbose, debug, information, warning or error (default: information; sync on a terminal: warning). Env: MODELSYNC_LOG_LEVEL.",
+        DefaultValueFactory = _ => Enum.TryParse<LogEventLevel>(Environment.GetEnvironmentVariable("MODELSYNC_LOG_LEVEL"), ignoreCase: true, out var l) ? l : null,
     };
 
     public static Option<string> Node() => new("--node")

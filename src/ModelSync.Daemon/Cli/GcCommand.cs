@@ -17,10 +17,11 @@ internal static class GcCommand
     {
         var manifestOption = CommonOptions.Manifest();
         var logFormat = CommonOptions.LogFormat();
+        var logLevel = CommonOptions.LogLevel();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be removed; change nothing." };
         var command = new Command("gc", "Remove old versions beyond store.keepVersions, models no longer in the manifest, stale staging and trash.")
         {
-            manifestOption, dryRun, logFormat,
+            manifestOption, dryRun, logFormat, logLevel,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -43,7 +44,7 @@ internal static class GcCommand
                 return await LiveOperation.AskAsync(layout, LiveOperation.Gc(parse.GetValue(dryRun)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct);
             }
 
-            using var serilog = LoggingSetup.Create(parse.GetValue(logFormat));
+            using var serilog = LoggingSetup.Create(parse.GetValue(logFormat), parse.GetValue(logLevel) ?? Serilog.Events.LogEventLevel.Information);
             using var factory = new SerilogLoggerFactory(serilog);
             var gc = new GarbageCollector(TimeProvider.System, factory.CreateLogger<GarbageCollector>());
             var result = gc.Collect(layout, manifest, parse.GetValue(dryRun));

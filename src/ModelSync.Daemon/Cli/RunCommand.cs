@@ -29,6 +29,7 @@ internal static class RunCommand
     {
         var manifestOption = CommonOptions.Manifest();
         var logFormat = CommonOptions.LogFormat();
+        var logLevel = CommonOptions.LogLevel();
         var node = CommonOptions.Node();
         var listen = new Option<string>("--listen")
         {
@@ -42,7 +43,7 @@ internal static class RunCommand
         };
         var command = new Command("run", "Keep the store in sync with the manifest (reconcile loop, reload on change, GC, scrub) and serve /healthz /readyz /status /metrics and a status page.")
         {
-            manifestOption, listen, logFormat, node, scrubRate,
+            manifestOption, listen, logFormat, logLevel, node, scrubRate,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -67,7 +68,7 @@ internal static class RunCommand
                 return ExitCodes.StoreUnusable;
             }
 
-            await using var logger = LoggingSetup.Create(parse.GetValue(logFormat));
+            await using var logger = LoggingSetup.Create(parse.GetValue(logFormat), parse.GetValue(logLevel) ?? Serilog.Events.LogEventLevel.Information);
             var app = Build(manifest, manifestPath, layout, parse.GetValue(listen)!, parse.GetValue(node), scrubBytesPerSecond, logger);
             var exit = app.Services.GetRequiredService<DaemonExit>();
             Log.RunStarting(app.Services.GetRequiredService<ILogger<DaemonExit>>(), parse.GetValue(listen)!, layout.Root, manifestPath);

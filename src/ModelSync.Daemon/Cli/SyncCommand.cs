@@ -22,10 +22,11 @@ internal static class SyncCommand
     {
         var manifestOption = CommonOptions.Manifest();
         var logFormat = CommonOptions.LogFormat();
+        var logLevel = CommonOptions.LogLevel();
         var node = CommonOptions.Node();
         var command = new Command("sync", "Make the store match the manifest once; exit 0 when every model is Ready.")
         {
-            manifestOption, logFormat, node,
+            manifestOption, logFormat, logLevel, node,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -45,7 +46,7 @@ internal static class SyncCommand
 
             // On a terminal the live display says what info lines would; warnings still show.
             var terminal = !Console.IsOutputRedirected && !Console.IsErrorRedirected;
-            await using var logger = LoggingSetup.Create(parse.GetValue(logFormat), terminal ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information);
+            await using var logger = LoggingSetup.Create(parse.GetValue(logFormat), parse.GetValue(logLevel) ?? (terminal ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information));
             var services = new ServiceCollection()
                 .AddLogging(b => b.AddSerilog(logger))
                 .AddSyncEngine(manifest, parse.GetValue(node), "sync");

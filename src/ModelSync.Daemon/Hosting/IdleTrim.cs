@@ -39,7 +39,8 @@ internal sealed class IdleTrim(TimeProvider time, ILogger<IdleTrim> logger, Func
         if (due)
         {
             _collect();
-            Log.IdleTrimmed(logger, (now - _lastTrim) >> 20);
+            var gc = GC.GetGCMemoryInfo();
+            Log.IdleTrimmed(logger, (now - _lastTrim) >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20);
             now = _allocated();
             _lastTrim = now;
         }

@@ -4,18 +4,15 @@ using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Digests;
 using ModelSync.Store.Inventory;
-using ModelSync.Store.IO;
-using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Sync;
 
 /// <summary>
 /// Unpacks the verified tar layers of a model into its staging directory, so the version holds their files and
-/// its marker lists each with sha256 and xxh128 (what the gate's <c>--verify full</c> checks). An entry is refused,
-/// failing the model <see cref="FailureReason.SourceInvalid"/> and naming it, when its path is absolute, has a
-/// <c>..</c> segment or is reserved, when it is a device, fifo or other special file, or when a link points outside
-/// the version (or at no file of it). Links inside are written as copies of their target: the store holds only
-/// files. Nothing is written but regular files below staging, and no link is ever created.
+/// its marker lists each with sha256 and xxh128 (what the gate's <c>--verify full</c> checks). Each entry passes
+/// <see cref="ArchiveEntryRules"/> first; one that does not fails the model, naming it. Links inside the version
+/// are written as copies of their target: the store holds only files. Nothing is written but regular files below
+/// staging, and no link is ever created.
 /// </summary>
 internal static class ArchiveUnpacker
 {
@@ -38,11 +35,11 @@ internal static class ArchiveUnpacker
                 while (Next(reader, file.Unpack) is { } tar)
                 {
                     ct.ThrowIfCancellationRequested();
-                    if (Accept(tar, file.Unpack, written) is { } name)
+                    if (ArchiveEntryRules.Accept(tar, file.Unpack, written) is { } name)
                     {
                         if (tar.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink)
                         {
-                            links.Add((name, LinkTarget(name, tar, file.Unpack), file.Unpack));
+                            links.Add((name, ArchiveEntryRules.LinkTarget(name, tar, file.Unpack), file.Unpack));
                         }
                         else
                         {
@@ -54,7 +51,7 @@ internal static class ArchiveUnpacker
 
             foreach (var (name, target, unpack) in links)
             {
-                var source = Follow(target, links, written) ?? throw Refused(unpack, name, $"is a link to '{target}', which is no file of the version");
+                var source = Follow(target, links, written) ?? throw ArchiveEntryRules.Refused(unpack, name, $"is a link to '{target}', which is no file of the version");
                 var copy = Path.Combine(staging, name);
                 Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
                 File.Delete(copy);
@@ -84,82 +81,6 @@ internal static class ArchiveUnpacker
         {
             throw new DownloadException(FailureReason.SourceInvalid, $"{unpack.Layer}: not a readable tar: {ex.Message}", transient: false);
         }
-    }
-
-    /// <summary>The entry's path in the version, or null for one not to write (a directory, or one the filters drop).</summary>
-    private static string? Accept(TarEntry tar, ArchiveUnpack unpack, Dictionary<string, FileEntry> written)
-    {
-        var raw = tar.Name;
-        if (raw.StartsWith('/'))
-        {
-            throw Refused(unpack, raw, "has an absolute path");
-        }
-
-        var name = raw.StartsWith("./", StringComparison.Ordinal) ? raw[2..] : raw;
-        name = name.TrimEnd('/');
-        if (name.Length == 0 || name == ".")
-        {
-            return null;
-        }
-
-        if ((SafePath.CheckRelative(name) ?? StoreLayout.ReservedProblem(name)) is { } problem)
-        {
-            throw Refused(unpack, raw, $"cannot be stored: {problem}");
-        }
-
-        switch (tar.EntryType)
-        {
-            case TarEntryType.Directory:
-                return null;
-            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile
-                or TarEntryType.SymbolicLink or TarEntryType.HardLink:
-                break;
-            case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
-                throw Refused(unpack, raw, $"is a {tar.EntryType}: no device or fifo is stored");
-            default:
-                throw Refused(unpack, raw, $"is a {tar.EntryType} entry, which is not unpacked");
-        }
-
-        if (!unpack.Selected(name))
-        {
-            return null;
-        }
-
-        return written.TryGetValue(name, out var earlier)
-            ? throw Refused(unpack, raw, $"is also '{earlier.Path}' (written by another entry or layer)")
-            : name;
-    }
-
-    /// <summary>Where a link points, as a path from the version's root; refused when it leaves the version.</summary>
-    private static string LinkTarget(string name, TarEntry tar, ArchiveUnpack unpack)
-    {
-        var target = tar.LinkName;
-        if (target.StartsWith('/'))
-        {
-            throw Refused(unpack, tar.Name, $"is a link to the absolute path '{target}', outside the version");
-        }
-
-        // A symlink is relative to its directory; a hard link names a path from the archive's root.
-        var start = tar.EntryType == TarEntryType.SymbolicLink ? (Path.GetDirectoryName(name) ?? "") : "";
-        var parts = new List<string>(start.Split('/', StringSplitOptions.RemoveEmptyEntries));
-        foreach (var part in target.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == "..")
-            {
-                if (parts.Count == 0)
-                {
-                    throw Refused(unpack, tar.Name, $"is a link to '{target}', outside the version");
-                }
-
-                parts.RemoveAt(parts.Count - 1);
-            }
-            else if (part != ".")
-            {
-                parts.Add(part);
-            }
-        }
-
-        return string.Join('/', parts);
     }
 
     /// <summary>The file a (chain of) link(s) ends at; null when it ends at no file written.</summary>
@@ -211,8 +132,4 @@ internal static class ArchiveUnpacker
         var result = digest.Finish();
         return new FileEntry { Path = name, Size = result.Length, Sha256 = result.Sha256, Xxh128 = result.Xxh128 };
     }
-
-    private static DownloadException Refused(ArchiveUnpack unpack, string entry, string why) =>
-        new DownloadException(FailureReason.SourceInvalid, $"{unpack.Layer}: tar entry '{entry}' {why}; nothing of the model is published", transient: false)
-            .About(entry, unpack.Layer);
 }
