@@ -10,7 +10,8 @@ namespace ModelSync.Daemon.Hosting;
 /// budget follows the L3 cache: tens of MB) would stay in the node's RSS until the next pass, hours away.
 /// Every <see cref="Tick"/> it compares the bytes allocated so far: once at least <see cref="Activity"/>
 /// were allocated since the last trim and the last tick saw almost none, one aggressive collection
-/// (compacting, decommitting what is free) runs. Busy, it never runs; idle, it runs once.
+/// (compacting, decommitting what is free) runs. While allocating it never runs; idle, once; at most once per
+/// <see cref="Activity"/> allocated (a long download allocates little, so a few ms of pause now and then).
 /// </summary>
 internal sealed class IdleTrim(TimeProvider time, ILogger<IdleTrim> logger, Func<long>? allocated = null, Action? collect = null) : BackgroundService
 {
