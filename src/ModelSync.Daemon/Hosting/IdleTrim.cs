@@ -25,12 +25,11 @@ internal sealed class IdleTrim(TimeProvider time, ILogger<IdleTrim> logger, Func
 
     private readonly Func<long> _allocated = allocated ?? (() => GC.GetTotalAllocatedBytes());
     private readonly Action _collect = collect ?? (() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+    private long _lastTick;
+    private long _lastTrim;
 
     /// <summary>Whether to trim now: active since the last trim, quiet since the last tick.</summary>
     public static bool Due(long now, long lastTick, long lastTrim) => now - lastTrim >= Activity && now - lastTick < Quiet;
-
-    private long _lastTick;
-    private long _lastTrim;
 
     /// <summary>One tick: reads the allocation counter and trims when <see cref="Due"/>; true when it did.</summary>
     public bool TickOnce()
