@@ -121,7 +121,16 @@ done
 rm -rf "$work/dl/store-bw"
 sync
 "$daemon" sync -m "$work/bw.yaml" 2>"$work/bw.log"
-bw_seconds=$(grep -o 'bytes in [0-9:.]*' "$work/bw.log" | awk -F'[ :]' '{ print $3 * 3600 + $4 * 60 + $5 }')
+# The log writes durations as the manifest does (1m2s850ms, 29s985ms, 850ms: docs/manifest.md).
+bw_seconds=$(grep -oE 'bytes in [0-9hms.]+' "$work/bw.log" | awk '{
+  d = $3; t = 0
+  while (match(d, /^[0-9.]+(ms|h|m|s)/)) {
+    part = substr(d, 1, RLENGTH); d = substr(d, RLENGTH + 1)
+    n = part + 0; u = part; sub(/^[0-9.]+/, "", u)
+    t += (u == "h") ? n * 3600 : (u == "m") ? n * 60 : (u == "ms") ? n / 1000 : n
+  }
+  printf "%.3f", t }')
+if [ -z "$bw_seconds" ] || [ "$bw_seconds" = 0.000 ]; then echo "bench: no 'published ... bytes in' line in $work/bw.log"; exit 1; fi
 bw_rate=$(awk -v b="$bytes" -v s="$bw_seconds" 'BEGIN { printf "%.0f", b / s }')
 bw_error=$(awk -v r="$bw_rate" -v l="$limit" 'BEGIN { printf "%+.1f", 100 * (r - l) / l }')
 echo "bench: bandwidthLimit $limit B/s: $bw_rate B/s over ${bw_seconds}s (${bw_error}%)"
