@@ -26,7 +26,22 @@ internal static class CommonOptions
     public static Option<LogEventLevel?> LogLevel() => new("--log-level")
     {
         Description = "verbose, debug, information, warning or error (default: information; sync on a terminal: warning). Env: MODELSYNC_LOG_LEVEL.",
-        DefaultValueFactory = _ => Enum.TryParse<LogEventLevel>(Environment.GetEnvironmentVariable("MODELSYNC_LOG_LEVEL"), ignoreCase: true, out var l) ? l : null,
+        DefaultValueFactory = result =>
+        {
+            var text = Environment.GetEnvironmentVariable("MODELSYNC_LOG_LEVEL");
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            if (Enum.TryParse<LogEventLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level))
+            {
+                return level;
+            }
+
+            result.AddError($"MODELSYNC_LOG_LEVEL: '{text}' is not one of verbose, debug, information, warning, error");
+            return null;
+        },
     };
 
     public static Option<string> Node() => new("--node")

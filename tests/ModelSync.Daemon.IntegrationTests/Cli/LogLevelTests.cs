@@ -43,6 +43,16 @@ public sealed class LogLevelTests(FaultServer server, ITestOutputHelper output) 
         Assert.DoesNotContain("Unrecognized", result.Stderr, StringComparison.Ordinal); // the option exists; its value is wrong
     }
 
+    [Fact]
+    public async Task Sync_UnknownLogLevelInTheEnvironment_UsageErrorNamingTheVariable()
+    {
+        var result = await DaemonRunner.RunWithEnvironmentAsync(Output, new Dictionary<string, string> { ["MODELSYNC_LOG_LEVEL"] = "loud" }, "sync", "--manifest", OneFile());
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("MODELSYNC_LOG_LEVEL: 'loud' is not one of", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Store.Root, "inventory.json"))); // nothing synced
+    }
+
     private string OneFile()
     {
         byte[] content = [1, 2, 3];
