@@ -12,8 +12,10 @@ namespace ModelSync.Daemon.Hosting;
 /// were allocated since the last trim and the last tick saw almost none, one aggressive collection
 /// (compacting, decommitting what is free) runs. While allocating it never runs; idle, once; at most once per
 /// <see cref="Activity"/> allocated (a long download allocates little, so a few ms of pause now and then).
+/// After the collection, the code pages mapped so far go back too (<see cref="CodePages.PageOut"/>).
 /// </summary>
-internal sealed class IdleTrim(TimeProvider time, ILogger<IdleTrim> logger, Func<long>? allocated = null, Action? collect = null) : BackgroundService
+internal sealed class IdleTrim(
+    TimeProvider time, ILogger<IdleTrim> logger, Func<long>? allocated = null, Action? collect = null, Func<long>? pageOut = null) : BackgroundService
 {
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(2);
 
@@ -25,6 +27,7 @@ internal sealed class IdleTrim(TimeProvider time, ILogger<IdleTrim> logger, Func
 
     private readonly Func<long> _allocated = allocated ?? (() => GC.GetTotalAllocatedBytes());
     private readonly Action _collect = collect ?? (() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+    private readonly Func<long> _pageOut = pageOut ?? CodePages.PageOut;
     private long _lastTick;
     private long _lastTrim;
 
@@ -39,8 +42,9 @@ internal sealed class IdleTrim(TimeProvider time, ILogger<IdleTrim> logger, Func
         if (due)
         {
             _collect();
+            var advised = _pageOut();
             var gc = GC.GetGCMemoryInfo();
-            Log.IdleTrimmed(logger, (now - _lastTrim) >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20);
+            Log.IdleTrimmed(logger, (now - _lastTrim) >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20, advised >> 20, CodePages.ResidentBytes() >> 20);
             now = _allocated();
             _lastTrim = now;
         }

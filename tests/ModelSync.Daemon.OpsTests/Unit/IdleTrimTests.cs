@@ -10,6 +10,7 @@ public sealed class IdleTrimTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private long _allocated;
     private int _collections;
+    private long _pageOuts;
 
     [Theory]
     [InlineData(5 << 20, 5 << 20, 0, true)] // 5 MiB since the last trim, nothing since the last tick
@@ -33,6 +34,7 @@ public sealed class IdleTrimTests
         // A pass, page views, quiet: trimmed; timers only: nothing more; new activity, quiet: trimmed again.
         Assert.Equal([false, false, true, false, false, false, false, true], ticks.ToArray());
         Assert.Equal(2, _collections);
+        Assert.Equal(2, _pageOuts); // the code pages go back with each trim, never on their own
     }
 
     [Fact]
@@ -52,5 +54,5 @@ public sealed class IdleTrimTests
     }
 
     private IdleTrim NewTrim() =>
-        new(_time, NullLogger<IdleTrim>.Instance, () => Interlocked.Read(ref _allocated), () => Interlocked.Increment(ref _collections));
+        new(_time, NullLogger<IdleTrim>.Instance, () => Interlocked.Read(ref _allocated), () => Interlocked.Increment(ref _collections), () => Interlocked.Increment(ref _pageOuts));
 }
