@@ -64,6 +64,9 @@ with open(f"{work}/small.yaml", "w") as f:
 with open(f"{work}/idle.yaml", "w") as f:  # run mode's model: ten of those files
     f.write(f"store: {{ root: {work}/dl/store-idle, reserve: 1Gi }}\nsync: {{ interval: 1h }}\nmodels:\n"
             f"  - name: idle\n    version: v1\n    baseUrl: http://127.0.0.1:{port}/small/\n    files:\n" + "".join(entries[:10]))
+with open(f"{work}/idle-image.yaml", "w") as f:  # the same in the image, its store where the DaemonSet mounts it
+    f.write(f"store: {{ root: /var/lib/k3s-storage/ml-models, reserve: 1Gi }}\nsync: {{ interval: 1h }}\nmodels:\n"
+            f"  - name: idle\n    version: v1\n    baseUrl: http://127.0.0.1:{port}/small/\n    files:\n" + "".join(entries[:10]))
 with open(f"{work}/small.urls", "w") as f:
     f.write("".join(urls))
 EOF
@@ -91,10 +94,12 @@ done
 dotnet_root=${DOTNET_ROOT:-/usr/share/dotnet}
 fd_bytes=$(du -cb "$work/fd" "$dotnet_root"/shared/Microsoft.NETCore.App/10.* "$dotnet_root"/shared/Microsoft.AspNetCore.App/10.* | tail -1 | cut -f1)
 
-# --- start to /healthz, and idle RSS after a reconcile + page/metrics traffic, per build
-python3 - "$work" "$start_runs" "$native" "$fd" "$gc_env" >"$work/run-mode.txt" <<'EOF'
+# --- start to /healthz, and idle RSS after a reconcile + page/metrics traffic, per build; and in the image
+# as the DaemonSet runs it (user 65532, read-only root, no capabilities), its RSS read from the host's /proc.
+mkdir -p "$work/dl/store-image" && chmod 0777 "$work/dl/store-image"
+python3 - "$work" "$start_runs" "$native" "$fd" "$gc_env" "localhost/modelsync-daemon:$tag-amd64" >"$work/run-mode.txt" <<'EOF'
 import http.client, os, socket, statistics, subprocess, sys, time
-work, runs, native, fd, gc_env = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+work, runs, native, fd, gc_env, image = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 manifest = f"{work}/idle.yaml"
 
 def port():
@@ -119,6 +124,29 @@ def rss(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
 
+def idle(pid, p):
+    """VmRSS 5 s after the first reconcile and 100 x (/, /status, /metrics); 0.5 s after one more round; 5 s after 30 scrapes more."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:  # the first reconcile done: /readyz 200
+        try:
+            if get(p, "/readyz") == 200: break
+        except OSError:
+            pass
+        time.sleep(0.2)
+    for _ in range(100):
+        for path in ("/", "/status", "/metrics"):
+            assert get(p, path) == 200, path
+    time.sleep(5)
+    quiet = rss(pid)
+    for path in ("/", "/status", "/metrics"):
+        get(p, path)
+    time.sleep(0.5)
+    viewed = rss(pid)
+    for _ in range(30):  # a while of scrapes, as Prometheus makes them: the next trim comes after 1 MiB of them
+        assert get(p, "/metrics") == 200
+    time.sleep(5)
+    return quiet, viewed, rss(pid)
+
 for name, binary in (("native", native), ("framework-dependent", fd)):
     times = []
     for _ in range(runs):
@@ -132,20 +160,24 @@ for name, binary in (("native", native), ("framework-dependent", fd)):
         times.append((time.monotonic() - t0) * 1000)
         proc.terminate(); proc.wait()
     p = port(); proc = start(binary, p)
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:  # the first reconcile done: /readyz 200
-        try:
-            if get(p, "/readyz") == 200: break
-        except OSError:
-            pass
-        time.sleep(0.2)
-    for _ in range(100):
-        for path in ("/", "/status", "/metrics"):
-            assert get(p, path) == 200, path
-    time.sleep(5)
-    idle = rss(proc.pid)
+    quiet, viewed, scraped = idle(proc.pid, p)
     proc.terminate(); proc.wait()
-    print(name, f"{statistics.median(times):.0f}", "/".join(f"{t:.0f}" for t in times), idle)
+    print(name, f"{statistics.median(times):.0f}", "/".join(f"{t:.0f}" for t in times), quiet, viewed, scraped)
+
+p = port(); box = "modelsync-footprint-idle"
+subprocess.run(["podman", "rm", "-f", box], capture_output=True)
+subprocess.run(["podman", "run", "-d", "--name", box, "--network", "host", "--read-only", "--user", "65532:65532",
+                "--cap-drop", "ALL", "-e", "MODELSYNC_NODE=footprint",
+                "-v", f"{work}/idle-image.yaml:/etc/modelsync/models.yaml:ro",
+                "-v", f"{work}/dl/store-image:/var/lib/k3s-storage/ml-models",
+                image, "run", "--manifest", "/etc/modelsync/models.yaml", "--listen", f"http://127.0.0.1:{p}"],
+               check=True, stdout=subprocess.DEVNULL)
+try:
+    pid = int(subprocess.check_output(["podman", "inspect", "-f", "{{.State.Pid}}", box]))
+    quiet, viewed, scraped = idle(pid, p)
+    print("image - -", quiet, viewed, scraped)
+finally:
+    subprocess.run(["podman", "rm", "-f", "-t", "2", box], capture_output=True)
 EOF
 
 # --- transfers: median wall and peak RSS of RUNS runs, round robin
@@ -189,9 +221,13 @@ kib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB (%.1f MB)", k / 1024, k * 1.024 
   echo "|---|---:|---:|---:|"
   echo "| daemon image (amd64) | $(mb "${image[amd64]}") | $(mb "$fd_bytes") of app + runtime on top of the base | ≤ 40 MB |"
   echo "| daemon image (arm64) | $(mb "${image[arm64]}") | (none was shipped) | ≤ 40 MB |"
-  read -r _ n_start n_all n_idle < <(grep '^native ' "$work/run-mode.txt")
-  read -r _ f_start f_all f_idle < <(grep '^framework-dependent ' "$work/run-mode.txt")
+  read -r _ n_start n_all n_idle n_viewed n_scraped < <(grep '^native ' "$work/run-mode.txt")
+  read -r _ f_start f_all f_idle f_viewed f_scraped < <(grep '^framework-dependent ' "$work/run-mode.txt")
+  read -r _ _ _ i_idle i_viewed i_scraped < <(grep '^image ' "$work/run-mode.txt")
   echo "| idle RSS, run mode, after a reconcile + 100 × (/, /status, /metrics) | $(kib "$n_idle") | $(kib "$f_idle") | ≤ 40 MB |"
+  echo "| the same, the amd64 image as the DaemonSet runs it (user 65532, read-only root) | $(kib "$i_idle") | | ≤ 40 MB |"
+  echo "| RSS 0.5 s after one more round of views, before the next idle trim (binary; image) | $(kib "$n_viewed"); $(kib "$i_viewed") | $(kib "$f_viewed") | |"
+  echo "| RSS 5 s after 30 more scrapes of /metrics (binary; image) | $(kib "$n_scraped"); $(kib "$i_scraped") | $(kib "$f_scraped") | |"
   echo "| start to /healthz 200, median ms (runs) | $n_start ($n_all) | $f_start ($f_all) | ≤ 150 ms |"
   for what in "${small_files}x50KB" "${large_mib} MiB"; do
     n="native sync $what" f="framework-dependent sync $what"
@@ -209,7 +245,8 @@ kib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB (%.1f MB)", k / 1024, k * 1.024 
   echo "warm-up round, then $runs rounds round robin; wall and peak RSS from \`/usr/bin/time\`. \`sync\` includes"
   echo "process start, the manifest, sha256 of every file, fsync, marker, rename and inventory; aria2c and"
   echo "curl verify nothing. Start to /healthz: a fresh process polled every 2 ms. Idle RSS: VmRSS 5 s after"
-  echo "the requests, in a process whose first reconcile synced a model of ten 50 KB files. The native daemon runs"
+  echo "the requests, in a process whose first reconcile synced a model of ten 50 KB files (in the image: podman, host"
+  echo "network, the container's process read from the host's /proc). The native daemon runs"
   echo "with its image's \`$gc_env\` (gen0 budget 4 MiB instead of one that follows the L3 cache). The framework-dependent"
   echo "image was that column's app + runtime on the same base; the native image is measured by podman."
 } >"$out"

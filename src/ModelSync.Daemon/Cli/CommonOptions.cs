@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using Serilog.Events;
@@ -19,29 +20,14 @@ internal static class CommonOptions
     public static Option<LogFormat> LogFormat() => new("--log-format")
     {
         Description = "text or json (compact JSON, one event per line). Env: MODELSYNC_LOG_FORMAT.",
-        DefaultValueFactory = _ => Enum.TryParse<LogFormat>(Environment.GetEnvironmentVariable("MODELSYNC_LOG_FORMAT"), ignoreCase: true, out var f) ? f : Logging.LogFormat.Text,
+        DefaultValueFactory = result => FromEnvironment<LogFormat>(result, "MODELSYNC_LOG_FORMAT") ?? Logging.LogFormat.Text,
     };
 
     /// <summary>Null when neither the option nor the env var says: each verb has its own default.</summary>
     public static Option<LogEventLevel?> LogLevel() => new("--log-level")
     {
         Description = "verbose, debug, information, warning or error (default: information; sync on a terminal: warning). Env: MODELSYNC_LOG_LEVEL.",
-        DefaultValueFactory = result =>
-        {
-            var text = Environment.GetEnvironmentVariable("MODELSYNC_LOG_LEVEL");
-            if (string.IsNullOrEmpty(text))
-            {
-                return null;
-            }
-
-            if (Enum.TryParse<LogEventLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level))
-            {
-                return level;
-            }
-
-            result.AddError($"MODELSYNC_LOG_LEVEL: '{text}' is not one of verbose, debug, information, warning, error");
-            return null;
-        },
+        DefaultValueFactory = result => FromEnvironment<LogEventLevel>(result, "MODELSYNC_LOG_LEVEL"),
     };
 
     public static Option<string> Node() => new("--node")
@@ -56,6 +42,29 @@ internal static class CommonOptions
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table." };
+
+    /// <summary>
+    /// The variable's value as one of <typeparamref name="T"/>'s names (any case); null when it is unset. Any other
+    /// value is a usage error naming the variable: a typo in a pod spec must not quietly mean the default.
+    /// </summary>
+    private static T? FromEnvironment<T>(ArgumentResult result, string variable)
+        where T : struct, Enum
+    {
+        var text = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        // Enum.TryParse also takes numbers ("7"), which are no name.
+        if (!char.IsAsciiDigit(text[0]) && text[0] != '-' && Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value))
+        {
+            return value;
+        }
+
+        result.AddError($"{variable}: '{text}' is not one of {string.Join(", ", Enum.GetNames<T>()).ToLowerInvariant()}");
+        return null;
+    }
 
     /// <summary>Loads the manifest or prints every problem to stderr; null means exit <see cref="ExitCodes.Usage"/>.</summary>
     public static ModelManifest? LoadManifest(string path)

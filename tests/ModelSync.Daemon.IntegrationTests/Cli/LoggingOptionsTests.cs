@@ -5,9 +5,12 @@ using Xunit.Abstractions;
 
 namespace ModelSync.Daemon.IntegrationTests.Cli;
 
-/// <summary><c>--log-level</c> and <c>MODELSYNC_LOG_LEVEL</c>: the debug events can be seen, the routine ones silenced.</summary>
+/// <summary>
+/// <c>--log-level</c> / <c>MODELSYNC_LOG_LEVEL</c> (the debug events can be seen, the routine ones silenced) and
+/// <c>MODELSYNC_LOG_FORMAT</c>: a value that is no name is a usage error, never quietly the default.
+/// </summary>
 [Collection(FaultServerCollection.Name)]
-public sealed class LogLevelTests(FaultServer server, ITestOutputHelper output) : FaultServerTest(server, output)
+public sealed class LoggingOptionsTests(FaultServer server, ITestOutputHelper output) : FaultServerTest(server, output)
 {
     [Fact]
     public async Task Sync_LogLevelDebugFromTheEnvironment_PrintsDebugEvents()
@@ -51,6 +54,30 @@ public sealed class LogLevelTests(FaultServer server, ITestOutputHelper output) 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("MODELSYNC_LOG_LEVEL: 'loud' is not one of", result.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(Store.Root, "inventory.json"))); // nothing synced
+    }
+
+    [Theory]
+    [InlineData("MODELSYNC_LOG_FORMAT", "jsonl", "text, json")]
+    [InlineData("MODELSYNC_LOG_FORMAT", "1", "text, json")] // an enum's number is no name
+    [InlineData("MODELSYNC_LOG_LEVEL", "3", "verbose, debug")]
+    public async Task Sync_NoNameInTheEnvironment_UsageErrorListingTheNames(string variable, string value, string names)
+    {
+        var result = await DaemonRunner.RunWithEnvironmentAsync(Output, new Dictionary<string, string> { [variable] = value }, "sync", "--manifest", OneFile());
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{variable}: '{value}' is not one of {names}", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Store.Root, "inventory.json")));
+    }
+
+    [Fact]
+    public async Task Sync_LogFormatJsonFromTheEnvironment_OneJsonObjectPerLine()
+    {
+        var result = await DaemonRunner.RunWithEnvironmentAsync(Output, new Dictionary<string, string> { ["MODELSYNC_LOG_FORMAT"] = "JSON" }, "sync", "--manifest", OneFile(), "--log-level", "information");
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line => Assert.Equal(System.Text.Json.JsonValueKind.Object, System.Text.Json.JsonDocument.Parse(line).RootElement.ValueKind));
     }
 
     private string OneFile()
