@@ -35,6 +35,7 @@ echo "footprint: publishing the framework-dependent build for comparison"
 dotnet publish src/ModelSync.Daemon -c Release -nologo -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -p:IntermediateOutputPath="$work/fd-obj/" -p:OutputPath="$work/fd-bin/" -o "$work/fd" -clp:ErrorsOnly >/dev/null
 fd=$work/fd/ModelSync.Daemon
+dotnet build-server shutdown >/dev/null 2>&1 || true # its compiler servers would share the cores with what is measured
 # The native daemon runs with the GC settings its image gives it (deploy/images/daemon.Containerfile).
 gc_env=$(grep -oE 'DOTNET_GCgen0size=[0-9a-fA-F]+' deploy/images/daemon.Containerfile)
 native_cmd="env $gc_env $native"
@@ -85,6 +86,7 @@ start_nginx "$work/src" "$port" "$work"
 trap stop_nginx EXIT
 cat "$work/src/large.bin" >/dev/null
 
+sleep 10 # the content's writes settle before anything is timed
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- image sizes
 declare -A image

@@ -51,18 +51,19 @@ internal static class CommonOptions
         where T : struct, Enum
     {
         var text = Environment.GetEnvironmentVariable(variable);
-        if (string.IsNullOrEmpty(text))
+        if (string.IsNullOrWhiteSpace(text))
         {
             return null;
         }
 
-        // Enum.TryParse also takes numbers ("7"), which are no name.
-        if (!char.IsAsciiDigit(text[0]) && text[0] != '-' && Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value))
+        // Names only: Enum.TryParse would also take numbers ("7") and lists ("text,json").
+        var names = Enum.GetNames<T>();
+        if (names.FirstOrDefault(name => name.Equals(text.Trim(), StringComparison.OrdinalIgnoreCase)) is { } match)
         {
-            return value;
+            return Enum.Parse<T>(match);
         }
 
-        result.AddError($"{variable}: '{text}' is not one of {string.Join(", ", Enum.GetNames<T>()).ToLowerInvariant()}");
+        result.AddError($"{variable}: '{text}' is not one of {string.Join(", ", names).ToLowerInvariant()}");
         return null;
     }
 

@@ -59,6 +59,7 @@ public sealed class LoggingOptionsTests(FaultServer server, ITestOutputHelper ou
     [Theory]
     [InlineData("MODELSYNC_LOG_FORMAT", "jsonl", "text, json")]
     [InlineData("MODELSYNC_LOG_FORMAT", "1", "text, json")] // an enum's number is no name
+    [InlineData("MODELSYNC_LOG_FORMAT", "text,json", "text, json")] // nor is a list of them
     [InlineData("MODELSYNC_LOG_LEVEL", "3", "verbose, debug")]
     public async Task Sync_NoNameInTheEnvironment_UsageErrorListingTheNames(string variable, string value, string names)
     {
