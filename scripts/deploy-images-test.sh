@@ -60,6 +60,29 @@ EOF
   die "the test servers did not start"
 }
 
+# idle_pages_out IMAGE MANIFEST: run mode as the DaemonSet runs it; once the idle trim has run, less than a
+# third of the binary is resident (all but 4 of its 24 MB were, before the trim paged code out).
+idle_pages_out() {
+  local image=$1 manifest=$2 box=modelsync-images-idle port pid binary resident trimmed=0
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  podman rm -f "$box" >/dev/null 2>&1 || true
+  podman run -d --name "$box" --network=host --http-proxy=false --read-only --cap-drop=ALL --security-opt=no-new-privileges \
+    -v "$work:$work" -e "SSL_CERT_FILE=$work/tls.crt" -e MODELSYNC_NODE=image-test -e MODELSYNC_LOG_LEVEL=debug \
+    "$image" run --manifest "$manifest" --listen "http://127.0.0.1:$port" >/dev/null
+  for _ in $(seq 300); do
+    podman logs "$box" 2>&1 | grep -q 'Idle: memory given back' && trimmed=1 && break
+    sleep 0.2
+  done
+  ((trimmed)) || { podman logs "$box" 2>&1 | tail -20 >&2; podman rm -f -t 2 "$box" >/dev/null; die "amd64 daemon image: no idle trim (event 1851) within 60 s"; }
+  pid=$(podman inspect -f '{{.State.Pid}}' "$box")
+  binary=$(podman run --rm --entrypoint /usr/bin/busybox "$image" stat -c %s /app/ModelSync.Daemon)
+  resident=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { mine = ($NF == "/app/ModelSync.Daemon") } mine && $1 == "Rss:" { kib += $2 } END { print kib * 1024 }' "/proc/$pid/smaps")
+  podman logs "$box" 2>&1 | grep 'Idle: memory given back' | tail -1 | sed 's/^/    | /' >&2
+  podman rm -f -t 2 "$box" >/dev/null
+  ((resident * 3 < binary)) || die "amd64 daemon image: idle, $resident of the binary's $binary bytes are resident"
+  log "ok: amd64 daemon image: idle, $((resident >> 10)) KiB of the binary's $((binary >> 10)) KiB resident"
+}
+
 test_images() { # ARCH
   local arch=$1 gate=localhost/modelsync-gate:$tag-$1 daemon=localhost/modelsync-daemon:$tag-$1 gate_bin=/usr/local/bin/ModelSync.Gate
   local good=$work/$arch/store-good bad=$work/$arch/store-bad empty=$work/$arch/store-empty
@@ -111,5 +134,10 @@ test_images() { # ARCH
     "SSL_CERT_FILE=$work/tls.crt" MODELSYNC_NODE=image-test MODELSYNC_LOG_FORMAT=text -- sync --manifest "$manifest"
   expect_rc 0 "$arch gate --check --verify full of the synced store" in_image "$arch" "$gate" $gate_bin \
     MODELSYNC_REQUIRE=plain@v1,tls@v1 -- --root "$store" --check --verify full
+  # The daemon's binary belongs to its user, read-only (the kernel pages out only a file's owner's code).
+  # shellcheck disable=SC2016 # the image's shell expands it
+  expect_rc 0 "$arch daemon image: /app/ModelSync.Daemon is 65532:65532 0555" in_image "$arch" "$daemon" /usr/bin/busybox -- \
+    sh -c '[ "$(stat -c "%u:%g %a" /app/ModelSync.Daemon)" = "65532:65532 555" ]'
+  [ "$arch" = amd64 ] && idle_pages_out "$daemon" "$manifest"
   [ "$arch" = amd64 ] || podman image unmount "$gate" "$daemon" >/dev/null
 }

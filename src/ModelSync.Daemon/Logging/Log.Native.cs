@@ -8,6 +8,6 @@ internal static partial class Log
     [LoggerMessage(1850, LogLevel.Debug, "{Model}@{Version}: {InFlight} of {FileCount} files in flight at once")]
     public static partial void FilesInFlight(ILogger logger, string model, string version, int inFlight, int fileCount);
 
-    [LoggerMessage(1851, LogLevel.Debug, "Idle: memory given back after {AllocatedMiB} MiB allocated since the last trim (managed heap {HeapMiB} MiB, committed {CommittedMiB} MiB; code pages of {AdvisedMiB} MiB of mappings paged out; resident {ResidentMiB} MiB)")]
+    [LoggerMessage(1851, LogLevel.Debug, "Idle: memory given back after {AllocatedMiB} MiB allocated since the last trim (managed heap {HeapMiB} MiB, committed {CommittedMiB} MiB; page-out advised for {AdvisedMiB} MiB of read-only file mappings; resident {ResidentMiB} MiB)")]
     public static partial void IdleTrimmed(ILogger logger, long allocatedMiB, long heapMiB, long committedMiB, long advisedMiB, long residentMiB);
 }
