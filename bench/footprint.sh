@@ -89,6 +89,7 @@ cat "$work/src/large.bin" >/dev/null
 sleep 10 # the content's writes settle before anything is timed
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- image sizes
+podman image exists "localhost/modelsync-daemon:$tag-amd64" || { echo "footprint: no localhost/modelsync-daemon:$tag-amd64: run scripts/deploy-images.sh first" >&2; exit 1; }
 declare -A image
 for arch in amd64 arm64; do
   image[$arch]=$(podman image inspect --format '{{.Size}}' "localhost/modelsync-daemon:$tag-$arch" 2>/dev/null || echo 0)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using Serilog.Events;
@@ -20,14 +19,16 @@ internal static class CommonOptions
     public static Option<LogFormat> LogFormat() => new("--log-format")
     {
         Description = "text or json (compact JSON, one event per line). Env: MODELSYNC_LOG_FORMAT.",
-        DefaultValueFactory = result => FromEnvironment<LogFormat>(result, "MODELSYNC_LOG_FORMAT") ?? Logging.LogFormat.Text,
+        DefaultValueFactory = result => EnumNames.FromEnvironment<LogFormat>(result, "MODELSYNC_LOG_FORMAT") ?? Logging.LogFormat.Text,
+        CustomParser = result => EnumNames.OptionOrEnvironment<LogFormat>(result, "--log-format", "MODELSYNC_LOG_FORMAT") ?? Logging.LogFormat.Text,
     };
 
     /// <summary>Null when neither the option nor the env var says: each verb has its own default.</summary>
     public static Option<LogEventLevel?> LogLevel() => new("--log-level")
     {
-        Description = "verbose, debug, information, warning or error (default: information; sync on a terminal: warning). Env: MODELSYNC_LOG_LEVEL.",
-        DefaultValueFactory = result => FromEnvironment<LogEventLevel>(result, "MODELSYNC_LOG_LEVEL"),
+        Description = "verbose, debug, information, warning, error or fatal (default: information; sync on a terminal: warning). Env: MODELSYNC_LOG_LEVEL.",
+        DefaultValueFactory = result => EnumNames.FromEnvironment<LogEventLevel>(result, "MODELSYNC_LOG_LEVEL"),
+        CustomParser = result => EnumNames.OptionOrEnvironment<LogEventLevel>(result, "--log-level", "MODELSYNC_LOG_LEVEL"),
     };
 
     public static Option<string> Node() => new("--node")
@@ -42,30 +43,6 @@ internal static class CommonOptions
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table." };
-
-    /// <summary>
-    /// The variable's value as one of <typeparamref name="T"/>'s names (any case); null when it is unset. Any other
-    /// value is a usage error naming the variable: a typo in a pod spec must not quietly mean the default.
-    /// </summary>
-    private static T? FromEnvironment<T>(ArgumentResult result, string variable)
-        where T : struct, Enum
-    {
-        var text = Environment.GetEnvironmentVariable(variable);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        // Names only: Enum.TryParse would also take numbers ("7") and lists ("text,json").
-        var names = Enum.GetNames<T>();
-        if (names.FirstOrDefault(name => name.Equals(text.Trim(), StringComparison.OrdinalIgnoreCase)) is { } match)
-        {
-            return Enum.Parse<T>(match);
-        }
-
-        result.AddError($"{variable}: '{text}' is not one of {string.Join(", ", names).ToLowerInvariant()}");
-        return null;
-    }
 
     /// <summary>Loads the manifest or prints every problem to stderr; null means exit <see cref="ExitCodes.Usage"/>.</summary>
     public static ModelManifest? LoadManifest(string path)

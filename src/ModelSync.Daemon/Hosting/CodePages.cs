@@ -6,10 +6,11 @@ namespace ModelSync.Daemon.Hosting;
 /// <summary>
 /// Hands the daemon's idle code pages back to the node. Its binary is 24 MB of code and constant data, and
 /// NativeAOT's start with the kernel's fault-around (a fault maps up to 16 cached neighbours) leaves about
-/// 20 MB of it resident for good: half the idle RSS, for code a pass or a page view runs once. <see cref="PageOut"/>
+/// 20 MB of it resident for good: half the idle RSS, for code a pass or a page view runs once. <see cref="PageOut()"/>
 /// is <c>MADV_PAGEOUT</c> on every read-only file mapping: the kernel unmaps those pages and frees them from the
-/// page cache; what the next pass runs faults back in. The kernel does so only for files this process owns or
-/// could write (the image gives the binary to the daemon's user), and skips pages another process maps (libc).
+/// page cache; what the next pass runs faults back in, read from disk. The kernel does so only for files this
+/// process owns or could write (the image gives the binary to the daemon's user: root's libc and libssl stay),
+/// and skips pages another process maps too.
 /// Advice only: a kernel without it (before 5.4) refuses, and nothing else changes.
 /// </summary>
 internal static partial class CodePages
@@ -17,26 +18,31 @@ internal static partial class CodePages
     private const int MadvPageOut = 21;
 
     /// <summary>Asks the kernel to reclaim the read-only file pages mapped now; returns the bytes of the mappings it took the advice for.</summary>
-    public static long PageOut()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return 0;
-        }
+    public static long PageOut() => OperatingSystem.IsLinux() ? PageOut(ReadOnlyFileMappings(ReadMaps())) : 0;
 
+    /// <summary>The same for <paramref name="mappings"/> only.</summary>
+    public static long PageOut(IEnumerable<(ulong Start, ulong Length)> mappings)
+    {
         long advised = 0;
-        foreach (var (start, length) in ReadOnlyFileMappings(ReadMaps()))
+        try
         {
-            if (Madvise((nint)start, (nuint)length, MadvPageOut) == 0)
+            foreach (var (start, length) in mappings)
             {
-                advised += (long)length;
+                if (Madvise((nint)start, (nuint)length, MadvPageOut) == 0)
+                {
+                    advised += (long)length;
+                }
             }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A libc without madvise: the advice is all this is, so there is none.
         }
 
         return advised;
     }
 
-    /// <summary>The read-only mappings of files in <c>/proc/self/maps</c> lines: code and constant data, never writable data or the heap.</summary>
+    /// <summary>The readable, not writable mappings of files in <c>/proc/self/maps</c> lines: code and constant data, never writable data, the heap or guard gaps.</summary>
     public static IReadOnlyList<(ulong Start, ulong Length)> ReadOnlyFileMappings(IEnumerable<string> maps)
     {
         var found = new List<(ulong, ulong)>();
@@ -44,7 +50,7 @@ internal static partial class CodePages
         {
             // start-end perms offset dev inode path: a file's path is absolute; [heap], [stack], [vdso] and anonymous ones have none.
             var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 6 || !fields[5].StartsWith('/') || fields[1].Length != 4 || fields[1][1] != '-')
+            if (fields.Length < 6 || !fields[5].StartsWith('/') || fields[1].Length != 4 || fields[1][0] != 'r' || fields[1][1] != '-')
             {
                 continue;
             }
@@ -70,7 +76,7 @@ internal static partial class CodePages
             var fields = File.ReadAllText("/proc/self/statm").Split(' ');
             return fields.Length > 1 && long.TryParse(fields[1], CultureInfo.InvariantCulture, out var pages) ? pages * Environment.SystemPageSize : 0;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return 0;
         }
@@ -82,7 +88,7 @@ internal static partial class CodePages
         {
             return File.ReadAllLines("/proc/self/maps");
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return [];
         }

@@ -12,10 +12,16 @@ namespace ModelSync.Daemon.Hosting;
 /// were allocated since the last trim and the last tick saw almost none, one aggressive collection
 /// (compacting, decommitting what is free) runs. While allocating it never runs; idle, once; at most once per
 /// <see cref="Activity"/> allocated (a long download allocates little, so a few ms of pause now and then).
-/// After the collection, the code pages mapped so far go back too (<see cref="CodePages.PageOut"/>).
+/// After the collection, the code pages mapped so far go back too (<see cref="CodePages.PageOut()"/>), unless a
+/// pass is running: a long download is quiet, and its own code would fault straight back in from a busy disk.
 /// </summary>
 internal sealed class IdleTrim(
-    TimeProvider time, ILogger<IdleTrim> logger, Func<long>? allocated = null, Action? collect = null, Func<long>? pageOut = null) : BackgroundService
+    TimeProvider time,
+    ILogger<IdleTrim> logger,
+    Func<bool>? passRunning = null,
+    Func<long>? allocated = null,
+    Action? collect = null,
+    Func<long>? pageOut = null) : BackgroundService
 {
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(2);
 
@@ -27,9 +33,11 @@ internal sealed class IdleTrim(
 
     private readonly Func<long> _allocated = allocated ?? (() => GC.GetTotalAllocatedBytes());
     private readonly Action _collect = collect ?? (() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+    private readonly Func<bool> _passRunning = passRunning ?? (() => false);
     private readonly Func<long> _pageOut = pageOut ?? CodePages.PageOut;
     private long _lastTick;
     private long _lastTrim;
+    private bool _pageOutOwed;
 
     /// <summary>Whether to trim now: active since the last trim, quiet since the last tick.</summary>
     public static bool Due(long now, long lastTick, long lastTrim) => now - lastTrim >= Activity && now - lastTick < Quiet;
@@ -39,12 +47,29 @@ internal sealed class IdleTrim(
     {
         var now = _allocated();
         var due = Due(now, _lastTick, _lastTrim);
+        var quiet = now - _lastTick < Quiet;
+        long advised = 0;
         if (due)
         {
             _collect();
-            var advised = _pageOut();
+            _pageOutOwed = true;
+        }
+
+        // Deferred past a pass, the page-out comes at the first quiet tick after it, whatever was allocated since.
+        if (_pageOutOwed && quiet && !_passRunning())
+        {
+            advised = _pageOut();
+            _pageOutOwed = false;
+        }
+
+        if ((due || advised > 0) && logger.IsEnabled(LogLevel.Debug))
+        {
             var gc = GC.GetGCMemoryInfo();
             Log.IdleTrimmed(logger, (now - _lastTrim) >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20, advised >> 20, CodePages.ResidentBytes() >> 20);
+        }
+
+        if (due)
+        {
             now = _allocated();
             _lastTrim = now;
         }

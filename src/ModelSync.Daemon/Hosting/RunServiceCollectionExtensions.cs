@@ -23,7 +23,8 @@ internal static class RunServiceCollectionExtensions
         services.AddSingleton<StoreWork>();
         services.AddSingleton<GarbageCollector>();
         services.AddHostedService<ReconcileLoop>();
-        services.AddHostedService(sp => new IdleTrim(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<IdleTrim>>()));
+        services.AddHostedService(sp => new IdleTrim(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<IdleTrim>>(), () => sp.GetRequiredService<ReconcileStatus>().View().InProgress));
         return services;
     }
 

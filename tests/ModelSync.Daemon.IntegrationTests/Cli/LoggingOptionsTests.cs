@@ -70,6 +70,29 @@ public sealed class LoggingOptionsTests(FaultServer server, ITestOutputHelper ou
         Assert.False(File.Exists(Path.Combine(Store.Root, "inventory.json")));
     }
 
+    [Theory]
+    [InlineData("--log-level", "9", "verbose, debug")] // would silence every event
+    [InlineData("--log-format", "1", "text, json")]
+    [InlineData("--log-format", "text,json", "text, json")]
+    public async Task Sync_NoNameInAnOption_UsageErrorListingTheNames(string option, string value, string names)
+    {
+        var result = await DaemonRunner.RunAsync(Output, "sync", "--manifest", OneFile(), option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{option}: '{value}' is not one of {names}", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Store.Root, "inventory.json")));
+    }
+
+    [Fact]
+    public async Task Sync_LogLevelOptionOverTheEnvironment_OptionWins()
+    {
+        var result = await DaemonRunner.RunWithEnvironmentAsync(
+            Output, new Dictionary<string, string> { ["MODELSYNC_LOG_LEVEL"] = "loud" }, "sync", "--manifest", OneFile(), "--log-level", "Debug");
+
+        Assert.Equal(0, result.ExitCode); // the variable is not read when the option says
+        Assert.Contains(" DBG ", result.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Sync_LogFormatJsonFromTheEnvironment_OneJsonObjectPerLine()
     {

@@ -11,6 +11,7 @@ public sealed class IdleTrimTests
     private long _allocated;
     private int _collections;
     private long _pageOuts;
+    private bool _passRunning;
 
     [Theory]
     [InlineData(5 << 20, 5 << 20, 0, true)] // 5 MiB since the last trim, nothing since the last tick
@@ -38,6 +39,24 @@ public sealed class IdleTrimTests
     }
 
     [Fact]
+    public void TickOnce_DuringAPass_CollectsAndPagesOutOnceThePassIsOver()
+    {
+        using var trim = NewTrim();
+        _passRunning = true;
+        _allocated += 4 << 20;
+        trim.TickOnce(); // busy
+
+        Assert.True(trim.TickOnce()); // quiet: collected, but the pass's code stays
+        Assert.Equal((1, 0L), (_collections, _pageOuts));
+
+        _passRunning = false;
+        Assert.False(trim.TickOnce()); // the pass over: the page-out it owed, without a second collection
+        Assert.Equal((1, 1L), (_collections, _pageOuts));
+        trim.TickOnce();
+        Assert.Equal(1L, _pageOuts); // and only once
+    }
+
+    [Fact]
     public async Task Run_OnTheFakeClock_TrimsWhenActivityStops()
     {
         using var trim = NewTrim();
@@ -54,5 +73,5 @@ public sealed class IdleTrimTests
     }
 
     private IdleTrim NewTrim() =>
-        new(_time, NullLogger<IdleTrim>.Instance, () => Interlocked.Read(ref _allocated), () => Interlocked.Increment(ref _collections), () => Interlocked.Increment(ref _pageOuts));
+        new(_time, NullLogger<IdleTrim>.Instance, () => _passRunning, () => Interlocked.Read(ref _allocated), () => Interlocked.Increment(ref _collections), () => Interlocked.Increment(ref _pageOuts));
 }
