@@ -17,7 +17,7 @@ internal static partial class CodePages
 {
     private const int MadvPageOut = 21;
 
-    /// <summary>Asks the kernel to reclaim the read-only file pages mapped now; returns the bytes of the mappings it took the advice for.</summary>
+    /// <summary>Asks the kernel to reclaim the read-only file pages mapped now; returns the bytes of the mappings advised (pages it may not free count too).</summary>
     public static long PageOut() => OperatingSystem.IsLinux() ? PageOut(ReadOnlyFileMappings(ReadMaps())) : 0;
 
     /// <summary>The same for <paramref name="mappings"/> only.</summary>
