@@ -86,7 +86,8 @@ start_nginx "$work/src" "$port" "$work"
 trap stop_nginx EXIT
 cat "$work/src/large.bin" >/dev/null
 
-sleep 10 # the content's writes settle before anything is timed
+sync # the content's writeback (over 1 GiB) would share the disk with what is timed
+sleep 10
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- image sizes
 podman image exists "localhost/modelsync-daemon:$tag-amd64" || { echo "footprint: no localhost/modelsync-daemon:$tag-amd64: run scripts/deploy-images.sh first" >&2; exit 1; }
