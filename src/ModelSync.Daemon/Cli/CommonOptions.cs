@@ -20,7 +20,7 @@ internal static class CommonOptions
     {
         Description = "text or json (compact JSON, one event per line). Env: MODELSYNC_LOG_FORMAT.",
         DefaultValueFactory = result => EnumNames.FromEnvironment<LogFormat>(result, "MODELSYNC_LOG_FORMAT") ?? Logging.LogFormat.Text,
-        CustomParser = result => EnumNames.OptionOrEnvironment<LogFormat>(result, "--log-format", "MODELSYNC_LOG_FORMAT") ?? Logging.LogFormat.Text,
+        CustomParser = result => EnumNames.FromOption<LogFormat>(result, "--log-format") ?? Logging.LogFormat.Text,
     };
 
     /// <summary>Null when neither the option nor the env var says: each verb has its own default.</summary>
@@ -28,7 +28,7 @@ internal static class CommonOptions
     {
         Description = "verbose, debug, information, warning, error or fatal (default: information; sync on a terminal: warning). Env: MODELSYNC_LOG_LEVEL.",
         DefaultValueFactory = result => EnumNames.FromEnvironment<LogEventLevel>(result, "MODELSYNC_LOG_LEVEL"),
-        CustomParser = result => EnumNames.OptionOrEnvironment<LogEventLevel>(result, "--log-level", "MODELSYNC_LOG_LEVEL"),
+        CustomParser = result => EnumNames.FromOption<LogEventLevel>(result, "--log-level"),
     };
 
     public static Option<string> Node() => new("--node")

@@ -8,10 +8,10 @@ namespace ModelSync.Daemon.Cli;
 /// </summary>
 internal static class EnumNames
 {
-    /// <summary>The option's value, or, when it is not given, <paramref name="variable"/>'s; null when neither says.</summary>
-    public static T? OptionOrEnvironment<T>(ArgumentResult result, string option, string variable)
+    /// <summary>The option's value (a parser runs only for an option given; an absent one takes the default factory's).</summary>
+    public static T? FromOption<T>(ArgumentResult result, string option)
         where T : struct, Enum =>
-        result.Tokens.Count > 0 ? Parse<T>(result, option, result.Tokens[^1].Value) : FromEnvironment<T>(result, variable);
+        Parse<T>(result, option, result.Tokens[^1].Value);
 
     /// <summary><paramref name="variable"/>'s value; null when it is unset or blank.</summary>
     public static T? FromEnvironment<T>(ArgumentResult result, string variable)
