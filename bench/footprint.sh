@@ -22,7 +22,7 @@ out=${BENCH_OUT:-$repo/bench/FOOTPRINT.md}
 # shellcheck source=scripts/lib/nginx.sh
 source scripts/lib/nginx.sh
 # shellcheck source=scripts/deploy-lib.sh
-source scripts/deploy-lib.sh # mb, and podman's settings for this machine
+source scripts/deploy-lib.sh # mb, free_port, and podman's settings for this machine
 
 if [ ! -x artifacts/daemon/ModelSync.Daemon ] || [ -e artifacts/daemon/ModelSync.Daemon.dll ]; then
   bash scripts/publish.sh --arch x64 daemon
@@ -42,7 +42,6 @@ native_cmd="env $gc_env $native"
 declare -A bins=([native]=$native_cmd [framework-dependent]=$fd)
 builds=(native framework-dependent)
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 
 # --- content: SMALL_FILES x 50 KB in 20 directories, one LARGE_MIB file, and their manifests.

@@ -91,7 +91,6 @@ done
 # minilm also comes as hf://e2e/minilm@main from a static hub mirror on the same server: its hub/ view
 # (HF_HUB_CACHE layout) is what the service reads below, through the pod's read-only mount.
 minilm_commit=$(bash examples/hub-mirror.sh "$www/minilm" e2e/minilm "$www/hub" 'weights.bin')
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 http_port=$(free_port)
 daemon_port=$(free_port)
 python3 - "$www" "$http_port" "$rate" >"$work/http.log" 2>&1 <<'EOF' &

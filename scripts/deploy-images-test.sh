@@ -64,7 +64,7 @@ EOF
 # third of the binary is resident (20 of its 24 MB were, before the trim paged code out).
 idle_pages_out() {
   local image=$1 manifest=$2 box=modelsync-images-idle port pid binary resident trimmed=0
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   podman rm -f "$box" >/dev/null 2>&1 || true
   podman run -d --name "$box" --network=host --http-proxy=false --read-only --cap-drop=ALL --security-opt=no-new-privileges \
     -v "$work:$work" -e "SSL_CERT_FILE=$work/tls.crt" -e MODELSYNC_NODE=image-test -e MODELSYNC_LOG_LEVEL=debug \

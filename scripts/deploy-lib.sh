@@ -9,6 +9,9 @@ export CONTAINERS_CONF="${CONTAINERS_CONF:-$deploy_repo/deploy/podman/containers
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
 
+# free_port: a TCP port on 127.0.0.1 nothing listens on now.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
 # need CMD... : fail with a clear message when a tool is missing.
 need() {
   local c

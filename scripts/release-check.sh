@@ -12,7 +12,7 @@ tag=dev
 need docker-registry podman curl python3
 
 work=$(mktemp -d /tmp/modelsync-release.XXXXXX)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 registry=127.0.0.1:$port/modelsync-check
 registry_pid=""
 cleanup() {
