@@ -33,13 +33,14 @@ public static class ValidateCommand
         {
             var files = manifest.Models.Sum(m => m.Files.Count);
             var bytes = manifest.Models.Sum(m => m.TotalBytes);
-            var hub = manifest.Models.Count(m => m.Hub is not null);
-            // A hub model's files are only known once the daemon asks the hub; say so rather than count 0.
-            var fromHub = hub == 0 ? "" : $"; {hub} from the hub, listed at sync";
-            var oci = manifest.Models.Count(m => m.Oci is not null);
-            fromHub += oci == 0 ? "" : $"; {oci} from OCI registries, listed at sync";
+            // A model resolved from a source (hf://, oci://, ollama://, s3://) has its files listed only when the
+            // daemon asks the source: say so rather than count it as 0 files.
+            var resolved = manifest.Models.Select(m => m.SourceKey).OfType<string>()
+                .GroupBy(key => key[..(key.IndexOf("://", StringComparison.Ordinal) + 3)], StringComparer.Ordinal)
+                .Select(g => $"{g.Count()} from {g.Key}");
+            var later = string.Join(", ", resolved);
             output.WriteLine(
-                $"{path}: OK ({CountText.Of(manifest.Models.Count, "model")}, {CountText.Of(files, "file")}, {ByteText.Format(bytes)}{fromHub})");
+                $"{path}: OK ({CountText.Of(manifest.Models.Count, "model")}, {CountText.Of(files, "file")}, {ByteText.Format(bytes)}{(later.Length == 0 ? "" : $"; {later}, listed at sync")})");
         }
         else
         {

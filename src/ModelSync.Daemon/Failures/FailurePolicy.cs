@@ -23,7 +23,7 @@ internal enum FailureGate
 /// (<see cref="FailureRecord"/>), so it survives a restart. Run mode enforces it; a one-shot <c>sync</c> is
 /// an operator's explicit attempt and only records it.
 /// </summary>
-internal sealed class FailurePolicy(InventoryState inventory, SourceProbe probe, TimeProvider time, TimeSpan interval, bool enforce, ILogger logger)
+internal sealed class FailurePolicy(InventoryState inventory, SourceProbe probe, TimeProvider time, SyncSettings sync, bool enforce, ILogger logger)
 {
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
 
@@ -56,7 +56,7 @@ internal sealed class FailurePolicy(InventoryState inventory, SourceProbe probe,
             return FailureGate.Attempt;
         }
 
-        if (failure.Spec != SpecFingerprint.Of(spec))
+        if (failure.Spec != SpecFingerprint.Of(spec, sync))
         {
             Log.ModelFailureLifted(logger, spec.Name, "its manifest entry");
             return FailureGate.Attempt;
@@ -108,7 +108,7 @@ internal sealed class FailurePolicy(InventoryState inventory, SourceProbe probe,
     /// the file it is about, if any, whose validator a parking records.</summary>
     public async Task<FailureRecord> RecordAsync(ModelSpec spec, string version, DownloadException error, ResolvedFile? file, long bytesSpent, CancellationToken ct)
     {
-        var fingerprint = SpecFingerprint.Of(spec);
+        var fingerprint = SpecFingerprint.Of(spec, sync);
         var streak = inventory.Find(spec.Name)?.Failure is { } known && known.Spec == fingerprint ? known : null;
         var now = time.GetUtcNow();
         var record = new FailureRecord
@@ -117,7 +117,7 @@ internal sealed class FailurePolicy(InventoryState inventory, SourceProbe probe,
             BytesSpent = (streak?.BytesSpent ?? 0) + bytesSpent,
             Spec = fingerprint,
         };
-        record = record with { NotBefore = now + Backoff(record.Passes, interval, Random.Shared.NextDouble()) };
+        record = record with { NotBefore = now + Backoff(record.Passes, sync.Interval, Random.Shared.NextDouble()) };
         if (FailureKinds.Parks(error))
         {
             var validator = file is null ? null : await probe.ValidatorAsync(file, ct);

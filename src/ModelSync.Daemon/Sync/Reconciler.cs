@@ -37,7 +37,7 @@ internal sealed class Reconciler(
         inventory.RetainOnly(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
 
         var engine = new SyncEngine(layout, manifest.Sync, inventory, http, limiter, time, logger, observer ?? NullSyncObserver.Instance);
-        var policy = new FailurePolicy(inventory, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync.Interval, enforceFailurePolicy, logger);
+        var policy = new FailurePolicy(inventory, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync, enforceFailurePolicy, logger);
         var resolution = new SourceResolution(layout, manifest.Sync, SourceRegistry.Create(manifest.Sync, http, time, logger), inventory, policy, time, logger);
         var syncer = new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store), policy);
         await Parallel.ForEachAsync(

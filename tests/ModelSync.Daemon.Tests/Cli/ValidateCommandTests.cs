@@ -31,6 +31,27 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Validate_ModelsResolvedAtSync_CountedPerSchemeNotAsZeroFiles()
+    {
+        using var dir = new ModelSync.TestKit.TempDir();
+        var file = dir.Combine("m.yaml");
+        File.WriteAllText(file, $$"""
+            store: { root: {{dir.Combine("store")}} }
+            sync: { s3: { endpoint: "http://127.0.0.1:9" } }
+            models:
+              - { name: a, source: "s3://models/a/" }
+              - { name: b, source: "s3://models/b/" }
+              - { name: c, source: "oci://127.0.0.1:9/models/c:v1" }
+              - { name: d, source: "hf://org/d@main" }
+            """);
+
+        var (exit, stdout, _) = DaemonProcess.Run("validate", file);
+
+        Assert.Equal(0, exit);
+        Assert.Equal($"{file}: OK (4 models, 0 files, 0 B; 2 from s3://, 1 from oci://, 1 from hf://, listed at sync)", stdout.Trim());
+    }
+
+    [Fact]
     public void Validate_BadManifest_EveryProblemOnStderrExit2()
     {
         var file = ManifestLoaderTests.TestData("bad.yaml");
