@@ -52,6 +52,41 @@ public sealed class CrashResumeTests(FaultServer server, ITestOutputHelper outpu
         Assert.True(served < Size * 1.6, $"served {served} bytes for a {Size}-byte file; resume should have saved most of a second download");
     }
 
+    /// <summary>
+    /// A slow link: four connections at most 3.2 MiB/s each (64 KiB, then 20 ms), 16 MiB pieces, killed with every
+    /// piece half written and none hashed. The record follows each piece as its bytes arrive, so what the restart
+    /// fetches again stays within a second of transfer plus 1 MiB per connection (issue 27: it was every piece).
+    /// </summary>
+    [Fact]
+    public async Task Sync_KilledMidPiecesOnASlowLink_ResendsAtMostASecondPlusAMiBPerConnection()
+    {
+        const long Small = 64L << 20;
+        const int Chunk = 64 << 10;
+        var content = new GeneratedContent(Small, seed: 43);
+        server.Route($"{_scope}/v1/big.bin", r => r.ServeAsync(content, etag: "\"slow-1\"", throttle: () => _throttled, chunkSize: Chunk));
+        var file = new ManifestFile("big.bin", Small, Sha256: null, Xxh128: content.Xxh128());
+        var model = new ManifestModel("big", "v1", $"{server.Origin}{_scope}/v1/", [file]);
+        var manifest = _store.WriteManifest(model);
+
+        using (var first = DaemonRunner.Start(output, "sync", "--manifest", manifest))
+        {
+            await WaitForBytesDoneAsync(first, atLeast: Small * 6 / 10);
+            first.KillHard();
+        }
+
+        var beforeRestart = server.Requests(_scope).Sum(r => r.BytesSent);
+        _throttled = false;
+        var result = await DaemonRunner.SyncAsync(manifest, output);
+
+        Assert.Equal(0, result.ExitCode);
+        _store.AssertPublished(model, (_, path) => content.SameAsFile(path));
+        var served = server.Requests(_scope).Sum(r => r.BytesSent);
+        const long PerSecond = 4L * Chunk * 50;
+        const long Bound = PerSecond + (4L << 20);
+        output.WriteLine($"served {served} for {Small}; {beforeRestart} before the restart; bound on the excess {Bound}");
+        Assert.True(served - Small <= Bound, $"re-sent {served - Small} bytes after the kill; at most {Bound} (a second at {PerSecond} B/s plus 1 MiB per connection)");
+    }
+
     /// <summary>Waits until the resume records (or the inventory's progress) say at least <paramref name="atLeast"/> bytes are down.</summary>
     private async Task<long> WaitForBytesDoneAsync(DaemonProcess daemon, long atLeast)
     {

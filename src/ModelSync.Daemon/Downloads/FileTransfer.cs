@@ -32,10 +32,13 @@ internal sealed class FileTransfer
     public DigestResult? Result { get; private set; }
 
     /// <summary>Bytes on disk that the next attempt will not fetch again.</summary>
-    public long BytesDone => Result is null ? _state.Offset : _job.Spec.Size;
+    public long BytesDone => Result is null ? _state.BytesKept : _job.Spec.Size;
 
     /// <summary>Bytes already on disk when the transfer was opened: non-zero means a resume.</summary>
     public long BytesResumedFrom { get; private set; }
+
+    /// <summary>Where the hashed prefix resumes (the pieces ahead of it are kept too).</summary>
+    public long HashedFrom => _state.Offset;
 
     public static FileTransfer Open(FileJob job, HttpSource http, BandwidthLimiter limiter, TimeProvider time, Action<long> onBytes)
     {
@@ -44,8 +47,8 @@ internal sealed class FileTransfer
         transfer.Result = recovered.Complete;
         if (recovered.Complete is null)
         {
-            transfer._state.Resume(recovered.Offset, recovered.Validator);
-            transfer.BytesResumedFrom = recovered.Offset;
+            transfer._state.Resume(recovered.Offset, recovered.Validator, recovered.Ahead);
+            transfer.BytesResumedFrom = transfer._state.BytesKept;
         }
 
         return transfer;

@@ -5,15 +5,19 @@ using ModelSync.Store.IO;
 namespace ModelSync.Daemon.Downloads;
 
 /// <summary>What a staged file's state on disk allows: a record at open time says where to go on from.</summary>
-internal readonly record struct Recovered(DigestResult? Complete, long Offset, string? Validator);
+internal readonly record struct Recovered(DigestResult? Complete, long Offset, string? Validator, IReadOnlyList<ByteRange>? Ahead = null);
 
 /// <summary>
 /// The staged file's <see cref="ResumeState"/> sidecar: where a transfer may go on after a restart, and
-/// the point it has reached, written about once a second while bytes arrive.
+/// the point it has reached, written about once a second while bytes arrive (by whichever connection or hasher
+/// gets there first: the lock keeps one writer).
 /// </summary>
 internal sealed class ResumeRecord(FileJob job, TimeProvider time)
 {
-    private static readonly TimeSpan PersistEvery = TimeSpan.FromSeconds(1);
+    private readonly Lock _lock = new();
+
+    // Half the second a crash may cost (issue 27): the record lags the bytes by up to this, the kill comes at any time.
+    private static readonly TimeSpan PersistEvery = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Up to this size a file's record is written in place, not beside and renamed (see <see cref="Persist"/>).</summary>
     private const long InPlaceUpTo = 4 << 20;
@@ -54,7 +58,24 @@ internal sealed class ResumeRecord(FileJob job, TimeProvider time)
             return default;
         }
 
-        return new Recovered(null, Math.Min(state.BytesDone, spec.Size), state.Validator);
+        var offset = Math.Min(state.BytesDone, spec.Size);
+        return new Recovered(null, offset, state.Validator, Plausible(state.Ahead, offset, file.Length));
+    }
+
+    /// <summary>Ranges ahead that fit the file as it is: beyond the prefix, in order, apart and within its length
+    /// (a range the disk does not hold is dropped, costing its bytes again, never the rest); null when none.</summary>
+    private static ByteRange[]? Plausible(IReadOnlyList<ByteRange>? ahead, long offset, long length)
+    {
+        var kept = new List<ByteRange>();
+        foreach (var r in (ahead ?? []).OrderBy(r => r.From))
+        {
+            if (r.From >= (kept.Count == 0 ? offset : kept[^1].To) && r.From < r.To && r.To <= length)
+            {
+                kept.Add(r);
+            }
+        }
+
+        return kept.Count == 0 ? null : [.. kept];
     }
 
     /// <summary>
@@ -92,25 +113,45 @@ internal sealed class ResumeRecord(FileJob job, TimeProvider time)
     /// </summary>
     public void Persist(TransferState state, DigestResult? complete = null)
     {
-        new ResumeState
+        lock (_lock)
         {
-            Source = ResumeState.SourceOf(job.Spec.Url),
-            Size = job.Spec.Size,
-            Validator = state.Validator,
-            BytesDone = state.Offset,
-            Complete = complete is not null,
-            Sha256 = complete?.Sha256,
-            Xxh128 = complete?.Xxh128,
-            GitBlobSha1 = complete?.GitBlobSha1,
-        }.Write(job.StatePath, atomic: job.Spec.Size > InPlaceUpTo);
-        _lastPersistTicks = time.GetTimestamp();
+            // The prefix first: the pieces it has passed leave the ranges ahead after it, never before.
+            var offset = state.Offset;
+            var ahead = complete is null ? state.Ahead.Beyond(offset) : [];
+            new ResumeState
+            {
+                Source = ResumeState.SourceOf(job.Spec.Url),
+                Size = job.Spec.Size,
+                Validator = state.Validator,
+                BytesDone = offset,
+                Ahead = ahead.Length == 0 ? null : ahead,
+                Complete = complete is not null,
+                Sha256 = complete?.Sha256,
+                Xxh128 = complete?.Xxh128,
+                GitBlobSha1 = complete?.GitBlobSha1,
+            }.Write(job.StatePath, atomic: job.Spec.Size > InPlaceUpTo);
+            Volatile.Write(ref _lastPersistTicks, time.GetTimestamp());
+        }
     }
 
+    /// <summary>Called after every write; persists when a second has passed since the last record.</summary>
     public void PersistPeriodically(TransferState state)
     {
-        if (time.GetElapsedTime(_lastPersistTicks) >= PersistEvery)
+        if (time.GetElapsedTime(Volatile.Read(ref _lastPersistTicks)) < PersistEvery || !_lock.TryEnter())
         {
-            Persist(state);
+            return; // not due, or another thread is writing it right now
+        }
+
+        try
+        {
+            if (time.GetElapsedTime(_lastPersistTicks) >= PersistEvery)
+            {
+                Persist(state);
+            }
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 

@@ -21,6 +21,10 @@ internal sealed record ResumeState
     /// <summary>Bytes from offset 0 known written; a restart re-hashes them from disk and resumes after.</summary>
     public long BytesDone { get; init; }
 
+    /// <summary>Pieces of a segmented download written beyond <see cref="BytesDone"/> (not hashed yet): a restart
+    /// fetches only what they lack, and the hasher reads them from disk.</summary>
+    public IReadOnlyList<ByteRange>? Ahead { get; init; }
+
     public bool Complete { get; init; }
 
     public string? Sha256 { get; init; }

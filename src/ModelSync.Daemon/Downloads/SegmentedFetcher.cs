@@ -28,16 +28,18 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
         using var window = new SemaphoreSlim(Math.Min(count, job.Segments * 2));
         var done = Enumerable.Range(0, count).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
 
-        // The first piece doubles as the probe: a 200 means no ranges (or a changed source) and one stream.
+        // The first piece doubles as the probe: a 200 means no ranges (or a changed source) and one stream. It asks
+        // for what the piece still lacks; for its last byte when a crash left it whole (one byte, not a request less).
         await window.WaitAsync(ct);
         var (firstFrom, firstTo) = Piece(0);
+        var probeFrom = Math.Min(state.Ahead.WrittenFrom(firstFrom), firstTo - 1);
         using var stall = new CancellationTokenSource(job.StallTimeout, time);
         using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
-        var probe = await http.GetAsync(await job.RequestUrlAsync(stall.Token), firstFrom, state.Validator, job.BearerToken, stall.Token, firstTo - 1);
+        var probe = await http.GetAsync(await job.RequestUrlAsync(stall.Token), probeFrom, state.Validator, job.BearerToken, stall.Token, firstTo - 1);
         stall.CancelAfter(Timeout.InfiniteTimeSpan);
         try
         {
-            state.Accept(ResponseCheck.ForStream(probe, state.Offset, job.Spec.Size, time.GetUtcNow()));
+            state.Accept(ResponseCheck.ForStream(probe, probeFrom, job.Spec.Size, time.GetUtcNow()));
         }
         catch
         {
@@ -47,6 +49,7 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
 
         if (probe.StatusCode == HttpStatusCode.OK)
         {
+            state.Ahead.Clear(); // one stream rewrites the whole file: nothing ahead is kept from before
             using (probe)
             {
                 await copier.CopyAsync(await probe.Content.ReadAsStreamAsync(ct), handle, stall);
@@ -74,7 +77,12 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
                     }
 
                     var (from, to) = Piece(k);
-                    await FetchPieceAsync(handle, k == 0 ? first! : null, from, to, buffer, attempt.Token);
+                    var start = k == 0 ? probeFrom : state.Ahead.WrittenFrom(from);
+                    if (start < to)
+                    {
+                        await FetchPieceAsync(handle, k == 0 ? first! : null, from, start, to, buffer, attempt.Token);
+                    }
+
                     done[k].TrySetResult();
                 }
             }
@@ -150,23 +158,25 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
         }
     }
 
-    private async Task FetchPieceAsync(SafeFileHandle handle, HttpResponseMessage? response, long from, long to, byte[] buffer, CancellationToken ct)
+    /// <summary>Bytes <paramref name="start"/> to <paramref name="to"/> of the piece that begins at <paramref name="from"/>
+    /// (what came before <paramref name="start"/> is on disk already); its progress goes into the resume record.</summary>
+    private async Task FetchPieceAsync(SafeFileHandle handle, HttpResponseMessage? response, long from, long start, long to, byte[] buffer, CancellationToken ct)
     {
         using var stall = new CancellationTokenSource(job.StallTimeout, time);
         using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
         try
         {
-            response ??= await GetPieceAsync(from, to, stall.Token);
+            response ??= await GetPieceAsync(start, to, stall.Token);
             using (response)
             {
                 var body = await response.Content.ReadAsStreamAsync(stall.Token);
-                for (var pos = from; pos < to;)
+                for (var pos = start; pos < to;)
                 {
                     var want = (int)Math.Min(Math.Min(buffer.Length, limiter.MaxChunk), to - pos);
                     var read = await StreamCopier.ReadOnceAsync(body, buffer.AsMemory(0, want), stall, job.StallTimeout);
                     if (read == 0)
                     {
-                        throw new DownloadException(FailureReason.SourceUnreachable, $"range {from}-{to - 1} ended after {pos - from} bytes", transient: true);
+                        throw new DownloadException(FailureReason.SourceUnreachable, $"range {start}-{to - 1} ended after {pos - start} bytes", transient: true);
                     }
 
                     // Pay for what arrived, not for what was asked: a read often returns less.
@@ -174,7 +184,9 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
 
                     StreamCopier.Write(handle, buffer.AsSpan(0, read), pos);
                     pos += read;
+                    state.Ahead.Advance(from, pos);
                     state.Report(read);
+                    record.PersistPeriodically(state);
                 }
             }
         }

@@ -30,6 +30,12 @@ internal sealed class TransferState
     /// <summary>Strong ETag or Last-Modified of the response the bytes came from; sent as If-Range.</summary>
     public string? Validator { get; set; }
 
+    /// <summary>Pieces written beyond <see cref="Offset"/>, from the same response entity (<see cref="Validator"/>).</summary>
+    public PiecesAhead Ahead { get; } = new();
+
+    /// <summary>Bytes on disk that the next attempt will not fetch again.</summary>
+    public long BytesKept => Offset + Ahead.BytesBeyond(Offset);
+
     /// <summary>
     /// Made on first use and released once the file is verified: a model's transfers are all opened at its
     /// start, and a digest holds native hash contexts, so thousands of small files must not each keep one.
@@ -61,11 +67,12 @@ internal sealed class TransferState
     public bool PrefixUnhashed { get; set; }
 
     /// <summary>Continues behind a resume record.</summary>
-    public void Resume(long offset, string? validator)
+    public void Resume(long offset, string? validator, IReadOnlyList<ByteRange>? ahead = null)
     {
         Offset = offset;
         Validator = validator;
-        _reported = offset;
+        Ahead.Load(ahead ?? []);
+        _reported = BytesKept;
         PrefixUnhashed = offset > 0;
     }
 
@@ -73,6 +80,7 @@ internal sealed class TransferState
     {
         _resetPending = false;
         Offset = 0;
+        Ahead.Clear();
         PrefixUnhashed = false;
         SettleProgress();
         Validator = null;
@@ -157,7 +165,8 @@ internal sealed class TransferState
     /// <summary>After an attempt, progress falls back to what the next attempt will not fetch again.</summary>
     public void SettleProgress()
     {
-        var delta = Offset - Interlocked.Exchange(ref _reported, Offset);
+        var kept = BytesKept;
+        var delta = kept - Interlocked.Exchange(ref _reported, kept);
         if (delta != 0)
         {
             _onBytes(delta);

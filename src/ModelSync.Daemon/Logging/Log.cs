@@ -36,8 +36,8 @@ internal static partial class Log
     [LoggerMessage(1107, LogLevel.Warning, "{Model}: resolving {Source}, attempt {Attempt} failed ({Reason}: {Message}); retrying in {Delay}")]
     public static partial void SourceRetrying(ILogger logger, string model, string source, int attempt, string reason, string message, TimeSpan delay);
 
-    [LoggerMessage(1200, LogLevel.Information, "{Model}: {File} resumes at byte {Offset} of {Size}")]
-    public static partial void FileResuming(ILogger logger, string model, string file, long offset, long size);
+    [LoggerMessage(1200, LogLevel.Information, "{Model}: {File} resumes at byte {Offset} of {Size} ({Kept} bytes on disk kept)")]
+    public static partial void FileResuming(ILogger logger, string model, string file, long offset, long size, long kept);
 
     [LoggerMessage(1201, LogLevel.Warning, "{Model}: {File} attempt {Attempt} failed ({Reason}: {Message}); retrying in {Delay}")]
     public static partial void FileRetrying(ILogger logger, string model, string file, int attempt, string reason, string message, TimeSpan delay);

@@ -40,7 +40,7 @@ internal sealed class FileFetch
         progress.Add(_transfer.BytesDone);
         if (_transfer.BytesResumedFrom > 0)
         {
-            Log.FileResuming(engine.Logger, model.Name, file.Spec.Path, _transfer.BytesResumedFrom, file.Spec.Size);
+            Log.FileResuming(engine.Logger, model.Name, file.Spec.Path, _transfer.HashedFrom, file.Spec.Size, _transfer.BytesResumedFrom);
         }
     }
 

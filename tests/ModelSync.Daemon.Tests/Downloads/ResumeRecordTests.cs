@@ -114,27 +114,74 @@ public sealed class ResumeRecordTests : IDisposable
     }
 
     [Fact]
-    public void PersistPeriodically_FirstSecond_WritesNothingThenOncePerSecond()
+    public void PersistPeriodically_FirstHalfSecond_WritesNothingThenTwicePerSecond()
     {
         var record = Record();
         var state = new TransferState(_files.Spec, _ => { });
         state.Offset = 10;
         record.PersistPeriodically(state);
-        _clock.Advance(TimeSpan.FromMilliseconds(900));
+        _clock.Advance(TimeSpan.FromMilliseconds(450));
         record.PersistPeriodically(state);
-        Assert.False(File.Exists(_files.Job.StatePath)); // a file done within a second needs no record on the way
+        Assert.False(File.Exists(_files.Job.StatePath)); // a file done within half a second needs no record on the way
 
-        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        _clock.Advance(TimeSpan.FromMilliseconds(50));
         record.PersistPeriodically(state);
         Assert.Equal(10, ResumeState.TryRead(_files.Job.StatePath)!.BytesDone);
 
         state.Offset = 20;
-        _clock.Advance(TimeSpan.FromMilliseconds(900));
+        _clock.Advance(TimeSpan.FromMilliseconds(450));
         record.PersistPeriodically(state);
         Assert.Equal(10, ResumeState.TryRead(_files.Job.StatePath)!.BytesDone);
-        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        _clock.Advance(TimeSpan.FromMilliseconds(50));
         record.PersistPeriodically(state);
         Assert.Equal(20, ResumeState.TryRead(_files.Job.StatePath)!.BytesDone);
+    }
+
+    [Fact]
+    public void Persist_PiecesWrittenAheadOfThePrefix_RecordedAndRecovered()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, _files.Content);
+        var state = new TransferState(_files.Spec, _ => { }) { Offset = 1000, Validator = "\"v1\"" };
+        state.Ahead.Advance(0, 1000); // hashed already: not recorded
+        state.Ahead.Advance(1000, 1500);
+        state.Ahead.Advance(5000, 9000);
+
+        Record().Persist(state);
+        var recovered = Record().Recover();
+
+        Assert.Equal(1000, recovered.Offset);
+        Assert.Equal([new ByteRange(1000, 1500), new ByteRange(5000, 9000)], recovered.Ahead);
+        var reopened = new TransferState(_files.Spec, _ => { });
+        reopened.Resume(recovered.Offset, recovered.Validator, recovered.Ahead);
+        Assert.Equal(1000 + 500 + 4000, reopened.BytesKept);
+        Assert.Equal(1500, reopened.Ahead.WrittenFrom(1000));
+        Assert.Equal(4000, reopened.Ahead.WrittenFrom(4000));
+    }
+
+    [Fact]
+    public void Recover_RangesAheadBeyondTheFileOrOverlapping_OnlyThePlausibleKept()
+    {
+        File.WriteAllBytes(_files.Job.TargetPath, new byte[8000]);
+        new ResumeState
+        {
+            Source = ResumeState.SourceOf(_files.Spec.Url),
+            Size = Size,
+            BytesDone = 1000,
+            Ahead = [new(500, 900), new(1000, 2000), new(1500, 2500), new(3000, 3000), new(7000, 9000)],
+        }.Write(_files.Job.StatePath);
+
+        Assert.Equal([new ByteRange(1000, 2000)], Record().Recover().Ahead);
+    }
+
+    [Fact]
+    public void Reset_PiecesAhead_Forgotten()
+    {
+        var state = new TransferState(_files.Spec, _ => { });
+        state.Resume(100, "\"v1\"", [new ByteRange(200, 300)]);
+
+        state.Reset();
+
+        Assert.Equal((0L, 200L), (state.BytesKept, state.Ahead.WrittenFrom(200))); // nothing written from 200 on
     }
 
     [Theory]
