@@ -532,13 +532,13 @@ cmd_setup() {
   local out
   need_cluster
   out=$(render "$kustomization" "$work/main")
+  find_daemons "$out" # before anything is applied: a kustomization without a daemon fails here
   if ((prefetch)); then
     info "prefetch: applying everything but the DaemonSet, then the sync Job"
     apply_rendered "$out" -l 'app.kubernetes.io/component!=daemon'
     run_prefetch_job
   fi
   apply_rendered "$out"
-  find_daemons "$out"
   wait_rollout
   ((dry_run)) || cmd_status
 }
@@ -550,8 +550,8 @@ cmd_update() {
   if [ -n "$manifest" ]; then cmd_validate; fi
   need_cluster
   out=$(render "$kustomization" "$work/main")
-  apply_rendered "$out"
   find_daemons "$out"
+  apply_rendered "$out"
   [ -z "$manifest" ] || info "the daemons pick the new manifest up within ~1 min (ConfigMap volume refresh); watch: $0 monitor"
   wait_rollout
 }
