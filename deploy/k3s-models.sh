@@ -459,7 +459,7 @@ cmd_validate() {
       esac
       rc=1; continue
     }
-    info "linting ConfigMap $ns/$cm, key $key (DaemonSet $ns/$ds, container $container: $path)"
+    info "linting ConfigMap $ns/$cm, key $key (DaemonSet $ns/$ds, container $container: $path)$([ "$cm" != modelsync-models ] || [ -z "$manifest" ] || echo ": --manifest $manifest")"
     lint_manifest "$file" "$label" || rc=1
   done < <(daemon_manifests)
   if [ -n "$manifest" ] && ((used_manifest == 0)); then
