@@ -7,14 +7,15 @@
 #   setup       apply the kustomization, wait for the DaemonSet rollout
 #   status      DaemonSet, pods, and `ModelSync.Daemon status` inside each daemon pod
 #   monitor     status every --interval seconds, or --logs to follow the daemon logs
-#   validate    lint the manifest and render the kustomization (needs no cluster)
+#   validate    render the kustomization, lint the manifest each daemon DaemonSet mounts (needs no cluster)
 #   update      apply a changed manifest and/or image tag
 #   uninstall   delete what setup applied (--purge: also the models on every node)
 #
 # options (before or after COMMAND):
 #   -k, --kustomization DIR  kustomization to apply (default deploy/kustomize/base)
 #       --overlay DIR        the same as -k, e.g. deploy/kustomize/overlays/k3s-example
-#   -m, --manifest FILE      models.yaml to use instead of the one in the base (validate, setup, update)
+#   -m, --manifest FILE      models.yaml to use instead of the one in the base (validate, setup, update):
+#                            replaces ConfigMap modelsync-models
 #   -t, --tag TAG            image tag for localhost/modelsync-daemon and -gate (default: as in the kustomization)
 #       --registry PREFIX    image name prefix instead of "localhost" (e.g. registry.example.com/ml)
 #       --store-path PATH    the store's directory on every node (default /var/lib/k3s-storage/ml-models):
@@ -40,8 +41,12 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 store_root=/var/lib/k3s-storage/ml-models
-ds_name=modelsync-daemon
-ds_selector=app.kubernetes.io/name=modelsync-daemon
+# The labels of every daemon pod, whatever its DaemonSet is called: the base sets component=daemon in
+# its DaemonSet and part-of=modelsync on everything it renders, pod templates included. A DaemonSet an
+# overlay adds carries both in its pod template (docs/deploy.md, "Overlays: which DaemonSets are daemons").
+daemon_selector=app.kubernetes.io/part-of=modelsync,app.kubernetes.io/component=daemon
+daemon_ds=() # "NS NAME" of each daemon DaemonSet of the rendered kustomization (find_daemons)
+daemon_ns=() # their namespaces
 job_name=modelsync-sync
 purge_name=modelsync-purge
 
@@ -81,8 +86,10 @@ EOF
       ;;
     status) cat <<EOF
 usage: deploy/k3s-models.sh status [--node NODE] [-n NS] [--context NAME] [--kubeconfig FILE]
-The DaemonSet and its pods, then \`ModelSync.Daemon status\` inside each daemon pod (--node: only
-the pod on NODE). Exit 3 when no cluster is reachable.
+The daemon DaemonSets and their pods, then \`ModelSync.Daemon status\` inside each daemon pod (--node:
+only the pod on NODE). Pods are found by the labels $daemon_selector
+in the namespaces of the kustomization's daemon DaemonSets, whatever they are called. Exit 3 when no
+cluster is reachable.
 EOF
       ;;
     monitor) cat <<EOF
@@ -92,9 +99,11 @@ EOF
       ;;
     validate) cat <<EOF
 usage: deploy/k3s-models.sh validate [-m FILE] [-k DIR] [--store-path PATH] [-t TAG] [--registry PREFIX] [--dry-run]
-Lint the manifest (ModelSync.Daemon validate: \$MODELSYNC_DAEMON, the PATH or artifacts/daemon/, else
-the daemon image through podman/docker) and render the kustomization and the setup Job. Needs no
-cluster. With --dry-run the rendered files are kept and their paths printed.
+Render the kustomization (with -m, -t, --store-path as setup would) and lint what it would apply: the
+manifest in the ConfigMap and key each daemon DaemonSet (pods labelled $daemon_selector)
+mounts, with ModelSync.Daemon validate (\$MODELSYNC_DAEMON, the PATH or artifacts/daemon/, else the daemon
+image through podman/docker). Problems read "KUSTOMIZATION: ConfigMap NS/NAME, KEY:LINE:COL: ...". Also
+renders the setup Job. Needs no cluster. With --dry-run the rendered files are kept and their paths printed.
 EOF
       ;;
     update) cat <<EOF
@@ -125,6 +134,111 @@ node_store() {
   awk 'function done() { if (!found && k == "ConfigMap" && n == "modelsync-store" && p != "") { print p; found = 1 } }
        /^---/ { done(); k = ""; n = ""; p = "" } /^kind:/ { k = $2 } /^  name:/ { n = $2 } /^  path: / { p = $2 }
        END { done() }' "$1"
+}
+
+# daemonset_facts RENDERED: what validate, status and the waits need to know of each DaemonSet of a
+# rendered file, one tab-separated line per fact (kubectl reads the file offline: annotate --local
+# changes nothing, the go-template prints):
+#   D  NS DS LABELS                 the DaemonSet and its pod template's labels (k=v,k=v,)
+#   C  NS DS CONTAINER IMAGE WORD...  each container: its image, command and args
+#   E  NS DS CONTAINER VALUE         its MODELSYNC_MANIFEST
+#   M  NS DS CONTAINER VOLUME MOUNTPATH SUBPATH
+#   V  NS DS VOLUME CONFIGMAP [KEY=PATH...]   each ConfigMap volume, with its items
+daemonset_facts() {
+  local t='{{"\t"}}'
+  kubectl annotate --local -f "$1" k3s-models- -o go-template="$(cat <<EOF
+{{- if eq .kind "DaemonSet"}}{{\$ns := or .metadata.namespace "default"}}{{\$ds := .metadata.name}}{{\$t := .spec.template}}
+{{- "D"}}$t{{\$ns}}$t{{\$ds}}$t{{range \$k, \$v := \$t.metadata.labels}}{{\$k}}={{\$v}},{{end}}
+{{range \$t.spec.containers}}{{\$c := .name}}{{"C"}}$t{{\$ns}}$t{{\$ds}}$t{{\$c}}$t{{.image}}{{range .command}}$t{{.}}{{end}}{{range .args}}$t{{.}}{{end}}
+{{range .env}}{{if eq .name "MODELSYNC_MANIFEST"}}{{"E"}}$t{{\$ns}}$t{{\$ds}}$t{{\$c}}$t{{.value}}
+{{end}}{{end}}{{range .volumeMounts}}{{"M"}}$t{{\$ns}}$t{{\$ds}}$t{{\$c}}$t{{.name}}$t{{.mountPath}}$t{{or .subPath ""}}
+{{end}}{{end}}{{range \$t.spec.volumes}}{{\$v := .name}}{{with .configMap}}{{"V"}}$t{{\$ns}}$t{{\$ds}}$t{{\$v}}$t{{.name}}{{range .items}}$t{{.key}}={{.path}}{{end}}
+{{end}}{{end}}{{end}}
+EOF
+)" | grep -v '^$' || true
+}
+
+# find_daemons RENDERED: daemon_ds ("NS NAME" of each DaemonSet whose pods carry $daemon_selector) and
+# daemon_ns (their namespaces, each once); the facts stay in $work/daemonsets.tsv. A DaemonSet that
+# runs the daemon image without those labels is named: nothing here would see its pods.
+find_daemons() {
+  local facts=$work/daemonsets.tsv ns ds rest
+  daemonset_facts "$1" >"$facts"
+  mapfile -t daemon_ds < <(awk -F'\t' -v sel="$daemon_selector" '
+    $1 == "D" { n = split(sel, terms, ","); ok = 1; for (i = 1; i <= n; i++) if (index("," $4, "," terms[i] ",") == 0) ok = 0
+                if (ok) print $2 " " $3 }' "$facts")
+  mapfile -t daemon_ns < <(printf '%s\n' "${daemon_ds[@]%% *}" | awk 'NF && !seen[$0]++')
+  while IFS=$'\t' read -r _ ns ds rest; do
+    [[ " ${daemon_ds[*]/%/,} " != *" $ns $ds, "* ]] || continue
+    info "note: DaemonSet $ns/$ds runs $(cut -f2 <<<"$rest") but its pods lack the labels $daemon_selector: validate, status, monitor and --wait-models do not see it (docs/deploy.md, \"Overlays: which DaemonSets are daemons\")"
+  done < <(awk -F'\t' '$1 == "C" && $5 ~ /modelsync-daemon/ && !seen[$2 FS $3]++' "$facts")
+  if ((${#daemon_ds[@]} == 0)); then
+    info "$kustomization renders no DaemonSet whose pods carry the labels $daemon_selector (docs/deploy.md, \"Overlays: which DaemonSets are daemons\")"
+    exit 1
+  fi
+}
+
+# daemon_manifests: for each daemon DaemonSet ($work/daemonsets.tsv), the ConfigMap and key its
+# `ModelSync.Daemon run` container reads the manifest from (--manifest, -m, MODELSYNC_MANIFEST, else
+# /etc/modelsync/models.yaml), through the mount and volume that hold that path:
+#   ok NS DS CONTAINER PATH CONFIGMAP KEY    or    error MESSAGE
+daemon_manifests() {
+  awk -F'\t' -v sel="$daemon_selector" '
+    $1 == "D" { n = split(sel, terms, ","); ok = 1; for (i = 1; i <= n; i++) if (index("," $4, "," terms[i] ",") == 0) ok = 0
+                if (ok) { daemons[$2 FS $3] = 1; order[++nd] = $2 FS $3 } }
+    $1 == "C" { path = ""; run = 0
+                for (i = 6; i <= NF; i++) {
+                  if (!run) { if ($i == "run") run = 1; continue }
+                  if (($i == "--manifest" || $i == "-m") && i < NF) path = $(i + 1)
+                  else if ($i ~ /^--manifest=/) path = substr($i, 12)
+                }
+                if (run) { runs[$2 FS $3] = runs[$2 FS $3] $4 FS; cpath[$2 FS $3 FS $4] = path } }
+    $1 == "E" { env[$2 FS $3 FS $4] = $5 }
+    $1 == "M" { mounts[$2 FS $3 FS $4] = mounts[$2 FS $3 FS $4] $5 SUBSEP $6 SUBSEP $7 FS }
+    $1 == "V" { cm[$2 FS $3 FS $4] = $5; items[$2 FS $3 FS $4] = ""; for (i = 6; i <= NF; i++) items[$2 FS $3 FS $4] = items[$2 FS $3 FS $4] $i FS }
+    END {
+      for (d = 1; d <= nd; d++) {
+        split(order[d], id, FS); what = "DaemonSet " id[1] "/" id[2]
+        if (runs[order[d]] == "") { print "error" FS what ": no container runs `ModelSync.Daemon run` (args: run ...)"; continue }
+        nc = split(runs[order[d]], cs, FS)
+        for (c = 1; c < nc; c++) {
+          key3 = order[d] FS cs[c]
+          path = cpath[key3]; if (path == "") path = env[key3]; if (path == "") path = "/etc/modelsync/models.yaml"
+          # The mount that holds the path: the longest mountPath that is the path (subPath) or a parent of it.
+          best = ""; bestpath = ""; rel = ""; nm = split(mounts[key3], ms, FS)
+          for (m = 1; m < nm; m++) {
+            split(ms[m], f, SUBSEP)
+            if (f[3] != "" && f[2] == path && length(f[2]) > length(bestpath)) { best = f[1]; bestpath = f[2]; rel = f[3] }
+            else if (f[3] == "" && index(path, f[2] "/") == 1 && length(f[2]) > length(bestpath)) { best = f[1]; bestpath = f[2]; rel = substr(path, length(f[2]) + 2) }
+          }
+          where = what " (container " cs[c] ") reads its manifest from " path
+          if (best == "") { print "error" FS where ", which no volume mounts"; continue }
+          v = order[d] FS best
+          if (!(v in cm)) { print "error" FS where ", in volume " best ", which is not a ConfigMap: validate cannot read it"; continue }
+          key = ""
+          if (items[v] != "") {
+            ni = split(items[v], it, FS)
+            for (i = 1; i < ni; i++) { eq = index(it[i], "="); if (substr(it[i], eq + 1) == rel) key = substr(it[i], 1, eq - 1) }
+            if (key == "") { print "error" FS where ": ConfigMap " id[1] "/" cm[v] " (volume " best ") maps no key to " rel; continue }
+          } else if (rel ~ /\//) {
+            print "error" FS where ": ConfigMap " id[1] "/" cm[v] " (volume " best ") has no file " rel; continue
+          } else key = rel
+          print "ok" FS id[1] FS id[2] FS cs[c] FS path FS cm[v] FS key
+        }
+      }
+    }' "$work/daemonsets.tsv"
+}
+
+# configmap_value RENDERED NS NAME KEY OUT: data[KEY] of ConfigMap NS/NAME into OUT. Exit 1: no such
+# ConfigMap, 2: no such key.
+configmap_value() {
+  local raw=$5.raw
+  # shellcheck disable=SC2016 # $k and $v are the template's variables
+  kubectl annotate --local -f "$1" k3s-models- -o go-template="$(printf '{{if and (eq .kind "ConfigMap") (eq .metadata.name "%s") (eq (or .metadata.namespace "default") "%s")}}+{{range $k, $v := .data}}{{if eq $k "%s"}}={{$v}}{{end}}{{end}}{{end}}' "$3" "$2" "$4")" >"$raw"
+  [ "$(head -c 1 "$raw")" = + ] || return 1
+  [ "$(head -c 2 "$raw")" = += ] || return 2
+  tail -c +3 "$raw" >"$5"
+  rm -f "$raw"
 }
 
 # need_cluster: one clear line, naming the context and server tried, when the API server does not answer.
@@ -187,7 +301,7 @@ fi
 # Checked before anything is applied: a bad --timeout must not fail halfway through a setup.
 [[ $timeout =~ ^([0-9]+|([0-9]+(h|m|s|ms))+)$ ]] || die "--timeout: '$timeout' is not a duration such as 90s, 30m, 1h30m"
 if ((namespace_set)) && ! grep -q '^namespace: modelsync$' "$kustomization/kustomization.yaml"; then
-  info "note: --namespace only selects where kubectl looks; $kustomization keeps the namespaces it sets"
+  info "note: --namespace only selects where the prefetch Job and uninstall --purge run; $kustomization keeps the namespaces it sets, the daemons' included"
 fi
 [ -f "$kustomization/kustomization.yaml" ] || die "no kustomization.yaml in $kustomization"
 [ -z "$manifest" ] || [ -f "$manifest" ] || die "manifest $manifest not found"
@@ -292,39 +406,67 @@ find_daemon_binary() {
   return 1
 }
 
-manifest_file() {
-  if [ -n "$manifest" ]; then echo "$manifest"; return; fi
-  echo "$here/kustomize/base/models.yaml"
-}
-
-cmd_validate() {
-  local file bin engine image rc=0
-  file=$(manifest_file)
-  info "linting $file"
-  local root
+# lint_manifest FILE LABEL: ModelSync.Daemon validate FILE (its lines name LABEL instead of FILE, so
+# "LABEL:LINE:COL: problem"); fails when FILE is not a valid manifest for the daemon's pods.
+lint_manifest() {
+  local file=$1 label=$2 bin engine image seen root rc=0 out line cmd
   # store.root is the path inside the daemon's pods, where the DaemonSet mounts the store; the node
   # directory is --store-path. Another root would be written into the pod's read-only filesystem.
   root=$(awk '/^[^ #]/ { in_store = ($0 ~ /^store:/) } in_store && /^  root:/ { print $2; exit }' "$file")
   if [ -n "$root" ] && [ "$root" != "$store_root" ]; then
-    info "$file: store.root is $root; in the pods the store is at $store_root: keep store.root there and"
+    info "$label: store.root is $root; in the pods the store is at $store_root: keep store.root there and"
     info "move the store on the nodes with --store-path $root instead (docs/deploy.md, \"Where the store lives\")"
-    exit 1
+    return 1
   fi
   if bin=$(find_daemon_binary); then
-    show "$bin" validate "$file"
-    "$bin" validate "$file" || rc=$?
+    seen=$file
+    cmd=("$bin" validate "$file")
   else
     engine=$(command -v podman || command -v docker || true)
     [ -n "$engine" ] || die "no ModelSync.Daemon binary (set MODELSYNC_DAEMON) and no podman/docker to run the image"
     image="${registry:-localhost}/modelsync-daemon:${tag:-dev}"
-    local cmd=("$engine" run --rm --network=none --read-only -v "$(realpath "$file"):/etc/modelsync/models.yaml:ro"
-      "$image" validate /etc/modelsync/models.yaml)
-    show "${cmd[@]}"
-    "${cmd[@]}" || rc=$?
+    seen=/etc/modelsync/models.yaml
+    cmd=("$engine" run --rm --network=none --read-only -v "$(realpath "$file"):$seen:ro" "$image" validate "$seen")
   fi
-  ((rc == 0)) || { info "the manifest is not valid (exit $rc)"; exit 1; }
-  local out
+  show "${cmd[@]}"
+  out=$("${cmd[@]}" 2>&1) || rc=$?
+  while IFS= read -r line; do
+    [ -z "$line" ] || info "${line/#"$seen"/$label}"
+  done <<<"$out"
+  ((rc == 0)) || { info "$label: not a valid manifest (ModelSync.Daemon validate exit $rc)"; return 1; }
+}
+
+# validate lints what would be applied: the manifest in the ConfigMap each daemon DaemonSet of the
+# rendered kustomization mounts (with --manifest: that file, in place of modelsync-models).
+cmd_validate() {
+  local out status ns ds container path cm key file label rc=0 linted=" " used_manifest=0
   out=$(render "$kustomization" "$work/main")
+  find_daemons "$out"
+  mkdir -p "$work/manifests"
+  while IFS=$'\t' read -r status ns ds container path cm key; do
+    if [ "$status" != ok ]; then
+      info "$kustomization: $ns"; rc=1; continue # an error line: the message is the second field
+    fi
+    [ "$cm" != modelsync-models ] || [ -z "$manifest" ] || used_manifest=1
+    [[ $linted != *" $ns/$cm/$key "* ]] || continue # one ConfigMap mounted by several DaemonSets
+    linted+="$ns/$cm/$key "
+    file=$work/manifests/$ns.$cm.$key
+    label="$kustomization: ConfigMap $ns/$cm, $key"
+    configmap_value "$out" "$ns" "$cm" "$key" "$file" || {
+      case $? in
+        1) info "$kustomization: DaemonSet $ns/$ds mounts ConfigMap $ns/$cm, which $kustomization does not render (its pods would not start)" ;;
+        *) info "$kustomization: DaemonSet $ns/$ds reads $path, but ConfigMap $ns/$cm has no key $key (its pods would not start)" ;;
+      esac
+      rc=1; continue
+    }
+    info "linting ConfigMap $ns/$cm, key $key (DaemonSet $ns/$ds, container $container: $path)$([ "$cm" != modelsync-models ] || [ -z "$manifest" ] || echo ": --manifest $manifest")"
+    lint_manifest "$file" "$label" || rc=1
+  done < <(daemon_manifests)
+  if [ -n "$manifest" ] && ((used_manifest == 0)); then
+    info "$kustomization: no daemon reads ConfigMap modelsync-models, which --manifest $manifest replaces: it was not used"
+    rc=1
+  fi
+  ((rc == 0)) || { info "$kustomization: not valid; applied, its daemon pods would exit 2 at start"; exit 1; }
   info "rendered $kustomization: $(grep -c '^kind:' "$out") objects; the store on the nodes: $(node_store "$out")"
   ((dry_run == 0)) || echo "# $out: $(objects_of "$out")"
   if [ -d "$here/kustomize/setup-job" ]; then
@@ -334,11 +476,17 @@ cmd_validate() {
   fi
 }
 
+# wait_rollout: each daemon DaemonSet's rollout (find_daemons); --wait-models: every daemon pod Ready.
 wait_rollout() {
-  run "${kube[@]}" -n "$namespace" rollout status "daemonset/$ds_name" --timeout="$timeout"
+  local d
+  for d in "${daemon_ds[@]}"; do
+    run "${kube[@]}" -n "${d%% *}" rollout status "daemonset/${d#* }" --timeout="$timeout"
+  done
   if ((wait_models)); then
     info "waiting until every daemon pod is Ready (= every model Ready on its node), up to $timeout"
-    run "${kube[@]}" -n "$namespace" wait pod -l "$ds_selector" --for=condition=Ready --timeout="$timeout"
+    for d in "${daemon_ns[@]}"; do
+      run "${kube[@]}" -n "$d" wait pod -l "$daemon_selector" --for=condition=Ready --timeout="$timeout"
+    done
   fi
 }
 
@@ -384,6 +532,7 @@ cmd_setup() {
   local out
   need_cluster
   out=$(render "$kustomization" "$work/main")
+  find_daemons "$out" # before anything is applied: a kustomization without a daemon fails here
   if ((prefetch)); then
     info "prefetch: applying everything but the DaemonSet, then the sync Job"
     apply_rendered "$out" -l 'app.kubernetes.io/component!=daemon'
@@ -401,42 +550,61 @@ cmd_update() {
   if [ -n "$manifest" ]; then cmd_validate; fi
   need_cluster
   out=$(render "$kustomization" "$work/main")
+  find_daemons "$out"
   apply_rendered "$out"
   [ -z "$manifest" ] || info "the daemons pick the new manifest up within ~1 min (ConfigMap volume refresh); watch: $0 monitor"
   wait_rollout
 }
 
+# daemon_pods: "NAMESPACE POD NODE" of every daemon pod (find_daemons: the namespaces; the label).
 daemon_pods() {
-  local args=(-n "$namespace" get pods -l "$ds_selector" -o 'jsonpath={range .items[*]}{.metadata.name}{" "}{.spec.nodeName}{"\n"}{end}')
-  "${kube[@]}" "${args[@]}"
+  local ns
+  for ns in "${daemon_ns[@]}"; do
+    "${kube[@]}" -n "$ns" get pods -l "$daemon_selector" -o 'jsonpath={range .items[*]}{.metadata.name}{" "}{.spec.nodeName}{"\n"}{end}' \
+      | sed "s|^|$ns |"
+  done
 }
 
+# status: the daemon DaemonSets and pods, found by $daemon_selector in the namespaces of the rendered
+# kustomization's daemon DaemonSets (an overlay may rename them or add more), then each pod's status.
 cmd_status() {
+  local ns
+  ((${#daemon_ns[@]})) || find_daemons "$(render "$kustomization" "$work/main")"
   if ((dry_run)); then
-    show "${kube[@]}" -n "$namespace" get daemonset "$ds_name" -o wide
-    show "${kube[@]}" -n "$namespace" get pods -l "$ds_selector" -o wide
-    show "${kube[@]}" -n "$namespace" exec POD -c daemon -- ModelSync.Daemon status --root "$store_root"
+    for ns in "${daemon_ns[@]}"; do
+      show "${kube[@]}" -n "$ns" get daemonset -l "$daemon_selector" -o wide
+      show "${kube[@]}" -n "$ns" get pods -l "$daemon_selector" -o wide
+    done
+    show "${kube[@]}" -n NAMESPACE exec POD -c daemon -- ModelSync.Daemon status --root "$store_root"
     return 0
   fi
   need_cluster
-  "${kube[@]}" -n "$namespace" get daemonset "$ds_name" -o wide
-  echo
-  "${kube[@]}" -n "$namespace" get pods -l "$ds_selector" -o wide
+  for ns in "${daemon_ns[@]}"; do
+    "${kube[@]}" -n "$ns" get daemonset -l "$daemon_selector" -o wide
+    echo
+    "${kube[@]}" -n "$ns" get pods -l "$daemon_selector" -o wide
+  done
   local pod pod_node
-  while read -r pod pod_node; do
+  while read -r ns pod pod_node; do
     [ -n "$pod" ] || continue
     [ -z "$node" ] || [ "$node" = "$pod_node" ] || continue
     echo
     echo "== $pod_node ($pod)"
-    "${kube[@]}" -n "$namespace" exec "$pod" -c daemon -- ModelSync.Daemon status --root "$store_root" \
-      || echo "(status unavailable: pod not running? see: ${kube[*]} -n $namespace logs $pod -c daemon)"
+    "${kube[@]}" -n "$ns" exec "$pod" -c daemon -- ModelSync.Daemon status --root "$store_root" \
+      || echo "(status unavailable: pod not running? see: ${kube[*]} -n $ns logs $pod -c daemon)"
   done < <(daemon_pods)
 }
 
 cmd_monitor() {
+  local ns pids=()
+  find_daemons "$(render "$kustomization" "$work/main")"
   if ((follow_logs)); then
     need_cluster
-    run "${kube[@]}" -n "$namespace" logs -f -l "$ds_selector" -c daemon --prefix --max-log-requests=100 --tail=20
+    for ns in "${daemon_ns[@]}"; do
+      show "${kube[@]}" -n "$ns" logs -f -l "$daemon_selector" -c daemon --prefix --max-log-requests=100 --tail=20
+      ((dry_run)) || { "${kube[@]}" -n "$ns" logs -f -l "$daemon_selector" -c daemon --prefix --max-log-requests=100 --tail=20 & pids+=($!); }
+    done
+    ((dry_run)) || wait "${pids[@]}"
     return
   fi
   ((dry_run)) && { cmd_status; return; }

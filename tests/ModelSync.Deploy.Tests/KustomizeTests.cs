@@ -86,6 +86,20 @@ public class KustomizeTests
         Assert.NotEmpty(manifest.Models);
     }
 
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
+    public void DaemonSets_ThatRunTheDaemon_PodsCarryTheLabelsK3sModelsFindsThemBy(string kustomization)
+    {
+        // deploy/k3s-models.sh: daemon_selector (status, monitor, --wait-models, validate).
+        foreach (var ds in Rendered.Of<V1DaemonSet>(kustomization).Where(d => d.Spec.Template.Spec.Containers.Any(c => c.Image.StartsWith(Rendered.DaemonImage, StringComparison.Ordinal))))
+        {
+            var labels = ds.Spec.Template.Metadata.Labels;
+            Assert.Equal("modelsync", labels["app.kubernetes.io/part-of"]);
+            Assert.Equal("daemon", labels["app.kubernetes.io/component"]);
+            Assert.Equal("daemon", ds.Metadata.Labels["app.kubernetes.io/component"]); // setup --prefetch leaves it out
+        }
+    }
+
     [Fact]
     public void Base_DaemonSet_ProbesHitHealthzAndReadyzOnTheListenPort()
     {
