@@ -67,9 +67,12 @@ internal static class ReportPrinter
     private static string Detail(ModelCheck check)
     {
         var entry = check.Entry!;
-        if (check.ValidVersion != entry.Version && entry.Previous is { } previous)
+        if (check.FromPrevious && entry.Previous is { } previous)
         {
-            return $"previous version, {Files(previous.Files)}; {entry.Version} is {entry.State}";
+            // The same version when the manifest changed a Ready version's entry: the copy in use is the old one.
+            return previous.Version == entry.Version
+                ? $"previous copy, {Files(previous.Files)}; a new copy of {entry.Version} is {entry.State}"
+                : $"previous version, {Files(previous.Files)}; {entry.Version} is {entry.State}";
         }
 
         return Files(entry.Files);

@@ -52,7 +52,7 @@ public static class StoreValidator
         if (previousServes && entry.Previous is { } previous)
         {
             var problems = CheckFiles(layout, name, previous.Version, previous.Path, previous.Files, mode, ct);
-            return new(requirement, entry, problems.Count == 0 ? previous.Version : null, problems);
+            return new(requirement, entry, problems.Count == 0 ? previous.Version : null, problems) { FromPrevious = true };
         }
 
         var state = requirement.Version is not null && requirement.Version != entry.Version

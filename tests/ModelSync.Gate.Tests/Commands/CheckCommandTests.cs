@@ -104,6 +104,26 @@ public sealed class CheckCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Check_ReadyModelWhoseManifestEntryWasEdited_CountsTheFilesOfTheCopyItValidated()
+    {
+        // The manifest changed a digest of a Ready version: the daemon fetches that same version again, and
+        // until it is published the entry is Pending with the copy in use as its previous (same version).
+        var ready = PublishFinbert();
+        _store.WriteInventory(new ModelEntry
+        {
+            Name = "finbert",
+            Version = "2024-06",
+            State = ModelState.Pending,
+            Previous = new PreviousVersion(ready.Version, ready.Path!, ready.Files),
+        });
+
+        var result = Check();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("OK    finbert@2024-06 (previous copy, 2 files, 293.71 KiB; a new copy of 2024-06 is Pending)", result.Stdout[0]);
+    }
+
+    [Fact]
     public void Check_RequireAbsentModel_Exits1()
     {
         _store.WriteInventory(PublishFinbert());
