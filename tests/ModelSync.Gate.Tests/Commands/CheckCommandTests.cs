@@ -135,6 +135,18 @@ public sealed class CheckCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Check_RequireMisspeltModel_SaysDidYouMeanAndStillExits1()
+    {
+        _store.WriteInventory(_store.Publish("embed-small", "v1", ("m.bin", StoreBuilder.Bytes(10))), PublishFinbert());
+
+        var result = Check("--require", "embed-smal");
+
+        // One look: --check never gives up early (that is the wait's exit 4), it says what it saw.
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("FAIL  embed-smal: not in the inventory; did you mean embed-small?", result.Stdout[0]);
+    }
+
+    [Fact]
     public void Check_RequireWrongVersion_Exits1NamingBothVersions()
     {
         _store.WriteInventory(PublishFinbert());
