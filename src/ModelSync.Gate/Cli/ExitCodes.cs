@@ -14,4 +14,8 @@ internal static class ExitCodes
 
     /// <summary>No inventory, or a corrupt one, at the end of the wait or on <c>--check</c>.</summary>
     public const int StoreUnreadable = 3;
+
+    /// <summary>Waiting cannot help: the daemon is live and idle, and a required model has been absent from the
+    /// inventory, or parked on a failure retrying cannot change, for the whole <c>--absent-grace</c>.</summary>
+    public const int CannotSucceed = 4;
 }

@@ -11,6 +11,10 @@ internal sealed record GateOptions
 
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>Covers kubelet's ConfigMap refresh (its sync period plus its cache's TTL, about a minute each by
+    /// default) and the daemon's reload, so a model added to the manifest with the pod is not given up on.</summary>
+    public static readonly TimeSpan DefaultAbsentGrace = TimeSpan.FromMinutes(3);
+
     public string Root { get; init; } = DefaultRoot;
 
     /// <summary>Null means every model the inventory lists.</summary>
@@ -19,6 +23,10 @@ internal sealed record GateOptions
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
     public TimeSpan Interval { get; init; } = DefaultInterval;
+
+    /// <summary>How long a required model must stay absent or parked, with the daemon live and idle, before the
+    /// wait gives up on it (exit 4); zero gives up at the first such look.</summary>
+    public TimeSpan AbsentGrace { get; init; } = DefaultAbsentGrace;
 
     public VerifyMode Verify { get; init; } = VerifyMode.Size;
 

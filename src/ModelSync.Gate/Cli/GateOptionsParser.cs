@@ -12,6 +12,7 @@ internal static class GateOptionsParser
         ("--require", "MODELSYNC_REQUIRE", false),
         ("--timeout", "MODELSYNC_TIMEOUT", false),
         ("--interval", "MODELSYNC_INTERVAL", false),
+        ("--absent-grace", "MODELSYNC_ABSENT_GRACE", false),
         ("--verify", "MODELSYNC_VERIFY", false),
         ("--check", "MODELSYNC_CHECK", true),
         ("--json", "MODELSYNC_JSON", true),

@@ -39,12 +39,13 @@ internal static class OptionValues
         }
 
         if (!TryDuration(raw, "--timeout", options.Timeout, allowZero: true, out var timeout, ref error)
-            || !TryDuration(raw, "--interval", options.Interval, allowZero: false, out var interval, ref error))
+            || !TryDuration(raw, "--interval", options.Interval, allowZero: false, out var interval, ref error)
+            || !TryDuration(raw, "--absent-grace", options.AbsentGrace, allowZero: true, out var absentGrace, ref error))
         {
             return null;
         }
 
-        options = options with { Timeout = timeout, Interval = interval };
+        options = options with { Timeout = timeout, Interval = interval, AbsentGrace = absentGrace };
         if (raw.TryGetValue("--verify", out var verify))
         {
             VerifyMode? mode = verify.Value.ToLowerInvariant() switch { "size" => VerifyMode.Size, "full" => VerifyMode.Full, _ => null };

@@ -6,13 +6,17 @@ internal static class Usage
         ModelSync.Gate: waits until the models a pod needs are present and intact (docs/gate.md).
 
         Usage: ModelSync.Gate [--root DIR] [--require NAME[@VERSION],...] [--timeout DUR]
-                              [--interval DUR] [--verify size|full] [--check] [--json]
+                              [--interval DUR] [--absent-grace DUR] [--verify size|full]
+                              [--check] [--json]
 
           --root DIR          store root (env MODELSYNC_ROOT, default /app/models)
           --require LIST      models to wait for, NAME or NAME@VERSION, comma-separated
                               (env MODELSYNC_REQUIRE, default: every model in the inventory)
           --timeout DUR       give up after this long (env MODELSYNC_TIMEOUT, default 30m)
           --interval DUR      poll this often (env MODELSYNC_INTERVAL, default 2s)
+          --absent-grace DUR  give up early (exit 4) on a model absent from the inventory or
+                              parked for this long while the daemon is live and idle
+                              (env MODELSYNC_ABSENT_GRACE, default 3m)
           --verify MODE       size: existence and size; full: re-hash every file
                               (env MODELSYNC_VERIFY, default size)
           --check             validate once and exit (env MODELSYNC_CHECK=true)
@@ -22,7 +26,8 @@ internal static class Usage
 
         Durations: 500ms, 2s, 5m, 1h, 1h30m (each unit once, largest first).
         The command line wins over the environment.
-        Exit codes: 0 valid, 1 not valid or timed out, 2 usage error, 3 no or corrupt inventory.
+        Exit codes: 0 valid, 1 not valid or timed out, 2 usage error, 3 no or corrupt inventory,
+        4 cannot succeed (waiting cannot help).
         """;
 
     /// <summary>The same string <c>ModelSync.Daemon --version</c> prints: the informational version.</summary>

@@ -23,7 +23,10 @@ internal static class StoreProbe
     private const int ReadAttempts = 4;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
 
-    public static ProbeResult Run(GateOptions options, CancellationToken ct)
+    public static ProbeResult Run(GateOptions options, CancellationToken ct) => Run(options, TimeProvider.System, ct);
+
+    /// <param name="time">The clock a writer's heartbeat is judged by.</param>
+    public static ProbeResult Run(GateOptions options, TimeProvider time, CancellationToken ct)
     {
         var layout = new StoreLayout(options.Root);
         var read = ReadInventory(layout, ct);
@@ -33,7 +36,7 @@ internal static class StoreProbe
         }
 
         var report = StoreValidator.Validate(layout, inventory, options.Requirements, options.Verify, ct);
-        return new(inventory, null, report) { Writer = WriterCheck.Check(layout, inventory, DateTimeOffset.UtcNow) };
+        return new(inventory, null, report) { Writer = WriterCheck.Check(layout, inventory, time.GetUtcNow()) };
     }
 
     private static InventoryReadResult ReadInventory(StoreLayout layout, CancellationToken ct)

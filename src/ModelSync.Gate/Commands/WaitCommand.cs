@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ModelSync.Gate.Cli;
 using ModelSync.Gate.Output;
 using ModelSync.Store.Signals;
@@ -6,7 +5,8 @@ using ModelSync.Store.Text;
 
 namespace ModelSync.Gate.Commands;
 
-/// <summary>The default mode: poll until every required model validates, the timeout passes, or SIGTERM.</summary>
+/// <summary>The default mode: poll until every required model validates, the timeout passes, waiting cannot
+/// help (<see cref="GiveUpWatch"/>), or SIGTERM.</summary>
 internal static class WaitCommand
 {
     public static int Run(GateOptions options)
@@ -15,13 +15,17 @@ internal static class WaitCommand
         // With --json, stdout carries only the final document; the waiting lines go to stderr.
         var log = options.Json ? Console.Error : Console.Out;
         var reporter = new WaitReporter();
-        var clock = Stopwatch.StartNew();
+        var time = TimeProvider.System;
+        var started = time.GetTimestamp();
+        var giveUp = new GiveUpWatch(time, options.AbsentGrace);
+        string? printedRequired = null;
+        IReadOnlyList<Hopeless>? hopeless = null;
         ProbeResult? probe = null;
         try
         {
             while (true)
             {
-                probe = StoreProbe.Run(options, shutdown.Token);
+                probe = StoreProbe.Run(options, time, shutdown.Token);
                 if (probe.IsValid)
                 {
                     break;
@@ -29,10 +33,23 @@ internal static class WaitCommand
 
                 if (reporter.Next(probe) is { } line)
                 {
+                    if (RequiredLine(options, probe) is { } required && required != printedRequired)
+                    {
+                        log.WriteLine(required);
+                        printedRequired = required;
+                    }
+
                     log.WriteLine(line);
                 }
 
-                var remaining = options.Timeout - clock.Elapsed;
+                hopeless = giveUp.Next(probe);
+                if (hopeless is not null)
+                {
+                    ReportPrinter.PrintCannotSucceed(log, time.GetElapsedTime(started), probe, hopeless);
+                    break;
+                }
+
+                var remaining = options.Timeout - time.GetElapsedTime(started);
                 if (remaining <= TimeSpan.Zero)
                 {
                     ReportPrinter.PrintTimeout(log, options, probe);
@@ -47,7 +64,7 @@ internal static class WaitCommand
         }
         catch (OperationCanceledException)
         {
-            log.WriteLine($"stopped by {shutdown.Signal} after {DurationText.Format(clock.Elapsed)}: models not ready");
+            log.WriteLine($"stopped by {shutdown.Signal} after {DurationText.Format(time.GetElapsedTime(started))}: models not ready");
             if (options.Json && probe is not null)
             {
                 // A script reading stdout still gets one document: the last look, which was not valid.
@@ -66,6 +83,14 @@ internal static class WaitCommand
             ReportPrinter.PrintReady(log, options, probe);
         }
 
-        return CheckCommand.ExitCodeOf(probe);
+        return hopeless is not null ? ExitCodes.CannotSucceed : CheckCommand.ExitCodeOf(probe);
     }
+
+    /// <summary>Without <c>--require</c> the gate waits for whatever the inventory lists: say what that is, so a
+    /// pod log shows what it waited for (and that the pod spec named nothing).</summary>
+    private static string? RequiredLine(GateOptions options, ProbeResult probe) =>
+        options.Requirements is not null ? null
+        : probe.Report is { } report
+            ? $"no MODELSYNC_REQUIRE: waiting for every model the inventory lists: {string.Join(", ", report.Models.Select(m => m.Requirement.Name))}"
+            : "no MODELSYNC_REQUIRE: waiting for every model the inventory will list";
 }

@@ -61,19 +61,36 @@ internal static class ReportPrinter
         }
     }
 
+    /// <summary>Waiting cannot help (exit 4): every model given up on, and why the gate believes so.</summary>
+    public static void PrintCannotSucceed(TextWriter output, TimeSpan after, ProbeResult probe, IReadOnlyList<Hopeless> hopeless)
+    {
+        output.WriteLine($"cannot succeed after {DurationText.Format(WholeUnits(after))}: waiting cannot help, the daemon is live and downloads nothing ({probe.Writer!.Text}):");
+        foreach (var item in hopeless)
+        {
+            output.WriteLine($"  {item.Label}: {item.Text} (for {DurationText.Format(WholeUnits(item.For))})");
+        }
+    }
+
     public static string Describe(ValidationProblem problem) =>
         problem.File is null ? problem.Message : $"{problem.File}: {problem.Message}";
 
     private static string Detail(ModelCheck check)
     {
         var entry = check.Entry!;
-        if (check.ValidVersion != entry.Version && entry.Previous is { } previous)
+        if (check.FromPrevious && entry.Previous is { } previous)
         {
-            return $"previous version, {Files(previous.Files)}; {entry.Version} is {entry.State}";
+            // The same version when the manifest changed a Ready version's entry: the copy in use is the old one.
+            return previous.Version == entry.Version
+                ? $"previous copy, {Files(previous.Files)}; a new copy of {entry.Version} is {entry.State}"
+                : $"previous version, {Files(previous.Files)}; {entry.Version} is {entry.State}";
         }
 
         return Files(entry.Files);
     }
+
+    /// <summary>Seconds from one second on, milliseconds below: <c>3m4s</c>, not <c>3m4s512ms</c>.</summary>
+    private static TimeSpan WholeUnits(TimeSpan t) =>
+        t >= TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(Math.Floor(t.TotalSeconds)) : TimeSpan.FromMilliseconds(Math.Floor(t.TotalMilliseconds));
 
     private static string Files(IReadOnlyList<FileEntry> files) =>
         $"{files.Count} file{(files.Count == 1 ? "" : "s")}, {ByteText.Format(files.Sum(f => f.Size))}";

@@ -2,6 +2,7 @@ using ModelSync.Store.Digests;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Store.Validation;
 
@@ -22,18 +23,20 @@ public static class StoreValidator
         var checks = new List<ModelCheck>(requirements.Count);
         foreach (var requirement in requirements)
         {
-            checks.Add(Check(layout, inventory.Find(requirement.Name), requirement, mode, cancellationToken));
+            checks.Add(Check(layout, inventory, requirement, mode, cancellationToken));
         }
 
         return new ValidationReport(checks);
     }
 
-    private static ModelCheck Check(StoreLayout layout, ModelEntry? entry, ModelRequirement requirement, VerifyMode mode, CancellationToken ct)
+    private static ModelCheck Check(StoreLayout layout, StoreInventory inventory, ModelRequirement requirement, VerifyMode mode, CancellationToken ct)
     {
         var name = requirement.Name;
-        if (entry is null)
+        if (inventory.Find(name) is not { } entry)
         {
-            return new(requirement, null, null, [new(name, null, ProblemKind.NotInInventory, "not in the inventory")]);
+            // A typo in a pod spec (embed-smal) waits for a model no manifest will ever list: name the likely one.
+            var near = Spelling.Nearest(name, inventory.Models.Select(m => m.Name));
+            return new(requirement, null, null, [new(name, null, ProblemKind.NotInInventory, near is null ? "not in the inventory" : $"not in the inventory; did you mean {near}?")]);
         }
 
         // A pinned version must be the one named; otherwise the version that is usable right now wins:
@@ -52,7 +55,7 @@ public static class StoreValidator
         if (previousServes && entry.Previous is { } previous)
         {
             var problems = CheckFiles(layout, name, previous.Version, previous.Path, previous.Files, mode, ct);
-            return new(requirement, entry, problems.Count == 0 ? previous.Version : null, problems);
+            return new(requirement, entry, problems.Count == 0 ? previous.Version : null, problems) { FromPrevious = true };
         }
 
         var state = requirement.Version is not null && requirement.Version != entry.Version

@@ -1,4 +1,4 @@
-using ModelSync.Daemon.Manifest.Yaml;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Tests.Manifest;
 
@@ -39,9 +39,9 @@ public sealed class ManifestSpellingTests
     [InlineData("baseurl", "baseUrl", 0)] // case is ignored
     [InlineData("url", "size", 4)]
     public void Distance_Typos_Counted(string written, string known, int distance) =>
-        Assert.Equal(distance, KeySpelling.Distance(written, known));
+        Assert.Equal(distance, Spelling.Distance(written, known));
 
     [Fact]
     public void Nearest_ShortKeyTwoTyposAway_NoGuess() =>
-        Assert.Null(KeySpelling.Nearest("urk2", ["url"]));
+        Assert.Null(Spelling.Nearest("urk2", ["url"]));
 }

@@ -26,6 +26,7 @@ public sealed class GateOptionsParserTests(ITestOutputHelper log) : IDisposable
     [InlineData("--require Finbert", "--require: 'Finbert' is not NAME or NAME@VERSION")]
     [InlineData("--require finbert@", "--require: 'finbert@' is not NAME or NAME@VERSION")]
     [InlineData("--verify sha", "--verify: 'sha' is not size or full")]
+    [InlineData("--absent-grace 5x", "--absent-grace: '5x' is not a duration")]
     [InlineData("--root", "option '--root' needs a value")]
     [InlineData("--check=yes", "option '--check' takes no value")]
     public void Parse_BadArgument_Exits2WithOneLineNamingIt(string args, string message)
@@ -52,6 +53,7 @@ public sealed class GateOptionsParserTests(ITestOutputHelper log) : IDisposable
     [InlineData("MODELSYNC_VERIFY", "quick")]
     [InlineData("MODELSYNC_CHECK", "maybe")]
     [InlineData("MODELSYNC_REQUIRE", "a@b@c")]
+    [InlineData("MODELSYNC_ABSENT_GRACE", "soon")]
     public void Parse_BadEnvironmentValue_Exits2NamingTheVariable(string variable, string value)
     {
         var result = GateProcess.Run(log, [], new Dictionary<string, string> { [variable] = value });

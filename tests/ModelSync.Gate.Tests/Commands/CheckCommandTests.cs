@@ -104,6 +104,26 @@ public sealed class CheckCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Check_ReadyModelWhoseManifestEntryWasEdited_CountsTheFilesOfTheCopyItValidated()
+    {
+        // The manifest changed a digest of a Ready version: the daemon fetches that same version again, and
+        // until it is published the entry is Pending with the copy in use as its previous (same version).
+        var ready = PublishFinbert();
+        _store.WriteInventory(new ModelEntry
+        {
+            Name = "finbert",
+            Version = "2024-06",
+            State = ModelState.Pending,
+            Previous = new PreviousVersion(ready.Version, ready.Path!, ready.Files),
+        });
+
+        var result = Check();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("OK    finbert@2024-06 (previous copy, 2 files, 293.71 KiB; a new copy of 2024-06 is Pending)", result.Stdout[0]);
+    }
+
+    [Fact]
     public void Check_RequireAbsentModel_Exits1()
     {
         _store.WriteInventory(PublishFinbert());
@@ -112,6 +132,18 @@ public sealed class CheckCommandTests(ITestOutputHelper log) : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("FAIL  ghost: not in the inventory", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_RequireMisspeltModel_SaysDidYouMeanAndStillExits1()
+    {
+        _store.WriteInventory(_store.Publish("embed-small", "v1", ("m.bin", StoreBuilder.Bytes(10))), PublishFinbert());
+
+        var result = Check("--require", "embed-smal");
+
+        // One look: --check never gives up early (that is the wait's exit 4), it says what it saw.
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("FAIL  embed-smal: not in the inventory; did you mean embed-small?", result.Stdout[0]);
     }
 
     [Fact]

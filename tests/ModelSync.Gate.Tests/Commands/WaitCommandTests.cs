@@ -54,7 +54,7 @@ public sealed class WaitCommandTests(ITestOutputHelper log) : IDisposable
         var result = GateProcess.Run(log, ["--root", _store.Root, "--timeout", "0"], null);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("waiting for finbert@2024-06: Failed: ChecksumMismatch: sha256 differs (after 3 attempts, next retry 18:02:11Z)", result.Stdout[0]);
+        Assert.Equal("waiting for finbert@2024-06: Failed: ChecksumMismatch: sha256 differs (after 3 attempts, next retry 18:02:11Z)", result.Stdout[1]);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class WaitCommandTests(ITestOutputHelper log) : IDisposable
         var result = GateProcess.Run(log, ["--root", _store.Root, "--timeout", "200ms", "--interval", "50ms"], null);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal(["waiting for finbert@1: a: missing", "timed out after 200ms; not valid:", "  finbert@1: a: missing"], result.Stdout);
+        Assert.Equal(["no MODELSYNC_REQUIRE: waiting for every model the inventory lists: finbert", "waiting for finbert@1: a: missing", "timed out after 200ms; not valid:", "  finbert@1: a: missing"], result.Stdout);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class WaitCommandTests(ITestOutputHelper log) : IDisposable
         var result = GateProcess.Run(log, ["--root", _store.Root, "--timeout", "0", "--json"], null);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("waiting for finbert@1", result.Stderr[0], StringComparison.Ordinal);
+        Assert.StartsWith("waiting for finbert@1", result.Stderr[1], StringComparison.Ordinal);
         using var doc = System.Text.Json.JsonDocument.Parse(result.Out);
         Assert.False(doc.RootElement.GetProperty("valid").GetBoolean());
     }

@@ -29,7 +29,7 @@ public sealed class WaitReporterTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(0, result.ExitCode);
         // Many polls ran on each state; each state printed once, and 12%/14% (< 5 points) never did.
         Assert.Equal(
-            ["waiting for finbert@1: downloading 10 B of 100 B (10%)", "waiting for finbert@1: downloading 40 B of 100 B (40%)", "waiting for finbert@1: pending", "ready: finbert@1 (size verified)"],
+            ["no MODELSYNC_REQUIRE: waiting for every model the inventory lists: finbert", "waiting for finbert@1: downloading 10 B of 100 B (10%)", "waiting for finbert@1: downloading 40 B of 100 B (40%)", "waiting for finbert@1: pending", "ready: finbert@1 (size verified)"],
             result.Stdout);
     }
 }

@@ -1,3 +1,5 @@
+using ModelSync.Store.Text;
+
 namespace ModelSync.Daemon.Manifest.Yaml;
 
 /// <summary>
@@ -63,14 +65,14 @@ internal sealed class MappingReader
     public YScalar? Misspelt(string key) =>
         map.Entries.Any(e => e.Key.Value == key)
             ? null
-            : map.Entries.Select(e => e.Key).FirstOrDefault(k => KeySpelling.Nearest(k.Value, [key]) is not null);
+            : map.Entries.Select(e => e.Key).FirstOrDefault(k => Spelling.Nearest(k.Value, [key]) is not null);
 
     public void ReportUnknownKeys()
     {
         foreach (var (key, _) in map.Entries.Where(e => !known.Contains(e.Key.Value)))
         {
-            var near = KeySpelling.Nearest(key.Value, known.Where(k => !map.Entries.Any(e => e.Key.Value == k)))
-                ?? KeySpelling.Nearest(key.Value, known);
+            var near = Spelling.Nearest(key.Value, known.Where(k => !map.Entries.Any(e => e.Key.Value == k)))
+                ?? Spelling.Nearest(key.Value, known);
             var hint = near is not null ? $"; did you mean '{near}'?" : $"; expected one of: {string.Join(", ", known)}";
             Problems.Add(key, Field(key.Value), $"unknown key{hint}");
         }

@@ -1,12 +1,13 @@
-namespace ModelSync.Daemon.Manifest.Yaml;
+namespace ModelSync.Store.Text;
 
 /// <summary>
-/// How close a written key is to a known one, so a typo gets "did you mean" instead of the key list:
-/// case-insensitive optimal string alignment distance (an adjacent swap like <c>verison</c> costs 1).
+/// How close a written word is to a known one, so a typo gets "did you mean": a manifest key (<c>verison</c>)
+/// in the daemon's manifest problems, a model name the gate waits for (<c>embed-smal</c>).
+/// Case-insensitive optimal string alignment distance (an adjacent swap like <c>verison</c> costs 1).
 /// </summary>
-internal static class KeySpelling
+public static class Spelling
 {
-    /// <summary>The known key <paramref name="written"/> most likely misspells, or null when none is close.</summary>
+    /// <summary>The known word <paramref name="written"/> most likely misspells, or null when none is close.</summary>
     public static string? Nearest(string written, IEnumerable<string> known)
     {
         string? best = null;
@@ -23,7 +24,7 @@ internal static class KeySpelling
         return best;
     }
 
-    /// <summary>Short keys allow one typo, longer ones two: <c>url</c> is not a typo of <c>size</c>.</summary>
+    /// <summary>Short words allow one typo, longer ones two: <c>url</c> is not a typo of <c>size</c>.</summary>
     private static int MaxTypos(string key) => key.Length <= 4 ? 1 : 2;
 
     public static int Distance(string a, string b)
