@@ -2,7 +2,8 @@ namespace ModelSync.Daemon.Manifest.Yaml;
 
 /// <summary>
 /// How close a written key is to a known one, so a typo gets "did you mean" instead of the key list:
-/// case-insensitive optimal string alignment distance (an adjacent swap like <c>verison</c> costs 1).
+/// case-insensitive optimal string alignment distance (an adjacent swap like <c>verison</c> costs 1), or a key
+/// cut short that starts exactly one known key (<c>sha</c> for <c>sha256</c>).
 /// </summary>
 internal static class KeySpelling
 {
@@ -18,6 +19,13 @@ internal static class KeySpelling
             {
                 (best, bestDistance) = (key, distance);
             }
+        }
+
+        // A key cut short (sha for sha256) is too far for a typo; it is meant when it starts one known key only.
+        if (best is null && written.Length >= 3)
+        {
+            var longer = known.Where(k => k.Length > written.Length && k.StartsWith(written, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal).Take(2).ToList();
+            best = longer.Count == 1 ? longer[0] : null;
         }
 
         return best;
