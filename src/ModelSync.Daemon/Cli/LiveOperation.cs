@@ -50,13 +50,7 @@ internal static class LiveOperation
             error.WriteLine(line);
         }
 
-        return reply.Outcome switch
-        {
-            ControlOutcome.Ok => ExitCodes.Ok,
-            ControlOutcome.Failed => ExitCodes.Failed,
-            ControlOutcome.Usage => ExitCodes.Usage,
-            _ => ExitCodes.DaemonUnavailable,
-        };
+        return ControlOutcome.ExitCode(reply.Outcome);
     }
 
     private static async Task<ControlReply?> SendAsync(string socket, string request, CancellationToken ct)

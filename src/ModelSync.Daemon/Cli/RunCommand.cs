@@ -49,6 +49,14 @@ internal static class RunCommand
         {
             // The host handles SIGTERM itself (graceful stop); System.CommandLine must not cut it short.
             parse.InvocationConfiguration.ProcessTerminationTimeout = null;
+            var listenUrl = parse.GetValue(listen)!;
+            if (ListenAddress.Problem(listenUrl) is { } listenProblem)
+            {
+                // Named as the operator wrote it: the option, or the pod spec's variable.
+                Console.Error.WriteLine($"{(parse.GetResult(listen) is { Implicit: false } ? "--listen" : "MODELSYNC_LISTEN")}: {listenProblem}");
+                return ExitCodes.Usage;
+            }
+
             var manifestPath = Path.GetFullPath(parse.GetValue(manifestOption)!);
             var manifest = CommonOptions.LoadManifest(manifestPath);
             if (manifest is null)
@@ -68,11 +76,24 @@ internal static class RunCommand
                 return ExitCodes.StoreUnusable;
             }
 
-            await using var logger = LoggingSetup.Create(parse.GetValue(logFormat), parse.GetValue(logLevel) ?? Serilog.Events.LogEventLevel.Information);
-            var app = Build(manifest, manifestPath, layout, parse.GetValue(listen)!, parse.GetValue(node), scrubBytesPerSecond, logger);
+            await using var logger = LoggingSetup.Create(parse.GetValue(logFormat), parse.GetValue(logLevel) ?? Serilog.Events.LogEventLevel.Information, ListenAddress.IsReportedByRun);
+            await using var app = Build(manifest, manifestPath, layout, listenUrl, parse.GetValue(node), scrubBytesPerSecond, logger);
             var exit = app.Services.GetRequiredService<DaemonExit>();
-            Log.RunStarting(app.Services.GetRequiredService<ILogger<DaemonExit>>(), parse.GetValue(listen)!, layout.Root, manifestPath);
-            await app.RunAsync();
+            var log = app.Services.GetRequiredService<ILogger<DaemonExit>>();
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (Exception ex) when (ListenAddress.BindFailure(ex, listenUrl) is { } failure)
+            {
+                Log.ListenFailed(log, failure);
+                await app.StopAsync(); // what started before the bind failed (the store lock) is let go cleanly
+                return ExitCodes.Failed;
+            }
+
+            // Said once the port is ours: "Listening on" never precedes a failure to listen.
+            Log.RunStarting(log, listenUrl, layout.Root, manifestPath);
+            await app.WaitForShutdownAsync();
             return exit.Failed ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return command;

@@ -65,7 +65,7 @@ internal static class StatusCommand
             m.Progress is { BytesTotal: > 0 } p ? ProgressText.Percent(p) : "-",
             m.State == ModelState.Downloading && !writer.Frozen ? ProgressText.Rate(m.Progress) : "-",
             m.State == ModelState.Downloading && !writer.Frozen ? ProgressText.Eta(m.Progress) : "-",
-            m.Error is { } e ? $"{e.Reason}: {e.Message}{(e.File is null || e.Message.Contains(e.File, StringComparison.Ordinal) ? "" : $" [{e.File}]")}{AfterAttempts(e.Attempts)}{FailureText(m)}" : "-",
+            m.Error is { } e ? $"{e.Reason}: {e.Message}{(e.File is null || e.Message.Contains(e.File, StringComparison.Ordinal) ? "" : $" [{e.File}]")}{AfterAttempts(e.Attempts)}{PolicyText(m)}" : "-",
         }));
         var widths = Enumerable.Range(0, 8).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var lines = rows.Select(r => string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
@@ -74,14 +74,9 @@ internal static class StatusCommand
             + FailureSummary(inventory);
     }
 
-    /// <summary>What the failure policy holds a Failed model to (docs/daemon.md, "Failure policy").</summary>
-    private static string FailureText(ModelEntry m) => m is not { State: ModelState.Failed, Failure: { } f } ? "" : f switch
-    {
-        { Parked: { Validator: not null } p } => $" — parked since {p.Since:u} until its source, its manifest entry or a retry changes; {ByteText.Format(f.BytesSpent)} spent on failed passes",
-        { Parked: not null, NotBefore: { } at } => $" — parked, the source gives no validator: next attempt not before {at:u}; {ByteText.Format(f.BytesSpent)} spent on failed passes",
-        { NotBefore: { } at } => $" — failed {CountText.Of(f.Passes, "pass", "passes")} in a row, backing off until {at:u}; {ByteText.Format(f.BytesSpent)} spent on failed passes",
-        _ => "",
-    };
+    /// <summary>What the failure policy holds a Failed model to (docs/daemon.md, "Failure policy"), as the page says it too.</summary>
+    private static string PolicyText(ModelEntry m) =>
+        FailureText.Of(m, t => t.ToString("u", System.Globalization.CultureInfo.InvariantCulture)) is { } text ? " — " + text : "";
 
     private static string FailureSummary(StoreInventory inventory)
     {

@@ -26,7 +26,12 @@ internal sealed class DaemonView(
     {
         var inventory = Inventory;
         var last = loop.View().LastResult;
-        metrics.Refresh(inventory, usage.Read(manifests.Current.Store, inventory?.Generation), last is null ? null : new LastPass(last.FinishedAt, last.AllReady));
+        var state = manifests.Snapshot();
+        metrics.Refresh(
+            inventory,
+            usage.Read(state.Manifest.Store, inventory?.Generation),
+            last is null ? null : new LastPass(last.FinishedAt, last.AllReady),
+            new ManifestReloads(state.LoadedAt, state.LastFailure is not null, state.Rejections));
     }
 
     /// <summary>This daemon while it holds the lock; before, whoever holds it (a setup Job's sync, or one that died).</summary>

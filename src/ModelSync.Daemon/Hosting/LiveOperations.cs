@@ -85,7 +85,8 @@ internal sealed class LiveOperations(
 
     private ControlReply Logged(string operation, string argument, ControlReply reply)
     {
-        Log.ControlRequest(logger, operation, argument, reply.Outcome == ControlOutcome.Ok ? 0 : 1);
+        // The code the asking verb exits with: a bad request is 2 there and here, a busy daemon 4.
+        Log.ControlRequest(logger, operation, argument, ControlOutcome.ExitCode(reply.Outcome));
         return reply;
     }
 }

@@ -6,7 +6,8 @@ namespace ModelSync.Daemon.Hosting;
 internal sealed record ReloadFailure(DateTimeOffset At, IReadOnlyList<string> Problems);
 
 /// <summary>Everything <see cref="ManifestInForce"/> knows, read at one instant.</summary>
-internal sealed record ManifestState(ModelManifest Manifest, DateTimeOffset LoadedAt, ReloadFailure? LastFailure, IReadOnlyList<string> RestartRequired);
+/// <param name="Rejections">Reloads refused since start, each bad content counted once (see <see cref="ManifestInForce.Reject"/>).</param>
+internal sealed record ManifestState(ModelManifest Manifest, DateTimeOffset LoadedAt, ReloadFailure? LastFailure, IReadOnlyList<string> RestartRequired, long Rejections = 0);
 
 /// <summary>
 /// The manifest the daemon works from: the one loaded at start, replaced only by a valid reload.
@@ -20,6 +21,7 @@ internal sealed class ManifestInForce
     private DateTimeOffset _loadedAt;
     private ReloadFailure? _lastFailure;
     private IReadOnlyList<string> _restartRequired = [];
+    private long _rejections;
 
     public ManifestInForce(ModelManifest manifest, DateTimeOffset loadedAt)
     {
@@ -66,7 +68,7 @@ internal sealed class ManifestInForce
     {
         lock (_lock)
         {
-            return new ManifestState(_manifest, _loadedAt, _lastFailure, _restartRequired);
+            return new ManifestState(_manifest, _loadedAt, _lastFailure, _restartRequired, _rejections);
         }
     }
 
@@ -86,11 +88,21 @@ internal sealed class ManifestInForce
         Changed?.Invoke(manifest);
     }
 
-    public void Reject(ReloadFailure failure)
+    /// <summary>Records a refused reload. True when its problems are news (the last check found none, or
+    /// others): the caller logs them, and <see cref="ManifestState.Rejections"/> counts it; a file that stays
+    /// bad (or unreadable) across polls is one rejection, not one per poll.</summary>
+    public bool Reject(ReloadFailure failure)
     {
         lock (_lock)
         {
+            var news = _lastFailure is null || !_lastFailure.Problems.SequenceEqual(failure.Problems, StringComparer.Ordinal);
             _lastFailure = failure;
+            if (news)
+            {
+                _rejections++;
+            }
+
+            return news;
         }
     }
 

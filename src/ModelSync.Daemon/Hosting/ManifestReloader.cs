@@ -102,8 +102,7 @@ internal sealed class ManifestReloader
 
     private ReloadOutcome Reject(IReadOnlyList<string> problems)
     {
-        var previous = _inForce.LastFailure?.Problems;
-        if (previous is null || !previous.SequenceEqual(problems))
+        if (_inForce.Reject(new ReloadFailure(_time.GetUtcNow(), problems)))
         {
             foreach (var problem in problems)
             {
@@ -111,7 +110,6 @@ internal sealed class ManifestReloader
             }
         }
 
-        _inForce.Reject(new ReloadFailure(_time.GetUtcNow(), problems));
         return ReloadOutcome.Rejected;
     }
 

@@ -13,6 +13,17 @@ internal static class ControlOutcome
     public const string Failed = "failed";
     public const string Usage = "usage";
     public const string Busy = "busy";
+
+    /// <summary>The exit code the verb returns for <paramref name="outcome"/>, and the one the daemon logs (event 2401),
+    /// so the two never disagree. The numbers are <c>Cli/ExitCodes</c>'s (Ok, Failed, Usage, DaemonUnavailable), which
+    /// this layer cannot name; <c>ControlOutcomeTests</c> pins them equal.</summary>
+    public static int ExitCode(string outcome) => outcome switch
+    {
+        Ok => 0,
+        Failed => 1,
+        Usage => 2,
+        _ => 4,
+    };
 }
 
 /// <summary>The answer to one live operation: the verb prints <see cref="Output"/> to stdout and <see cref="Errors"/> to stderr.</summary>

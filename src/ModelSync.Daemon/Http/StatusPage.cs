@@ -36,6 +36,8 @@ internal static class StatusPage
   .badge.Ready, .badge.ok { background:var(--ok); }
   .badge.Downloading, .badge.Pending, .badge.Reconciling, .badge.WaitingForLock { background:var(--accent); }
   .badge.Failed, .badge.bad { background:var(--bad); }
+  .badge.parked { background:var(--warn); }
+  .policy { color:#1f2328; font-size:12px; }
   .muted { color: var(--muted); }
   table { border-collapse: collapse; width: 100%; margin: 8px 0 20px; }
   th, td { text-align:left; padding:6px 8px; border-bottom:1px solid var(--line); vertical-align: top; }

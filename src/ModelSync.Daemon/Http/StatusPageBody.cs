@@ -62,7 +62,8 @@ internal static class StatusPageBody
             var m = entries.FirstOrDefault(e => e.Name == name);
             var want = s.Manifest.Models.FirstOrDefault(x => x.Name == name);
             var state = m?.State.ToString() ?? "Pending";
-            h.Append("        <tr data-model=\"").Append(E(name)).Append("\" data-state=\"").Append(state).Append("\">");
+            var parked = m is not null && FailureText.IsParked(m);
+            h.Append("        <tr data-model=\"").Append(E(name)).Append("\" data-state=\"").Append(state).Append(parked ? "\" data-parked=\"true" : "").Append("\">");
             h.Append("<td><b class=\"model-name\">").Append(E(name)).Append("</b></td>");
             h.Append("<td><code>").Append(E(m?.Version ?? want?.Version ?? "")).Append("</code>");
             if (m?.Previous is { } previous)
@@ -70,7 +71,8 @@ internal static class StatusPageBody
                 h.Append("<div class=\"muted\">serving ").Append(E(previous.Version)).Append(" meanwhile</div>");
             }
 
-            h.Append("</td><td><span class=\"badge state ").Append(state).Append("\">").Append(state).Append("</span></td>");
+            h.Append("</td><td><span class=\"badge state ").Append(state).Append("\">").Append(state).Append("</span>")
+                .Append(parked ? " <span class=\"badge parked\" title=\"not fetched again until its source, its manifest entry or a retry changes\">parked</span>" : "").Append("</td>");
             h.Append("<td>").Append(ByteText.Format(m?.Bytes ?? want?.Bytes ?? 0)).Append("</td><td class=\"progress\">");
             Progress(h, m, s.Writer);
             h.Append("</td><td>");
@@ -83,7 +85,14 @@ internal static class StatusPageBody
                 }
 
                 h.Append("<div class=\"muted\">attempts ").Append(e.Attempts.ToString(CultureInfo.InvariantCulture))
-                    .Append(e.NextRetryAt is { } at ? " · next retry " + Iso(at) : "").Append("</div></div>");
+                    .Append(e.NextRetryAt is { } at ? " · next retry " + Iso(at) : "").Append("</div>");
+                if (FailureText.Of(m, t => Iso(t)) is { } policy)
+                {
+                    // The failure policy's hold (docs/daemon.md, "Failure policy"): parked, or backing off.
+                    h.Append("<div class=\"policy").Append(parked ? " parked" : "").Append("\">").Append(E(policy)).Append("</div>");
+                }
+
+                h.Append("</div>");
             }
 
             h.Append("</td></tr>\n");

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Information, "Next reconcile at {NextAt:u} (or at once on a manifest change)")]
     public static partial void NextReconcile(ILogger logger, DateTimeOffset nextAt);
 
+    [LoggerMessage(2006, LogLevel.Critical, "Not started: {Failure}")]
+    public static partial void ListenFailed(ILogger logger, string failure);
+
     [LoggerMessage(2100, LogLevel.Information, "Manifest {Path} changed (models now in force: {ModelCount})")]
     public static partial void ManifestReloaded(ILogger logger, string path, int modelCount);
 

@@ -60,7 +60,7 @@ internal static class FileSectionReader
         var size = m.Size("size", required: true);
         var sha256 = ReadDigest(m, "sha256", DigestFormat.Sha256HexLength, DigestFormat.IsSha256);
         var xxh128 = ReadDigest(m, "xxh128", DigestFormat.Xxh128HexLength, DigestFormat.IsXxh128);
-        if (m.Get("sha256") is null && m.Get("xxh128") is null)
+        if (m.Get("sha256") is null && m.Get("xxh128") is null && m.Misspelt("sha256") is null && m.Misspelt("xxh128") is null)
         {
             m.Problems.Add(m.Node, m.Path, "needs at least one digest: sha256 or xxh128");
         }

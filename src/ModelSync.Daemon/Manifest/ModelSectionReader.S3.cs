@@ -85,7 +85,7 @@ internal static partial class ModelSectionReader
 
             var sha256 = FileSectionReader.ReadDigest(d, "sha256", DigestFormat.Sha256HexLength, DigestFormat.IsSha256);
             var xxh128 = FileSectionReader.ReadDigest(d, "xxh128", DigestFormat.Xxh128HexLength, DigestFormat.IsXxh128);
-            if (d.Get("sha256") is null && d.Get("xxh128") is null)
+            if (d.Get("sha256") is null && d.Get("xxh128") is null && d.Misspelt("sha256") is null && d.Misspelt("xxh128") is null)
             {
                 d.Problems.Add(d.Node, d.Path, "needs at least one digest: sha256 or xxh128");
             }

@@ -6,6 +6,10 @@ namespace ModelSync.Daemon.Metrics;
 /// <summary>The last completed reconcile pass, as the two gauges about it need it.</summary>
 internal sealed record LastPass(DateTimeOffset FinishedAt, bool AllReady);
 
+/// <summary>The manifest reloads, as the metrics about them need them: when the manifest in force was loaded,
+/// whether the file on disk is refused now, and how many refusals there were since start.</summary>
+internal sealed record ManifestReloads(DateTimeOffset LoadedAt, bool Failing, long Rejections);
+
 /// <summary>
 /// The Prometheus metrics of run mode (docs/operations.md lists them), in a registry of their own.
 /// Counters and the histogram move as the engine reports (<see cref="ISyncObserver"/>); gauges are
@@ -29,6 +33,9 @@ internal sealed class DaemonMetrics : ISyncObserver
     private readonly HashSet<string> _progressLabels = new(StringComparer.Ordinal);
     private readonly Counter _failedBytes;
     private readonly Gauge _parked;
+    private readonly Gauge _reloadFailed;
+    private readonly Counter _reloadFailures;
+    private readonly Gauge _manifestLoaded;
     private readonly LiveRates _rates;
 
     public DaemonMetrics(LiveRates rates)
@@ -53,6 +60,11 @@ internal sealed class DaemonMetrics : ISyncObserver
         _modelRate = f.CreateGauge("modelsync_model_bytes_per_second", "Download rate of the model over the last few seconds; 0 when it is not downloading.", ["model"]);
         _failedBytes = f.CreateCounter("modelsync_failed_download_bytes_total", "Bytes received from sources by passes that left the model Failed: what failures cost.", ["model"]);
         _parked = f.CreateGauge("modelsync_models_parked", "Failed models parked by the failure policy: not fetched again until their manifest entry, their source or an operator's retry changes.");
+        _reloadFailed = f.CreateGauge("modelsync_manifest_reload_failed", "1 while the manifest file on disk is refused (not valid, unreadable, or store.root changed) and the last good one stays in force, else 0.");
+        _reloadFailures = f.CreateCounter("modelsync_manifest_reload_failures_total", "Manifest reloads refused since start; a file that stays bad across checks counts once.");
+        _manifestLoaded = f.CreateGauge("modelsync_manifest_loaded_timestamp_seconds", "Unix time the manifest in force was loaded: at start, or by the last good reload.");
+        _reloadFailed.Set(0);
+        _reloadFailures.IncTo(0);
         foreach (var state in Enum.GetNames<ModelState>())
         {
             _models.WithLabels(state).Set(0);
@@ -112,8 +124,12 @@ internal sealed class DaemonMetrics : ISyncObserver
     }
 
     /// <summary>Sets the gauges from a <c>StatusDocument</c>-style read of the daemon.</summary>
-    public void Refresh(StoreInventory? inventory, StoreUsageView usage, LastPass? last)
+    public void Refresh(StoreInventory? inventory, StoreUsageView usage, LastPass? last, ManifestReloads reloads)
     {
+        _reloadFailed.Set(reloads.Failing ? 1 : 0);
+        _reloadFailures.IncTo(reloads.Rejections);
+        _manifestLoaded.Set(reloads.LoadedAt.ToUnixTimeMilliseconds() / 1000.0);
+
         if (inventory is not null)
         {
             foreach (var state in Enum.GetValues<ModelState>())

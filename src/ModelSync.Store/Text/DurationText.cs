@@ -51,6 +51,7 @@ public static class DurationText
             if (unit <= lastUnit || unitStart == start
                 || !decimal.TryParse(s[start..unitStart], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
             {
+                error += InHours(s);
                 return false;
             }
 
@@ -71,6 +72,20 @@ public static class DurationText
         duration = TimeSpan.FromTicks((long)ticks);
         error = null;
         return true;
+    }
+
+    /// <summary>Days and weeks are no unit here (a day is not always 24 h of a clock); a value written in them
+    /// (<c>1d</c>, <c>1.5d</c>, <c>2w</c>) gets the hours to write instead.</summary>
+    private static string InHours(string s)
+    {
+        var unit = s.Length > 1 ? char.ToLowerInvariant(s[^1]) : ' ';
+        if (unit is not ('d' or 'w') || !decimal.TryParse(s[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count) || count <= 0)
+        {
+            return "";
+        }
+
+        var hours = count * (unit == 'd' ? 24 : 168);
+        return hours * TimeSpan.TicksPerHour > TimeSpan.MaxValue.Ticks ? "" : $"; {(unit == 'd' ? "days" : "weeks")} are not a unit: write {Format(TimeSpan.FromTicks((long)(hours * TimeSpan.TicksPerHour)))}";
     }
 
     public static TimeSpan Parse(string text) =>

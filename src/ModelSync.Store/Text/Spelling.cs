@@ -3,7 +3,8 @@ namespace ModelSync.Store.Text;
 /// <summary>
 /// How close a written word is to a known one, so a typo gets "did you mean": a manifest key (<c>verison</c>)
 /// in the daemon's manifest problems, a model name the gate waits for (<c>embed-smal</c>).
-/// Case-insensitive optimal string alignment distance (an adjacent swap like <c>verison</c> costs 1).
+/// Case-insensitive optimal string alignment distance (an adjacent swap like <c>verison</c> costs 1), or a word
+/// cut short that starts exactly one known word (<c>sha</c> for <c>sha256</c>).
 /// </summary>
 public static class Spelling
 {
@@ -19,6 +20,13 @@ public static class Spelling
             {
                 (best, bestDistance) = (key, distance);
             }
+        }
+
+        // A key cut short (sha for sha256) is too far for a typo; it is meant when it starts one known key only.
+        if (best is null && written.Length >= 3)
+        {
+            var longer = known.Where(k => k.Length > written.Length && k.StartsWith(written, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal).Take(2).ToList();
+            best = longer.Count == 1 ? longer[0] : null;
         }
 
         return best;

@@ -48,6 +48,9 @@ public sealed class LiveNodeTests(FaultServer server, ITestOutputHelper output) 
         var unknown = await DaemonRunner.RunAsync(Output, "retry", "nosuch", "--manifest", manifest);
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("no model 'nosuch'", unknown.Stderr, StringComparison.Ordinal);
+        // The daemon's log says the exit the verb returned (event 2401), not 1 for any answer that is not ok.
+        await Eventually.WaitAsync(() => run.Stderr.Contains("Control request retry nosuch", StringComparison.Ordinal), "event 2401 for retry nosuch");
+        Assert.Contains(run.Stderr.Split('\n'), l => l.Contains("Control request retry nosuch: exit 2", StringComparison.Ordinal));
 
         var before = Requests.Count(r => r.Path.EndsWith("/flaky/w.bin", StringComparison.Ordinal));
         _failing = false;

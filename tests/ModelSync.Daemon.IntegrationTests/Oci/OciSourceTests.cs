@@ -122,6 +122,24 @@ public sealed class OciSourceTests(ITestOutputHelper output) : OciTestBase(outpu
             "nothing published");
     }
 
+    [Fact]
+    public async Task Sync_PlainHttpRegistryNotListedAsInsecure_FailsSayingSyncInsecureRegistries()
+    {
+        var (layers, _) = ModelPackRaw(64 << 10);
+        await Pusher.PushArtifactAsync("acme/plain", "v1", ModelPackArtifact, (ModelPackConfig, Config("plain")), layers);
+
+        // The registry answers plain HTTP on 127.0.0.1; the manifest lists another one as insecure, so it is asked over https.
+        var result = await SyncAsync(Manifest($"oci://{Registry.HostPort}/acme/plain:v1", registry: "127.0.0.1:1"));
+
+        Assert.Equal(1, result.ExitCode);
+        var entry = Store.Entry("llm");
+        Assert.Equal(ModelState.Failed, entry.State);
+        var message = entry.Error?.Message ?? "";
+        Assert.Contains($"https://{Registry.HostPort}/v2/acme/plain/manifests/v1", message, StringComparison.Ordinal);
+        Assert.Contains($"list it in sync.insecureRegistries: [{Registry.HostPort}]", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("see inner exception", message, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, TarItem> EscapingEntries => new()
     {
         { "../outside.txt", TarItem.File("../outside.txt", "escaped\n"u8.ToArray()) },

@@ -48,6 +48,8 @@ public sealed class ReloadAndGcTests
         Assert.Equal("v2", DaemonProcess.Model(status, "finbert")!.Value.GetProperty("version").GetString());
         Assert.Equal(HttpStatusCode.OK, (await daemon.GetAsync("/readyz")).StatusCode);
         Assert.Contains("Manifest", daemon.Output, StringComparison.Ordinal);
+        Assert.Equal(1, await daemon.MetricAsync("modelsync_manifest_reload_failed"));
+        Assert.Equal(1, await daemon.MetricAsync("modelsync_manifest_reload_failures_total"));
 
         // 4. Fixed, with the second version bump and beta removed: GC keeps v3 (current) + exactly 1 previous.
         configMap.Publish(Manifest(Finbert("v3")));
@@ -58,6 +60,8 @@ public sealed class ReloadAndGcTests
             () => string.Join(",", Versions(layout, "finbert")) + "\n" + daemon.Output);
         Assert.False(File.Exists(layout.CurrentLink("beta")) || new FileInfo(layout.CurrentLink("beta")).LinkTarget is not null);
         Assert.Empty((await daemon.StatusAsync()).GetProperty("manifest").GetProperty("reloadProblems").EnumerateArray());
+        Assert.Equal(0, await daemon.MetricAsync("modelsync_manifest_reload_failed"));
+        Assert.Equal(1, await daemon.MetricAsync("modelsync_manifest_reload_failures_total"));
         Assert.Null(DaemonProcess.Model(await daemon.StatusAsync(), "beta"));
 
         daemon.Sigterm();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.OpsTests.Support;
 
 namespace ModelSync.Daemon.OpsTests.Unit;
@@ -155,5 +156,46 @@ public sealed class ManifestReloadTests : IDisposable
 
         Assert.Equal(ReloadOutcome.Reloaded, reloader.CheckNow());
         Assert.Equal("v2", inForce.Current.Models[0].Version);
+    }
+
+    [Fact]
+    public async Task Metrics_RefusedReload_IsOneUntilFixed_AndCountedOncePerBadContent()
+    {
+        var (inForce, reloader) = Start(Yaml("v1"));
+        var metrics = new DaemonMetrics(new LiveRates(_time));
+        async Task<string> Scrape()
+        {
+            var state = inForce.Snapshot();
+            metrics.Refresh(null, new StoreUsageView("/var/lib/models", 0, null, 0, 0, 0), null, new ManifestReloads(state.LoadedAt, state.LastFailure is not null, state.Rejections));
+            using var text = new MemoryStream();
+            await metrics.Registry.CollectAndExportAsTextAsync(text);
+            return System.Text.Encoding.UTF8.GetString(text.ToArray());
+        }
+
+        var fresh = await Scrape();
+        Assert.Contains("\nmodelsync_manifest_reload_failed 0\n", fresh, StringComparison.Ordinal);
+        Assert.Contains("\nmodelsync_manifest_reload_failures_total 0\n", fresh, StringComparison.Ordinal);
+
+        File.WriteAllText(ManifestPath, Yaml("v2", sync: "  colour: blue"));
+        Assert.Equal(ReloadOutcome.Rejected, reloader.CheckNow());
+        _time.Advance(ManifestWatcher.PollInterval);
+        Assert.Equal(ReloadOutcome.Unchanged, reloader.CheckNow());
+        var refused = await Scrape();
+        Assert.Contains("\nmodelsync_manifest_reload_failed 1\n", refused, StringComparison.Ordinal);
+        Assert.Contains("\nmodelsync_manifest_reload_failures_total 1\n", refused, StringComparison.Ordinal);
+
+        // Unreadable: checked again at every poll, one refusal all the same.
+        File.Delete(ManifestPath);
+        Assert.Equal(ReloadOutcome.Rejected, reloader.CheckNow());
+        Assert.Equal(ReloadOutcome.Rejected, reloader.CheckNow());
+        Assert.Contains("\nmodelsync_manifest_reload_failures_total 2\n", await Scrape(), StringComparison.Ordinal);
+
+        File.WriteAllText(ManifestPath, Yaml("v3"));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(ReloadOutcome.Reloaded, reloader.CheckNow());
+        var fixedText = await Scrape();
+        Assert.Contains("\nmodelsync_manifest_reload_failed 0\n", fixedText, StringComparison.Ordinal);
+        Assert.Contains("\nmodelsync_manifest_reload_failures_total 2\n", fixedText, StringComparison.Ordinal);
+        Assert.Contains($"\nmodelsync_manifest_loaded_timestamp_seconds {_time.GetUtcNow().ToUnixTimeSeconds()}\n", fixedText, StringComparison.Ordinal);
     }
 }

@@ -91,4 +91,37 @@ public sealed class DaemonCliTests
         Assert.Matches(@" in (?=\d)(\d+s)?(\d+ms)?$", finished.TrimEnd());
         Assert.DoesNotContain("00:00:", finished, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Run_ListenWithoutScheme_Exit2InOneLineWithTheUrlMeant()
+    {
+        using var store = new TestStore();
+        var manifest = Path.Combine(store.Dir, "empty.yaml");
+        File.WriteAllText(manifest, $"store:\n  root: {store.Root}\nmodels: []\n");
+
+        var (exit, _, stderr) = DaemonProcess.Run("run", "--manifest", manifest, "--listen", "127.0.0.1:19096");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal("--listen: '127.0.0.1:19096' has no scheme; write http://127.0.0.1:19096", stderr.Trim());
+    }
+
+    [Fact]
+    public void Run_ListenPortInUse_OneClearLineNoStackTraceNoListeningOn()
+    {
+        using var store = new TestStore();
+        var manifest = Path.Combine(store.Dir, "empty.yaml");
+        File.WriteAllText(manifest, $"store:\n  root: {store.Root}\nmodels: []\n");
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var (exit, _, stderr) = DaemonProcess.Run("run", "--manifest", manifest, "--listen", url);
+
+        Assert.Equal(ExitCodes.Failed, exit);
+        var line = Assert.Single(stderr.Split('\n'), l => l.Contains(url, StringComparison.Ordinal));
+        Assert.Contains($"cannot listen on {url}: the address is in use", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Listening on", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
+    }
 }

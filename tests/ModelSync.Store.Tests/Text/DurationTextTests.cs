@@ -35,7 +35,6 @@ public sealed class DurationTextTests
     [InlineData("5 s")]
     [InlineData("5sec")]
     [InlineData("5x")]
-    [InlineData("1d")]
     [InlineData("5m5m")]
     [InlineData("999999h999999h")]
     [InlineData("30s1m")]
@@ -46,6 +45,17 @@ public sealed class DurationTextTests
     {
         Assert.False(DurationText.TryParse(text, out _, out var error));
         Assert.Equal($"must be a duration like 500ms, 30s, 5m or 1h30m, got '{text}'", error);
+    }
+
+    [Theory]
+    [InlineData("1d", "days are not a unit: write 24h")]
+    [InlineData("1.5d", "days are not a unit: write 36h")]
+    [InlineData("7D", "days are not a unit: write 168h")]
+    [InlineData("2w", "weeks are not a unit: write 336h")]
+    public void TryParse_DaysOrWeeks_ErrorSaysTheHoursToWrite(string text, string hint)
+    {
+        Assert.False(DurationText.TryParse(text, out _, out var error));
+        Assert.Equal($"must be a duration like 500ms, 30s, 5m or 1h30m, got '{text}'; {hint}", error);
     }
 
     [Fact]

@@ -92,6 +92,9 @@ public sealed class DaemonProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>What the process wrote to stderr so far (its log, for a running daemon).</summary>
+    public string Stderr => Read(_stderr);
+
     private void Append(StringBuilder sink, string stream, string? line)
     {
         if (line is null)

@@ -57,12 +57,23 @@ internal sealed partial class RegistryClient(HttpSource http, Uri registry, stri
             {
                 throw new DownloadException(FailureReason.Stalled, $"{HttpSource.Redact(url)}: no answer in {stallTimeout.TotalSeconds:0.#}s", transient: true);
             }
+            catch (HttpRequestException ex) when (url.Scheme == Uri.UriSchemeHttps && IsTlsFailure(ex))
+            {
+                // "The SSL connection could not be established" says nothing about the usual cause: a registry on plain HTTP.
+                throw new DownloadException(FailureReason.SourceUnreachable,
+                    $"{HttpSource.Redact(url)}: no TLS handshake with {registry.Authority} ({(ex.InnerException ?? ex).Message}); if it serves plain HTTP, list it in sync.insecureRegistries: [{registry.Authority}]",
+                    transient: true, inner: ex);
+            }
             catch (Exception ex) when (ex is HttpRequestException or HttpIOException or IOException)
             {
                 throw new DownloadException(FailureReason.SourceUnreachable, $"{HttpSource.Redact(url)}: {ex.Message}", transient: true, inner: ex);
             }
         }
     }
+
+    /// <summary>The TLS handshake failed (not the connection, not a certificate the caller could name otherwise).</summary>
+    private static bool IsTlsFailure(HttpRequestException ex) =>
+        ex.HttpRequestError == HttpRequestError.SecureConnectionError || ex.InnerException is System.Security.Authentication.AuthenticationException;
 
     internal static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, Uri url, CancellationToken ct)
     {
