@@ -80,4 +80,20 @@ internal sealed class PiecesAhead
             return [.. _ranges.Where(r => r.From >= hashed).OrderBy(r => r.From)];
         }
     }
+
+    /// <summary>Ranges ahead that fit the file as it is: beyond the prefix, in order, apart and within its length
+    /// (a range the disk does not hold is dropped, costing its bytes again, never the rest); null when none.</summary>
+    public static ByteRange[]? Plausible(IReadOnlyList<ByteRange>? ahead, long offset, long length)
+    {
+        var kept = new List<ByteRange>();
+        foreach (var r in (ahead ?? []).OrderBy(r => r.From))
+        {
+            if (r.From >= (kept.Count == 0 ? offset : kept[^1].To) && r.From < r.To && r.To <= length)
+            {
+                kept.Add(r);
+            }
+        }
+
+        return kept.Count == 0 ? null : [.. kept];
+    }
 }

@@ -59,23 +59,7 @@ internal sealed class ResumeRecord(FileJob job, TimeProvider time)
         }
 
         var offset = Math.Min(state.BytesDone, spec.Size);
-        return new Recovered(null, offset, state.Validator, Plausible(state.Ahead, offset, file.Length));
-    }
-
-    /// <summary>Ranges ahead that fit the file as it is: beyond the prefix, in order, apart and within its length
-    /// (a range the disk does not hold is dropped, costing its bytes again, never the rest); null when none.</summary>
-    private static ByteRange[]? Plausible(IReadOnlyList<ByteRange>? ahead, long offset, long length)
-    {
-        var kept = new List<ByteRange>();
-        foreach (var r in (ahead ?? []).OrderBy(r => r.From))
-        {
-            if (r.From >= (kept.Count == 0 ? offset : kept[^1].To) && r.From < r.To && r.To <= length)
-            {
-                kept.Add(r);
-            }
-        }
-
-        return kept.Count == 0 ? null : [.. kept];
+        return new Recovered(null, offset, state.Validator, PiecesAhead.Plausible(state.Ahead, offset, file.Length));
     }
 
     /// <summary>
@@ -106,32 +90,47 @@ internal sealed class ResumeRecord(FileJob job, TimeProvider time)
         }
     }
 
+    /// <summary>Best effort: a record that cannot be written (a full disk) costs bytes after a restart, never the
+    /// transfer itself, which writes into space preallocated when the file was created.</summary>
+    public void Persist(TransferState state, DigestResult? complete = null)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                Write(state, complete);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The last good record stays (a large file's is replaced by a rename); the next persist tries again.
+            }
+
+            Volatile.Write(ref _lastPersistTicks, time.GetTimestamp());
+        }
+    }
+
     /// <summary>
     /// A small file's record is written in place: a rename per file was a third of a many-small-files sync,
     /// and a record torn by a crash does not parse, which costs that small file again and nothing else.
     /// A large file's goes through a rename, which keeps the last good one through a crash mid-write.
     /// </summary>
-    public void Persist(TransferState state, DigestResult? complete = null)
+    private void Write(TransferState state, DigestResult? complete)
     {
-        lock (_lock)
+        // The prefix first: the pieces it has passed leave the ranges ahead after it, never before.
+        var offset = state.Offset;
+        var ahead = complete is null ? state.Ahead.Beyond(offset) : [];
+        new ResumeState
         {
-            // The prefix first: the pieces it has passed leave the ranges ahead after it, never before.
-            var offset = state.Offset;
-            var ahead = complete is null ? state.Ahead.Beyond(offset) : [];
-            new ResumeState
-            {
-                Source = ResumeState.SourceOf(job.Spec.Url),
-                Size = job.Spec.Size,
-                Validator = state.Validator,
-                BytesDone = offset,
-                Ahead = ahead.Length == 0 ? null : ahead,
-                Complete = complete is not null,
-                Sha256 = complete?.Sha256,
-                Xxh128 = complete?.Xxh128,
-                GitBlobSha1 = complete?.GitBlobSha1,
-            }.Write(job.StatePath, atomic: job.Spec.Size > InPlaceUpTo);
-            Volatile.Write(ref _lastPersistTicks, time.GetTimestamp());
-        }
+            Source = ResumeState.SourceOf(job.Spec.Url),
+            Size = job.Spec.Size,
+            Validator = state.Validator,
+            BytesDone = offset,
+            Ahead = ahead.Length == 0 ? null : ahead,
+            Complete = complete is not null,
+            Sha256 = complete?.Sha256,
+            Xxh128 = complete?.Xxh128,
+            GitBlobSha1 = complete?.GitBlobSha1,
+        }.Write(job.StatePath, atomic: job.Spec.Size > InPlaceUpTo);
     }
 
     /// <summary>Called after every write; persists when a second has passed since the last record.</summary>

@@ -128,6 +128,11 @@ internal sealed class FailurePolicy(InventoryState inventory, SourceProbe probe,
             };
             Log.ModelParked(logger, spec.Name, version, error.Reason.ToString(), validator ?? $"no validator: backing off until {record.NotBefore:u}");
         }
+        else if (error.Reason == FailureReason.InsufficientCapacity)
+        {
+            record = record with { NotBefore = null };
+            Log.ModelWaitingForRoom(logger, spec.Name, version, record.Passes);
+        }
         else
         {
             Log.ModelBackingOff(logger, spec.Name, version, record.Passes, record.NotBefore!.Value);

@@ -29,6 +29,7 @@ internal sealed class InventoryState
     private DateTimeOffset? _stoppedAt;
     private long _generation;
     private long _lastWriteTicks;
+    private string? _writeFailing;
 
     /// <param name="mode">What the writer is, for readers: <c>run</c>, <c>sync</c>, <c>verify</c>, ...</param>
     public InventoryState(StoreLayout layout, string? node, TimeProvider time, ILogger<InventoryState> logger, string mode = "run")
@@ -182,12 +183,27 @@ internal sealed class InventoryState
             try
             {
                 InventoryFile.Write(_layout, Document(_time.GetUtcNow()));
+                if (_writeFailing is not null)
+                {
+                    Log.InventoryWriteRecovered(_logger, _layout.InventoryPath);
+                    _writeFailing = null;
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // The in-memory state stays right; the next change tries again.
-                Log.InventoryWriteFailed(_logger, ex);
+                // The in-memory state stays right and the next change tries again. Said once per cause (a full
+                // disk fails every progress tick and heartbeat), without a stack trace: it is the disk, not a bug.
+                var cause = CauseOf(ex);
+                if (_writeFailing != cause)
+                {
+                    Log.InventoryWriteFailed(_logger, _layout.InventoryPath, cause);
+                    _writeFailing = cause;
+                }
             }
         }
     }
+
+    /// <summary>The message without the file it names (each write goes through another temporary file).</summary>
+    private static string CauseOf(Exception ex) =>
+        ex.Message.IndexOf(" : '", StringComparison.Ordinal) is var at and > 0 ? ex.Message[..at] : ex.Message;
 }

@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(1801, LogLevel.Warning, "{Model}@{Version}: failed pass {Passes} in a row; next attempt not before {NotBefore:u}")]
     public static partial void ModelBackingOff(ILogger logger, string model, string version, int passes, DateTimeOffset notBefore);
 
+    [LoggerMessage(1806, LogLevel.Warning, "{Model}@{Version}: waiting for room (pass {Passes} in a row); the capacity guard is asked again at every pass, no backoff")]
+    public static partial void ModelWaitingForRoom(ILogger logger, string model, string version, int passes);
+
     [LoggerMessage(1802, LogLevel.Debug, "{Model}: backing off until {NotBefore:u}; skipped this pass")]
     public static partial void ModelBackoffSkipped(ILogger logger, string model, DateTimeOffset notBefore);
 

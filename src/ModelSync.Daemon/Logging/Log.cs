@@ -45,8 +45,11 @@ internal static partial class Log
     [LoggerMessage(1300, LogLevel.Warning, "Inventory at {Path} unusable ({Problem}); rebuilt from the markers on disk")]
     public static partial void InventoryRebuilt(ILogger logger, string path, string problem);
 
-    [LoggerMessage(1301, LogLevel.Error, "Writing the inventory failed")]
-    public static partial void InventoryWriteFailed(ILogger logger, Exception exception);
+    [LoggerMessage(1301, LogLevel.Error, "Writing the inventory {Path} failed: {Message}; it is kept in memory and written again at the next change")]
+    public static partial void InventoryWriteFailed(ILogger logger, string path, string message);
+
+    [LoggerMessage(1302, LogLevel.Information, "Writing the inventory {Path} works again")]
+    public static partial void InventoryWriteRecovered(ILogger logger, string path);
 
     [LoggerMessage(1400, LogLevel.Warning, "Store {Root} is locked by another ModelSync process ({Holder}); waiting")]
     public static partial void WaitingForLock(ILogger logger, string root, string holder);

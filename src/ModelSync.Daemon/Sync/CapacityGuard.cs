@@ -17,6 +17,8 @@ internal sealed record CapacityNeed(string Name, long FetchBytes, IReadOnlyList<
 /// </summary>
 internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
 {
+    private const long RecordsRoom = 1 << 20;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, CapacityNeed> _inFlight = new(StringComparer.Ordinal);
 
@@ -55,7 +57,9 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
 
         var drive = new DriveInfo(layout.Root);
         var free = drive.AvailableFreeSpace - othersStillToCome;
-        var reserve = store.Reserve.BytesOf(drive.TotalSize);
+        // Whatever the reserve, room for the store's own records (markers, inventory, resume records): a download
+        // whose preallocated bytes are all staged needs none, but it could not publish on a full disk.
+        var reserve = Math.Max(store.Reserve.BytesOf(drive.TotalSize), RecordsRoom);
         var what = store.Reserve.IsPercent ? $"{ByteText.Format(reserve)} (store.reserve {store.Reserve} of {ByteText.Format(drive.TotalSize)})" : ByteText.Format(reserve);
         return free - needed < reserve
             ? $"needs {ByteText.Format(needed)} but the filesystem has {ByteText.Format(free)} free (after downloads in flight) and {what} must stay free"

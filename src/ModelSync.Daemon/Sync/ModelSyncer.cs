@@ -48,17 +48,22 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
             await download.RunAsync(capacity, StoreReads.Previous(layout, model.Name), ct);
             return true;
         }
+        catch (Exception ex) when (DiskFull.AsCapacityFailure(ex, layout, model.Name, model.Version) is { } full && !ct.IsCancellationRequested)
+        {
+            // Not a bug: said in one line, the staging kept for when there is room again.
+            await FailAsync(spec, model, full, full.Message, download, ct);
+            return false;
+        }
         catch (DownloadException ex)
         {
-            await FailAsync(spec, model, ex, ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version), download, ct);
+            await FailAsync(spec, model, ex, ex.Message, download, ct);
             return false;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Disk trouble or a bug: this model fails and says why; the other models and the loop go on.
             Log.ModelCrashed(engine.Logger, ex, model.Name, model.Version);
-            var message = ex.Message + DiskFull.FreeStagingIfCaused(ex, layout, model.Name, model.Version);
-            await FailAsync(spec, model, new DownloadException(FailureReason.StorageError, message, transient: false), message, download, ct);
+            await FailAsync(spec, model, new DownloadException(FailureReason.StorageError, ex.Message, transient: false), ex.Message, download, ct);
             return false;
         }
     }

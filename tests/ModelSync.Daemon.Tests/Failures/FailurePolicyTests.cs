@@ -102,6 +102,23 @@ public sealed class FailurePolicyTests : IClassFixture<FaultServer>, IDisposable
     }
 
     [Fact]
+    public async Task Record_InsufficientCapacity_NeitherParkedNorBackedOffAskedAgainNextPass()
+    {
+        var manifest = Manifest();
+        var inventory = Inventory();
+        using var http = new HttpClient();
+        var policy = new FailurePolicy(inventory, new SourceProbe(new HttpSource(http), TimeSpan.FromSeconds(1)), _time, manifest.Sync, enforce: true, NullLogger.Instance);
+        var spec = manifest.Models[0];
+
+        var record = await policy.RecordAsync(spec, "1", new DownloadException(FailureReason.InsufficientCapacity, "the filesystem is full", transient: false), null, 0, CancellationToken.None);
+        inventory.Set(ModelEntries.Failed("m", "1", null, 1, null, null, "InsufficientCapacity", "full", null, attempts: null, record));
+
+        Assert.Equal((null, null), (record.Parked, record.NotBefore));
+        Assert.Equal(FailureGate.Attempt, policy.Before(spec));
+        Assert.Equal(0, Heads); // nothing asked of the source for it
+    }
+
+    [Fact]
     public async Task Pass_ParkedThenRestarted_StillParkedNoDownload()
     {
         var manifest = Manifest();
