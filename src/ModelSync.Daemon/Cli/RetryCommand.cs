@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -46,9 +46,9 @@ internal static class RetryCommand
                 return ExitCodes.Usage;
             }
 
-            var inventory = new InventoryState(layout, null, TimeProvider.System, NullLogger<InventoryState>.Instance, "retry");
-            var cleared = ModelRetry.Clear(inventory, name is null ? [.. manifest.Models.Select(m => m.Name)] : [name], TimeProvider.System.GetUtcNow());
-            inventory.Stop();
+            var lifecycle = ModelLifecycle.Open(layout, null, "retry", TimeProvider.System, NullLoggerFactory.Instance);
+            var cleared = lifecycle.RetryRequested(name is null ? [.. manifest.Models.Select(m => m.Name)] : [name]);
+            lifecycle.Stop();
             foreach (var n in cleared)
             {
                 output.WriteLine($"retry   {n}: failure cleared; no daemon runs: the next run or sync fetches it");

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Hosting;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Layout;
@@ -52,13 +52,13 @@ internal static class SyncCommand
                 .AddSyncEngine(manifest, parse.GetValue(node), "sync");
             await using var provider = services.BuildServiceProvider();
             // The lock is ours (StoreAccess above), so the inventory may be read now.
-            var inventory = provider.GetRequiredService<Func<InventoryState>>()();
-            using var heartbeat = inventory.StartHeartbeat();
-            var reconciler = provider.GetRequiredService<Func<InventoryState, Reconciler>>()(inventory);
+            var lifecycle = provider.GetRequiredService<Func<ModelLifecycle>>()();
+            using var heartbeat = lifecycle.StartHeartbeat();
+            var reconciler = provider.GetRequiredService<Func<ModelLifecycle, Reconciler>>()(lifecycle);
             var log = provider.GetRequiredService<ILogger<StopSignal>>();
             using var onStop = stop.Token.Register(() => Log.StopRequested(log, stop.Signal.ToString()!));
             var started = TimeProvider.System.GetTimestamp();
-            var display = SyncProgressDisplay.Start(inventory, Console.Out, terminal, cancel.Token);
+            var display = SyncProgressDisplay.Start(lifecycle.Entries, Console.Out, terminal, cancel.Token);
             try
             {
                 var result = await reconciler.ReconcileAsync(manifest, cancel.Token);
@@ -72,7 +72,7 @@ internal static class SyncCommand
             finally
             {
                 await display.StopAsync();
-                inventory.Stop();
+                lifecycle.Stop();
             }
         });
         return command;

@@ -16,7 +16,7 @@ internal sealed class SyncProgressDisplay
     public static readonly TimeSpan PipeEvery = TimeSpan.FromSeconds(5);
     private const int BarWidth = 24;
 
-    private readonly InventoryState _inventory;
+    private readonly IInventoryReader _inventory;
     private readonly TextWriter _output;
     private readonly bool _terminal;
     private readonly List<string> _shown = [];
@@ -24,13 +24,13 @@ internal sealed class SyncProgressDisplay
     private Task _loop = Task.CompletedTask;
     private int _drawn;
 
-    private SyncProgressDisplay(InventoryState inventory, TextWriter output, bool terminal, CancellationToken ct)
+    private SyncProgressDisplay(IInventoryReader inventory, TextWriter output, bool terminal, CancellationToken ct)
     {
         (_inventory, _output, _terminal) = (inventory, output, terminal);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
     }
 
-    public static SyncProgressDisplay Start(InventoryState inventory, TextWriter output, bool terminal, CancellationToken ct)
+    public static SyncProgressDisplay Start(IInventoryReader inventory, TextWriter output, bool terminal, CancellationToken ct)
     {
         var display = new SyncProgressDisplay(inventory, output, terminal, ct);
         display._loop = display.RunAsync();

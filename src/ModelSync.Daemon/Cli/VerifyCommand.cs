@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
@@ -55,10 +55,10 @@ internal static class VerifyCommand
                 return await LiveOperation.AskAsync(layout, LiveOperation.Verify, output, error, ct);
             }
 
-            var inventory = new InventoryState(layout, onDisk.Node, TimeProvider.System, NullLogger<InventoryState>.Instance, "verify");
+            var lifecycle = ModelLifecycle.Open(layout, onDisk.Node, "verify", TimeProvider.System, NullLoggerFactory.Instance);
             await using var unlimited = new BandwidthLimiter(0);
-            var report = await VerifyPass.RunAsync(layout, inventory, unlimited, TimeProvider.System, NullLogger.Instance, output.WriteLine, ct);
-            inventory.Stop();
+            var report = await VerifyPass.RunAsync(layout, lifecycle, unlimited, TimeProvider.System, NullLogger.Instance, output.WriteLine, ct);
+            lifecycle.Stop();
             return report.Problems == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;

@@ -23,22 +23,9 @@ internal enum FailureGate
 /// (<see cref="FailureRecord"/>), so it survives a restart. Run mode enforces it; a one-shot <c>sync</c> is
 /// an operator's explicit attempt and only records it.
 /// </summary>
-internal sealed class FailurePolicy(InventoryState inventory, SourceProbe probe, TimeProvider time, SyncSettings sync, bool enforce, ILogger logger)
+internal sealed class FailurePolicy(IInventoryReader inventory, SourceProbe probe, TimeProvider time, SyncSettings sync, bool enforce, ILogger logger)
 {
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
-
-    /// <summary>The one way to lift a model's backoff and parking (an operator's <c>retry</c>): the next pass
-    /// attempts it. False when the model is unknown or has no failure state. Safe from any thread.</summary>
-    public static bool Clear(InventoryState inventory, string model, TimeProvider time)
-    {
-        if (inventory.Find(model)?.Failure is null)
-        {
-            return false;
-        }
-
-        inventory.Update(model, e => ModelEntries.Retry(e, time.GetUtcNow()));
-        return true;
-    }
 
     /// <summary>The wait after <paramref name="passes"/> failed passes in a row: sync.interval doubled each
     /// time up to <see cref="MaxBackoff"/>, then scaled by a random 50–100 % so a fleet does not retry in step.</summary>

@@ -16,7 +16,7 @@ internal sealed class DaemonView(
     StoreUsage usage,
     TimeProvider time) : IDaemonView
 {
-    public StoreInventory? Inventory => storeLock.Session?.Inventory.Snapshot();
+    public StoreInventory? Inventory => storeLock.Session?.Lifecycle.Snapshot();
 
     public string? NotReady() => Readiness.Check(manifests.Current, Inventory);
 

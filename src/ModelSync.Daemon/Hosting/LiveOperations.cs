@@ -33,7 +33,7 @@ internal sealed class LiveOperations(
     {
         var session = storeLock.Session!;
         await using var unlimited = new BandwidthLimiter(0);
-        var report = await VerifyPass.RunAsync(session.Layout, session.Inventory, unlimited, time, logger, _ => { }, ct);
+        var report = await VerifyPass.RunAsync(session.Layout, session.Lifecycle, unlimited, time, logger, _ => { }, ct);
         if (report.MarkedCorrupted)
         {
             metrics.VerifyFailures(report.Problems);
@@ -71,13 +71,13 @@ internal sealed class LiveOperations(
         }
 
         var names = model is null ? manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal) : [model];
-        var cleared = ModelRetry.Clear(session.Inventory, names, time.GetUtcNow());
+        var cleared = session.Lifecycle.RetryRequested(names);
         trigger.Request(interruptCurrent: false);
         Log.RetryRequested(logger, cleared.Count == 0 ? "no failed model" : string.Join(", ", cleared));
         var lines = cleared.Select(n => $"retry   {n}: failure cleared; fetching again now").ToList();
         if (cleared.Count == 0)
         {
-            lines.Add(model is null ? "retry: no model is Failed; a reconcile pass was requested anyway" : $"retry: {model} is {session.Inventory.Find(model)?.State.ToString() ?? "not synced yet"}, not Failed; a reconcile pass was requested anyway");
+            lines.Add(model is null ? "retry: no model is Failed; a reconcile pass was requested anyway" : $"retry: {model} is {session.Lifecycle.Find(model)?.State.ToString() ?? "not synced yet"}, not Failed; a reconcile pass was requested anyway");
         }
 
         return Logged("retry", model ?? "(all)", new ControlReply(ControlOutcome.Ok, lines, []));

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Gc;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
@@ -19,7 +19,7 @@ namespace ModelSync.Daemon.Hosting;
 /// </summary>
 internal sealed class ReconcileLoop : BackgroundService
 {
-    private readonly Func<InventoryState, Reconciler> _reconcilerFor;
+    private readonly Func<ModelLifecycle, Reconciler> _reconcilerFor;
     private readonly GarbageCollector _gc;
     private readonly StoreLockHolder _storeLock;
     private readonly ManifestInForce _manifests;
@@ -32,7 +32,7 @@ internal sealed class ReconcileLoop : BackgroundService
     private readonly ILogger<ReconcileLoop> _logger;
 
     public ReconcileLoop(
-        Func<InventoryState, Reconciler> reconcilerFor,
+        Func<ModelLifecycle, Reconciler> reconcilerFor,
         GarbageCollector gc,
         StoreLockHolder storeLock,
         ManifestInForce manifests,
@@ -65,7 +65,7 @@ internal sealed class ReconcileLoop : BackgroundService
         {
             session = await _storeLock.AcquireAsync(stoppingToken);
             _status.LockAcquired();
-            var reconciler = _reconcilerFor(session.Inventory);
+            var reconciler = _reconcilerFor(session.Lifecycle);
             while (true)
             {
                 await PassAsync(session, reconciler, stoppingToken);
@@ -84,7 +84,7 @@ internal sealed class ReconcileLoop : BackgroundService
         finally
         {
             // Not Downloading any more, and writer.stoppedAt says the stop was clean (WriterCheck).
-            session?.Inventory.Stop();
+            session?.Lifecycle.Stop();
         }
     }
 
@@ -133,7 +133,7 @@ internal sealed class ReconcileLoop : BackgroundService
 
         _status.PassFinished(result);
         var next = _time.GetUtcNow() + manifest.Sync.Interval;
-        StampRetries(session.Inventory, next);
+        session.Lifecycle.NextPassAt(next);
         try
         {
             _status.GcDone(_gc.Collect(session.Layout, manifest, dryRun: false));
@@ -145,8 +145,4 @@ internal sealed class ReconcileLoop : BackgroundService
 
         return (next, manifest.Sync.Interval);
     }
-
-    /// <summary>A failed model is retried by the next pass: say when, in the inventory.</summary>
-    private static void StampRetries(InventoryState inventory, DateTimeOffset next) =>
-        inventory.UpdateAll(e => ModelEntries.NextPass(e, next));
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Http;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Store.Layout;
@@ -16,7 +16,7 @@ internal static class RunServiceCollectionExtensions
     public static IServiceCollection AddReconcileLoop(this IServiceCollection services, StoreLayout layout)
     {
         services.AddSingleton(sp => new StoreLockHolder(
-            layout, sp.GetRequiredService<Func<InventoryState>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreLockHolder>>()));
+            layout, sp.GetRequiredService<Func<ModelLifecycle>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreLockHolder>>()));
         services.AddSingleton<ReconcileTrigger>();
         services.AddSingleton<ReconcileStatus>();
         services.AddSingleton<DaemonExit>();

@@ -66,15 +66,15 @@ internal sealed class ScrubService(
 
     private async Task ScrubAsync(StoreSession session, BandwidthLimiter limiter, CancellationToken ct)
     {
-        var (layout, inventory) = session;
-        var ready = inventory.Snapshot().Models.Where(m => m.State == ModelState.Ready).ToList();
+        var (layout, lifecycle) = session;
+        var ready = lifecycle.Snapshot().Models.Where(m => m.State == ModelState.Ready).ToList();
         Log.ScrubStarted(logger, ready.Count, options.BytesPerSecond);
         var found = 0;
         foreach (var entry in ready)
         {
             try
             {
-                var outcome = await CorruptionHandler.VerifyAndRecordAsync(layout, inventory, entry, limiter, time.GetUtcNow(), ct);
+                var outcome = await CorruptionHandler.VerifyAndRecordAsync(layout, lifecycle, entry, limiter, time.GetUtcNow(), ct);
                 found += outcome.Problems.Count;
                 if (outcome.Corrupt.Count > 0)
                 {

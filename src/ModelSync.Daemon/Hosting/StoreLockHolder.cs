@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -15,7 +15,7 @@ namespace ModelSync.Daemon.Hosting;
 /// up meanwhile: /healthz 200, /readyz 503. Whoever needs the inventory gets it from the
 /// <see cref="StoreSession"/> this hands out once the lock is taken, so nothing can read it too early.
 /// </summary>
-internal sealed class StoreLockHolder(StoreLayout layout, Func<InventoryState> openInventory, TimeProvider time, ILogger<StoreLockHolder> logger) : IDisposable
+internal sealed class StoreLockHolder(StoreLayout layout, Func<ModelLifecycle> openLifecycle, TimeProvider time, ILogger<StoreLockHolder> logger) : IDisposable
 {
     public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
@@ -57,8 +57,8 @@ internal sealed class StoreLockHolder(StoreLayout layout, Func<InventoryState> o
             .Build();
         _lock = await pipeline.ExecuteAsync(static (state, _) => ValueTask.FromResult(StoreLock.TryAcquire(state)), layout, ct);
         Log.LockAcquired(logger, layout.Root);
-        var session = new StoreSession(layout, openInventory());
-        _heartbeat = session.Inventory.StartHeartbeat(); // readers tell a live idle daemon from a gone one
+        var session = new StoreSession(layout, openLifecycle());
+        _heartbeat = session.Lifecycle.StartHeartbeat(); // readers tell a live idle daemon from a gone one
         HubViewWriter.Refresh(layout, logger); // hub/ is derived from disk: a start (or a rebuilt inventory) remakes it
         _session.TrySetResult(session);
         return session;

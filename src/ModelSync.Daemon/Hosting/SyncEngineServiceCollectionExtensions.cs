@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Sync;
@@ -24,10 +24,10 @@ internal static class SyncEngineServiceCollectionExtensions
         services.AddSingleton(new StoreLayout(manifest.Store.Root));
         services.AddSingleton(_ => new HttpSource(DownloadHttpClient.Create(manifest.Sync)));
         services.AddSingleton(_ => new BandwidthLimiter(manifest.Sync.BandwidthLimit));
-        services.AddSingleton<Func<InventoryState>>(sp => () => new InventoryState(
-            sp.GetRequiredService<StoreLayout>(), node, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InventoryState>>(), mode));
-        services.AddSingleton<Func<InventoryState, Reconciler>>(sp => inventory => new Reconciler(
-            inventory,
+        services.AddSingleton<Func<ModelLifecycle>>(sp => () => ModelLifecycle.Open(
+            sp.GetRequiredService<StoreLayout>(), node, mode, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<ISyncObserver>()));
+        services.AddSingleton<Func<ModelLifecycle, Reconciler>>(sp => lifecycle => new Reconciler(
+            lifecycle,
             sp.GetRequiredService<HttpSource>(),
             sp.GetRequiredService<BandwidthLimiter>(),
             sp.GetRequiredService<TimeProvider>(),

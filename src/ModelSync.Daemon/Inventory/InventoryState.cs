@@ -6,15 +6,20 @@ using ModelSync.Store.Layout;
 namespace ModelSync.Daemon.Inventory;
 
 /// <summary>
-/// The daemon's in-memory inventory and its only writer. Every state change is written at once
-/// (atomic replace, generation + 1); progress only every <see cref="ProgressWriteInterval"/>, so a
-/// fast download does not turn into an fsync storm. Live progress is always in <see cref="Snapshot"/>.
-/// Every write names the writer (<see cref="WriterInfo"/>) and beats its heartbeat; <see cref="StartHeartbeat"/>
-/// keeps beating while nothing else is written, so readers can tell silence from a gone writer.
+/// The daemon's in-memory inventory and its only writer (the entries themselves change only through
+/// <see cref="Lifecycle.ModelLifecycle"/>). Changes are written together: the first change of a batch schedules
+/// one write <see cref="WriteDelay"/> later (atomic replace, generation + 1), so a pass that changes hundreds of
+/// models writes and fsyncs a few times, not once per model; progress alone at most every
+/// <see cref="ProgressWriteInterval"/>. A change that changes nothing writes nothing. Live state is always in
+/// <see cref="Snapshot"/>. Every write names the writer (<see cref="WriterInfo"/>) and beats its heartbeat;
+/// <see cref="StartHeartbeat"/> keeps beating while nothing else is written, so readers can tell silence from a gone writer.
 /// </summary>
-internal sealed class InventoryState
+internal sealed class InventoryState : IInventoryReader
 {
     public static readonly TimeSpan ProgressWriteInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a change waits for the others of its batch before they are written together.</summary>
+    public static readonly TimeSpan WriteDelay = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How often an idle writer rewrites the inventory (only <c>writer.heartbeatAt</c> moves).</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
@@ -22,14 +27,15 @@ internal sealed class InventoryState
     private readonly Lock _lock = new();
     private readonly StoreLayout _layout;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly string? _node;
     private readonly List<ModelEntry> _models;
     private readonly WriterInfo _writer;
     private DateTimeOffset? _stoppedAt;
     private long _generation;
     private long _lastWriteTicks;
-    private string? _writeFailing;
+    private readonly InventoryFileWriter _file;
+    private ITimer? _scheduled;
+    private bool _dirty;
 
     /// <param name="mode">What the writer is, for readers: <c>run</c>, <c>sync</c>, <c>verify</c>, ...</param>
     public InventoryState(StoreLayout layout, string? node, TimeProvider time, ILogger<InventoryState> logger, string mode = "run")
@@ -37,21 +43,9 @@ internal sealed class InventoryState
         _layout = layout;
         _node = node;
         _time = time;
-        _logger = logger;
+        _file = new InventoryFileWriter(layout, logger);
         _writer = new WriterInfo { Pid = Environment.ProcessId, Host = Environment.MachineName, Mode = mode, StartedAt = time.GetUtcNow() };
-        var read = InventoryFile.Read(layout);
-        var inventory = read.Inventory;
-        if (inventory is null)
-        {
-            // Generations must keep rising across a rebuild, or a reader comparing them misses the change.
-            var now = time.GetUtcNow();
-            inventory = InventoryRebuilder.Rebuild(layout, node, now, generation: now.ToUnixTimeMilliseconds());
-            if (File.Exists(layout.InventoryPath))
-            {
-                Log.InventoryRebuilt(logger, layout.InventoryPath, read.Error!);
-            }
-        }
-
+        var inventory = InventoryLoad.Read(layout, node, time, logger);
         _models = [.. inventory.Models];
         _generation = inventory.Generation;
     }
@@ -81,7 +75,7 @@ internal sealed class InventoryState
         }
     }
 
-    /// <summary>Adds or replaces the entry of <paramref name="entry"/>'s name and writes the inventory.</summary>
+    /// <summary>Adds or replaces the entry of <paramref name="entry"/>'s name.</summary>
     public void Set(ModelEntry entry) => Mutate(models =>
     {
         var index = models.FindIndex(m => m.Name == entry.Name);
@@ -89,56 +83,71 @@ internal sealed class InventoryState
         {
             models.Add(entry);
         }
+        else if (models[index] == entry)
+        {
+            return false;
+        }
         else
         {
             models[index] = entry;
         }
+
+        return true;
     });
 
+    /// <summary>Replaces the entry named <paramref name="name"/> with what <paramref name="change"/> makes of it
+    /// (the same entry: no change).</summary>
     public void Update(string name, Func<ModelEntry, ModelEntry> change) => Mutate(models =>
     {
         var index = models.FindIndex(m => m.Name == name);
-        if (index >= 0)
-        {
-            models[index] = change(models[index]);
-        }
+        return index >= 0 && Replace(models, index, change);
     });
 
     /// <summary>Applies <paramref name="change"/> to every entry in one write (not one write per entry).</summary>
     public void UpdateAll(Func<ModelEntry, ModelEntry> change) => Mutate(models =>
     {
+        var changed = false;
         for (var i = 0; i < models.Count; i++)
         {
-            models[i] = change(models[i]);
+            changed |= Replace(models, i, change);
         }
+
+        return changed;
     });
 
     /// <summary>Drops entries of models no longer wanted; their files are left to GC.</summary>
-    public void RetainOnly(IReadOnlyCollection<string> names) => Mutate(models => models.RemoveAll(m => !names.Contains(m.Name)));
+    public void RetainOnly(IReadOnlyCollection<string> names) => Mutate(models => models.RemoveAll(m => !names.Contains(m.Name)) > 0);
 
     public void ReportProgress(string name, ModelProgress progress)
     {
-        bool write;
         lock (_lock)
         {
             var index = _models.FindIndex(m => m.Name == name);
-            if (index < 0)
+            if (index < 0 || _models[index].State is not (ModelState.Pending or ModelState.Downloading))
             {
                 return;
             }
 
             _models[index] = _models[index] with { Progress = progress };
-            write = _time.GetElapsedTime(_lastWriteTicks) >= ProgressWriteInterval;
-        }
-
-        if (write)
-        {
-            Mutate(_ => { });
+            _dirty = true;
+            if (_time.GetElapsedTime(_lastWriteTicks) >= ProgressWriteInterval)
+            {
+                Write();
+            }
         }
     }
 
-    /// <summary>Writes the current state now, e.g. on shutdown so the last progress is on disk.</summary>
-    public void Flush() => Mutate(_ => { });
+    /// <summary>Writes what changed now: the end of a pass, a verb about to return, a shutdown.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            if (_dirty)
+            {
+                Write();
+            }
+        }
+    }
 
     /// <summary>Beats the heartbeat every <see cref="HeartbeatInterval"/> while nothing else wrote; dispose to stop.</summary>
     public ITimer StartHeartbeat() => _time.CreateTimer(_ => Heartbeat(), null, HeartbeatInterval, HeartbeatInterval);
@@ -150,7 +159,7 @@ internal sealed class InventoryState
         {
             if (_stoppedAt is null && _time.GetElapsedTime(_lastWriteTicks) >= HeartbeatInterval)
             {
-                Mutate(_ => { });
+                Write();
             }
         }
     }
@@ -162,48 +171,49 @@ internal sealed class InventoryState
         lock (_lock)
         {
             _stoppedAt = _time.GetUtcNow();
-            Mutate(models =>
+            for (var i = 0; i < _models.Count; i++)
             {
-                for (var i = 0; i < models.Count; i++)
-                {
-                    models[i] = ModelEntries.Interrupted(models[i]);
-                }
-            });
+                _models[i] = ModelEntries.Interrupted(_models[i]);
+            }
+
+            Write();
         }
     }
 
-    private void Mutate(Action<List<ModelEntry>> change)
+    private static bool Replace(List<ModelEntry> models, int index, Func<ModelEntry, ModelEntry> change)
+    {
+        var changed = change(models[index]);
+        if (changed == models[index])
+        {
+            return false;
+        }
+
+        models[index] = changed;
+        return true;
+    }
+
+    private void Mutate(Func<List<ModelEntry>, bool> change)
     {
         lock (_lock)
         {
-            change(_models);
+            if (!change(_models))
+            {
+                return;
+            }
+
             _models.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-            _generation++;
-            _lastWriteTicks = _time.GetTimestamp();
-            try
-            {
-                InventoryFile.Write(_layout, Document(_time.GetUtcNow()));
-                if (_writeFailing is not null)
-                {
-                    Log.InventoryWriteRecovered(_logger, _layout.InventoryPath);
-                    _writeFailing = null;
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The in-memory state stays right and the next change tries again. Said once per cause (a full
-                // disk fails every progress tick and heartbeat), without a stack trace: it is the disk, not a bug.
-                var cause = CauseOf(ex);
-                if (_writeFailing != cause)
-                {
-                    Log.InventoryWriteFailed(_logger, _layout.InventoryPath, cause);
-                    _writeFailing = cause;
-                }
-            }
+            _dirty = true;
+            _scheduled ??= _time.CreateTimer(_ => Flush(), null, WriteDelay, Timeout.InfiniteTimeSpan);
         }
     }
 
-    /// <summary>The message without the file it names (each write goes through another temporary file).</summary>
-    private static string CauseOf(Exception ex) =>
-        ex.Message.IndexOf(" : '", StringComparison.Ordinal) is var at and > 0 ? ex.Message[..at] : ex.Message;
+    private void Write()
+    {
+        _scheduled?.Dispose();
+        _scheduled = null;
+        _dirty = false;
+        _generation++;
+        _lastWriteTicks = _time.GetTimestamp();
+        _file.Write(Document(_time.GetUtcNow()));
+    }
 }

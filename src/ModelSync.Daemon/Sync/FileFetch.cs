@@ -75,14 +75,14 @@ internal sealed class FileFetch
         _engine.Observer.Retrying(_model.Name, reason);
         Log.FileRetrying(_engine.Logger, _model.Name, _file.Spec.Path, args.AttemptNumber + 1, reason, error?.Message ?? "", args.RetryDelay);
         var described = error is null ? "" : Described(error).Message;
-        _engine.Inventory.Update(_model.Name, e => ModelEntries.Retrying(e, new ModelError
+        _engine.Lifecycle.RetryScheduled(_model.Name, new ModelError
         {
             Reason = reason,
             Message = described,
             File = _file.Spec.Path,
             Attempts = attempts,
             NextRetryAt = _engine.Time.GetUtcNow() + args.RetryDelay,
-        }));
+        });
         return ValueTask.CompletedTask;
     }
 }

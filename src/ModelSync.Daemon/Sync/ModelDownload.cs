@@ -1,6 +1,6 @@
 using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Downloads;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Inventory;
@@ -18,7 +18,7 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
 {
     private readonly string _staging = engine.Layout.StagingDir(model.Name, model.Version);
     private readonly string _resumeDir = engine.Layout.ResumeDir(model.Name, model.Version);
-    private readonly ModelProgressTracker _progress = new(engine.Inventory, model.Name, model.TotalBytes, engine.Time);
+    private readonly ModelProgressTracker _progress = new(engine.Lifecycle, model.Name, model.TotalBytes, engine.Time);
     // Attempts made at this model's files in this pass: a retry records how many have failed so far, and the
     // final failure counts one more (ModelEntries.Failed), so 5 attempts read "after 5 attempts", not 6.
     private int _attempts;
@@ -28,9 +28,9 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
 
     public async Task<ModelMarker> RunAsync(CapacityGuard capacity, PreviousVersion? previous, CancellationToken ct)
     {
-        var (layout, inventory, time) = (engine.Layout, engine.Inventory, engine.Time);
+        var (layout, lifecycle, time) = (engine.Layout, engine.Lifecycle, engine.Time);
         var started = time.GetTimestamp();
-        inventory.Set(ModelEntries.Pending(model.Name, model.Version, model.Source, model.TotalBytes, previous, inventory.Find(model.Name)?.Failure));
+        lifecycle.Planned(model.Name, model.Version, model.Source, model.TotalBytes, previous);
         var index = ContentIndex.Read(layout);
         var plan = model.Files.Select(f => new PlannedFile(f, index.Find(f.Spec))).ToList();
         var toFetch = plan.Where(p => p.Copies.Count == 0).ToList();
@@ -47,7 +47,7 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         Log.ModelPlanned(engine.Logger, model.Name, model.Version, plan.Count - toFetch.Count, plan.Count, model.TotalBytes - fetchBytes, toFetch.Count, fetchBytes);
         Log.ModelDownloading(engine.Logger, model.Name, model.Version, toFetch.Count, fetchBytes);
         var fetches = toFetch.ToDictionary(p => p, p => new FileFetch(engine, model, p.File, Target(p.File), _resumeDir, _progress));
-        inventory.Update(model.Name, e => ModelEntries.Downloading(e, new ModelProgress(_progress.Done, model.TotalBytes)));
+        lifecycle.Downloading(model.Name, model.Version, new ModelProgress(_progress.Done, model.TotalBytes));
 
         var entries = new FileEntry[plan.Count];
         var inFlight = FilesInFlight.For([.. plan.Select(p => p.File.Spec)], engine.Sync);
@@ -65,11 +65,9 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         {
             Log.LayersUnpacked(engine.Logger, model.Name, model.Version, model.Files.Count(f => f.Unpack is not null), files.Count, files.Sum(f => f.Size));
         }
-        var marker = Publisher.Publish(layout, model, files, time.GetUtcNow());
+        var marker = Publisher.Publish(layout, model, files, time.GetUtcNow(), lifecycle.VersionWrites);
         Directory.Delete(_resumeDir, recursive: true);
-        inventory.Set(ModelEntries.Ready(marker, verifiedAt: marker.PublishedAt));
-        Log.ModelPublished(engine.Logger, model.Name, model.Version, model.TotalBytes, time.GetElapsedTime(started));
-        engine.Observer.ModelDownloaded(model.Name, model.TotalBytes, time.GetElapsedTime(started));
+        lifecycle.Published(marker, time.GetElapsedTime(started));
         return marker;
     }
 
@@ -139,7 +137,7 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
 
         // A salvaged copy vouched for nothing; a published one is condemned with every version sharing the damage.
         var condemned = copy.Vouched
-            ? Condemner.Condemn(engine.Layout, engine.Inventory, copy.Model, copy.Version, copy.PublishedAt, [new Damage(copy.Entry.Path, reuse.Damage)], engine.Time.GetUtcNow(), ct)
+            ? Condemner.Condemn(engine.Layout, engine.Lifecycle, copy.Model, copy.Version, copy.PublishedAt, [new Damage(copy.Entry.Path, reuse.Damage)], engine.Time.GetUtcNow(), ct)
             : [];
         Log.ReuseRejected(engine.Logger, model.Name, file.Spec.Path, from, reuse.Damage, condemned.Count == 0 ? "nothing" : string.Join(", ", condemned));
         return null;

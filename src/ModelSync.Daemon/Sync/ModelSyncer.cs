@@ -1,5 +1,6 @@
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Failures;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sources;
@@ -51,19 +52,19 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         catch (Exception ex) when (DiskFull.AsCapacityFailure(ex, layout, model.Name, model.Version) is { } full && !ct.IsCancellationRequested)
         {
             // Not a bug: said in one line, the staging kept for when there is room again.
-            await FailAsync(spec, model, full, full.Message, download, ct);
+            await FailAsync(spec, model, full, download, ct);
             return false;
         }
         catch (DownloadException ex)
         {
-            await FailAsync(spec, model, ex, ex.Message, download, ct);
+            await FailAsync(spec, model, ex, download, ct);
             return false;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Disk trouble or a bug: this model fails and says why; the other models and the loop go on.
             Log.ModelCrashed(engine.Logger, ex, model.Name, model.Version);
-            await FailAsync(spec, model, new DownloadException(FailureReason.StorageError, ex.Message, transient: false), ex.Message, download, ct);
+            await FailAsync(spec, model, new DownloadException(FailureReason.StorageError, ex.Message, transient: false), download, ct);
             return false;
         }
     }
@@ -76,27 +77,14 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
             CurrentLink.Switch(layout, model.Name, model.Version);
         }
 
-        // Already recorded as Ready: no rewrite (an fsynced write per model per pass adds up).
-        var known = engine.Inventory.Find(model.Name);
-        if (known is not { State: ModelState.Ready, Error: null, Previous: null, Progress: null } || known.Version != model.Version
-            || known.Path != StoreLayout.VersionRelativePath(model.Name, model.Version) || known.ReadyAt != published.PublishedAt)
-        {
-            engine.Inventory.Set(ModelEntries.Ready(published, known?.Version == model.Version ? known.VerifiedAt : null));
-        }
-
+        engine.Lifecycle.KeptReady(published);
         Log.ModelUpToDate(engine.Logger, model.Name, model.Version);
     }
 
-    private async Task FailAsync(ModelSpec spec, ResolvedModel model, DownloadException error, string message, ModelDownload? download, CancellationToken ct)
-    {
-        var reason = error.Reason.ToString();
-        Log.ModelFailed(engine.Logger, model.Name, model.Version, reason, message);
-        var spent = download?.BytesReceived ?? 0;
-        var failure = await policy.RecordAsync(spec, model.Version, error, model.Files.FirstOrDefault(f => f.Spec.Path == error.File), spent, ct);
-        engine.Observer.ModelFailed(model.Name, spent);
-        var known = engine.Inventory.Find(model.Name);
-        // Read again: the download may have condemned the version current pointed to (a damaged copy found on reuse).
-        var previous = StoreReads.Previous(engine.Layout, model.Name);
-        engine.Inventory.Set(ModelEntries.Failed(model.Name, model.Version, model.Source, model.TotalBytes, previous, known, reason, message, error.File, attempts: null, failure));
-    }
+    private async Task FailAsync(ModelSpec spec, ResolvedModel model, DownloadException error, ModelDownload? download, CancellationToken ct) =>
+        // Previous read now: the download may have condemned the version current pointed to (a damaged copy found on reuse).
+        await engine.Lifecycle.FailedAsync(
+            new FailedPass(spec, model.Version, model.Source, model.TotalBytes, StoreReads.Previous(engine.Layout, model.Name), error,
+                model.Files.FirstOrDefault(f => f.Spec.Path == error.File), download?.BytesReceived ?? 0),
+            policy, ct);
 }

@@ -1,5 +1,4 @@
 using ModelSync.Daemon.Downloads;
-using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
@@ -13,7 +12,7 @@ namespace ModelSync.Daemon.Sync;
 /// </summary>
 internal static class Publisher
 {
-    public static ModelMarker Publish(StoreLayout layout, ResolvedModel model, IReadOnlyList<FileEntry> files, DateTimeOffset now)
+    public static ModelMarker Publish(StoreLayout layout, ResolvedModel model, IReadOnlyList<FileEntry> files, DateTimeOffset now, Lock versionWrites)
     {
         var staging = layout.StagingDir(model.Name, model.Version);
         RemoveStrays(staging, files);
@@ -48,7 +47,7 @@ internal static class Publisher
 
         Directory.CreateDirectory(layout.ModelDir(model.Name));
         // Not while a condemnation writes this version's marker: it must land in the copy it checked.
-        lock (Condemner.VersionWrites)
+        lock (versionWrites)
         {
             if (Directory.Exists(target))
             {

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Logging;
@@ -20,7 +20,7 @@ public sealed record ReconcileResult(int Ready, int Failed, DateTimeOffset Finis
 /// <summary>One pass that makes the store match a manifest: up to <c>sync.concurrency</c> models at
 /// once; a model that fails is recorded and the others go on.</summary>
 internal sealed class Reconciler(
-    InventoryState inventory,
+    ModelLifecycle lifecycle,
     HttpSource http,
     BandwidthLimiter limiter,
     TimeProvider time,
@@ -34,11 +34,12 @@ internal sealed class Reconciler(
         var started = time.GetTimestamp();
         Log.ReconcileStarted(logger, manifest.Models.Count, manifest.SourcePath);
         var layout = new StoreLayout(manifest.Store.Root);
-        inventory.RetainOnly(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
+        Directory.CreateDirectory(layout.Root); // the guard measures its filesystem before the inventory's first write
+        lifecycle.Retain(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
 
-        var engine = new SyncEngine(layout, manifest.Sync, inventory, http, limiter, time, logger, observer ?? NullSyncObserver.Instance);
-        var policy = new FailurePolicy(inventory, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync, enforceFailurePolicy, logger);
-        var resolution = new SourceResolution(layout, manifest.Sync, SourceRegistry.Create(manifest.Sync, http, time, logger), inventory, policy, time, logger);
+        var engine = new SyncEngine(layout, manifest.Sync, lifecycle, http, limiter, time, logger, observer ?? NullSyncObserver.Instance);
+        var policy = new FailurePolicy(lifecycle.Entries, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync, enforceFailurePolicy, logger);
+        var resolution = new SourceResolution(layout, manifest.Sync, SourceRegistry.Create(manifest.Sync, http, time, logger), lifecycle, policy, time, logger);
         var syncer = new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store), policy);
         await Parallel.ForEachAsync(
             manifest.Models,
@@ -51,9 +52,10 @@ internal sealed class Reconciler(
 
         // Counted from the inventory at the end, not as each model finished: a damaged copy found while
         // another model reused it condemns a model this pass had already brought to Ready.
-        var ready = manifest.Models.Count(m => inventory.Find(m.Name) is { State: ModelState.Ready });
+        var ready = manifest.Models.Count(m => lifecycle.Find(m.Name) is { State: ModelState.Ready });
         var failed = manifest.Models.Count - ready;
 
+        lifecycle.Flush(); // the pass's last changes on disk now, not a write delay later
         Log.ReconcileFinished(logger, ready, failed, time.GetElapsedTime(started));
         return new ReconcileResult(ready, failed, time.GetUtcNow());
     }

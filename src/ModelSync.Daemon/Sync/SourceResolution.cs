@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Failures;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sources;
@@ -20,7 +20,7 @@ internal sealed record Resolution(ResolvedModel? Model, bool KeptReady);
 /// from this very source, that version stays Ready: an outage must not take a working node's models away. A
 /// definite answer (401/403, not found, an unusable listing) fails the model; <c>current</c> stays usable as <c>previous</c>.
 /// </summary>
-internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, SourceRegistry sources, InventoryState inventory, FailurePolicy policy, TimeProvider time, ILogger logger)
+internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, SourceRegistry sources, ModelLifecycle lifecycle, FailurePolicy policy, TimeProvider time, ILogger logger)
 {
     public async Task<Resolution> ResolveAsync(ModelSpec model, CancellationToken ct)
     {
@@ -49,20 +49,13 @@ internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, So
             if (error.Transient && key is not null && StoreReads.Current(layout, model.Name) is { Source: { } kept } marker && kept == key)
             {
                 Log.SourceUnreachableKeeping(logger, model.Name, model.Wanted, error.Reason.ToString(), error.Message, marker.Version);
-                var known = inventory.Find(model.Name);
-                if (known is not { State: ModelState.Ready } || known.Version != marker.Version)
-                {
-                    inventory.Set(ModelEntries.Ready(marker, verifiedAt: null));
-                }
+                lifecycle.KeptReady(marker);
 
                 return new Resolution(null, true);
             }
 
             var version = FailedVersion(model, key, source);
-            Log.ModelFailed(logger, model.Name, version, error.Reason.ToString(), error.Message);
-            var failure = await policy.RecordAsync(model, version, error, file: null, bytesSpent: 0, ct);
-            inventory.Set(ModelEntries.Failed(model.Name, version, key, 0, StoreReads.Previous(layout, model.Name), inventory.Find(model.Name),
-                error.Reason.ToString(), error.Message, error.File, attempts: null, failure));
+            await lifecycle.FailedAsync(new FailedPass(model, version, key, 0, StoreReads.Previous(layout, model.Name), error), policy, ct);
             return new Resolution(null, false);
         }
     }
@@ -70,7 +63,7 @@ internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, So
     /// <summary>The version this source was last being synced at, so GC keeps its staging for a resume; else
     /// what the source names before resolution.</summary>
     private string FailedVersion(ModelSpec model, string? key, ISourceResolver source) =>
-        inventory.Find(model.Name) is { } known && key is not null && known.Source == key && Store.Validation.Names.IsVersion(known.Version)
+        lifecycle.Find(model.Name) is { } known && key is not null && known.Source == key && Store.Validation.Names.IsVersion(known.Version)
             ? known.Version
             : source.UnresolvedVersion(model);
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Store.Inventory;
@@ -9,11 +9,11 @@ using ModelSync.Store.Layout;
 namespace ModelSync.Daemon.Sync;
 
 /// <summary>What every model of one reconcile pass is synced with: the store, the settings in force, the
-/// inventory's one owner, the network and the clock.</summary>
+/// models' lifecycle (the one owner of their entries), the network and the clock.</summary>
 internal sealed record SyncEngine(
     StoreLayout Layout,
     SyncSettings Sync,
-    InventoryState Inventory,
+    ModelLifecycle Lifecycle,
     HttpSource Http,
     BandwidthLimiter Limiter,
     TimeProvider Time,
@@ -23,7 +23,7 @@ internal sealed record SyncEngine(
 /// <summary>Sums the bytes of every file of a model (reused, resumed and fetched) for the inventory's progress,
 /// with the rate of the bytes fetched over the last seconds and the file that last received some: the one
 /// progress model every surface shows (docs/operations.md, "Progress").</summary>
-internal sealed class ModelProgressTracker(InventoryState inventory, string name, long total, TimeProvider time)
+internal sealed class ModelProgressTracker(ModelLifecycle lifecycle, string name, long total, TimeProvider time)
 {
     private readonly LiveRates _rate = new(time);
     private long _done;
@@ -52,6 +52,6 @@ internal sealed class ModelProgressTracker(InventoryState inventory, string name
         }
 
         var rate = _rate.Rate(name);
-        inventory.ReportProgress(name, new ModelProgress(done, total) { BytesPerSecond = rate > 0 ? rate : null, CurrentFile = _file });
+        lifecycle.Progress(name, new ModelProgress(done, total) { BytesPerSecond = rate > 0 ? rate : null, CurrentFile = _file });
     }
 }

@@ -1,5 +1,5 @@
 using ModelSync.Daemon.Downloads;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
 
@@ -14,23 +14,23 @@ namespace ModelSync.Daemon.Verify;
 internal static class CorruptionHandler
 {
     public static async Task<VerifyOutcome> VerifyAndRecordAsync(
-        StoreLayout layout, InventoryState inventory, ModelEntry entry, BandwidthLimiter limiter, DateTimeOffset now, CancellationToken ct)
+        StoreLayout layout, ModelLifecycle lifecycle, ModelEntry entry, BandwidthLimiter limiter, DateTimeOffset now, CancellationToken ct)
     {
         var problems = await ModelVerifier.VerifyAsync(layout.Root, entry, limiter, ct);
         var corrupt = problems.Where(p => p.IsCorruption).ToList();
         if (problems.Count == 0)
         {
-            inventory.Update(entry.Name, e => ModelEntries.Verified(e, entry.Version, now));
+            lifecycle.Verified(entry.Name, entry.Version, now);
         }
 
-        var condemned = corrupt.Count > 0 ? MarkCorrupted(layout, inventory, entry, corrupt, now, ct) : [];
+        var condemned = corrupt.Count > 0 ? MarkCorrupted(layout, lifecycle, entry, corrupt, now, ct) : [];
         return new VerifyOutcome(problems, corrupt, condemned);
     }
 
     /// <summary>Condemns <paramref name="checkedEntry"/>'s version when its marker is still the publication that
     /// was checked (also when the inventory has moved on: a damaged older version must not stay vouched for);
     /// returns every version condemned (empty when none).</summary>
-    public static IReadOnlyList<string> MarkCorrupted(StoreLayout layout, InventoryState inventory, ModelEntry checkedEntry, IReadOnlyList<VerifyProblem> problems, DateTimeOffset nextRetryAt, CancellationToken ct = default)
+    public static IReadOnlyList<string> MarkCorrupted(StoreLayout layout, ModelLifecycle lifecycle, ModelEntry checkedEntry, IReadOnlyList<VerifyProblem> problems, DateTimeOffset nextRetryAt, CancellationToken ct = default)
     {
         // A problem without a file (an unsafe inventory path) damages the version as a whole: nothing of it is salvaged.
         var damage = problems.Select(p => new Damage(p.File ?? StoreLayout.MarkerFileName, p.Message)).ToList();
@@ -39,7 +39,7 @@ internal static class CorruptionHandler
             damage.AddRange(checkedEntry.Files.Select(f => new Damage(f.Path, "not checked: the version's path is unsafe")));
         }
 
-        return Condemner.Condemn(layout, inventory, checkedEntry.Name, checkedEntry.Version, checkedEntry.ReadyAt, damage, nextRetryAt, ct);
+        return Condemner.Condemn(layout, lifecycle, checkedEntry.Name, checkedEntry.Version, checkedEntry.ReadyAt, damage, nextRetryAt, ct);
     }
 }
 

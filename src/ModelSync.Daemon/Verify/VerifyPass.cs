@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.HubView;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
 using ModelSync.Store.Text;
@@ -18,7 +18,7 @@ internal sealed record VerifyReport(IReadOnlyList<string> Lines, int Problems, b
 /// </summary>
 internal static class VerifyPass
 {
-    public static async Task<VerifyReport> RunAsync(StoreLayout layout, InventoryState inventory, BandwidthLimiter limiter, TimeProvider time, ILogger logger, Action<string> line, CancellationToken ct)
+    public static async Task<VerifyReport> RunAsync(StoreLayout layout, ModelLifecycle lifecycle, BandwidthLimiter limiter, TimeProvider time, ILogger logger, Action<string> line, CancellationToken ct)
     {
         var lines = new List<string>();
         void Say(string text)
@@ -29,7 +29,7 @@ internal static class VerifyPass
 
         var problemsFound = 0;
         var marked = false;
-        foreach (var entry in inventory.Snapshot().Models)
+        foreach (var entry in lifecycle.Snapshot().Models)
         {
             if (entry.State != ModelState.Ready)
             {
@@ -37,7 +37,7 @@ internal static class VerifyPass
                 continue;
             }
 
-            var outcome = await CorruptionHandler.VerifyAndRecordAsync(layout, inventory, entry, limiter, time.GetUtcNow(), ct);
+            var outcome = await CorruptionHandler.VerifyAndRecordAsync(layout, lifecycle, entry, limiter, time.GetUtcNow(), ct);
             if (outcome.Problems.Count == 0)
             {
                 Say($"OK      {entry.Name}@{entry.Version} ({CountText.Of(entry.Files.Count, "file")}, {ByteText.Format(entry.Bytes)})");

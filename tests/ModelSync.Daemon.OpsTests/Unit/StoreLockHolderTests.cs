@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ModelSync.Daemon.Hosting;
-using ModelSync.Daemon.Inventory;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -16,7 +16,7 @@ public sealed class StoreLockHolderTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private StoreLockHolder Holder(StoreLayout layout) =>
-        new(layout, () => new InventoryState(layout, "node", _time, NullLogger<InventoryState>.Instance), _time, NullLogger<StoreLockHolder>.Instance);
+        new(layout, () => ModelLifecycle.Open(layout, "node", "run", _time, NullLoggerFactory.Instance), _time, NullLogger<StoreLockHolder>.Instance);
 
     [Fact]
     public async Task AcquireAsync_LockHeldElsewhere_WaitsThenTakesItOnceReleased()
@@ -74,6 +74,6 @@ public sealed class StoreLockHolderTests : IDisposable
         Assert.Same(acquired, session);
         Assert.Same(session, holder.Session);
         Assert.Same(layout, session.Layout);
-        Assert.Empty(session.Inventory.Snapshot().Models);
+        Assert.Empty(session.Lifecycle.Snapshot().Models);
     }
 }

@@ -14,7 +14,7 @@ public sealed partial class LayeringTests
     [
         ["Cli"],
         ["Hosting"],
-        ["Sync", "Failures", "Verify", "Gc", "Http", "Metrics"],
+        ["Sync", "Lifecycle", "Failures", "Verify", "Gc", "Http", "Metrics"],
         ["Inventory"],
         ["Downloads", "Content", "Sources", "HubView"],
         ["Manifest", "Logging"],
@@ -55,6 +55,19 @@ public sealed partial class LayeringTests
             .Where(f => Layer(f!) is null);
 
         Assert.Empty(folders);
+    }
+
+    /// <summary>A model's entry has one owner (Lifecycle/ModelLifecycle): nothing else even names the inventory's writer.</summary>
+    [Fact]
+    public void Daemon_OnlyTheLifecycleTouchesTheInventoryWriter()
+    {
+        var others = SourceFiles(DaemonSource)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Lifecycle{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}Inventory{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("InventoryState", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Empty(others);
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
@@ -43,14 +44,14 @@ public sealed class FailurePolicyTests : IClassFixture<FaultServer>, IDisposable
         return result.Manifest!;
     }
 
-    private InventoryState Inventory() => new(_store.Layout, "node", _time, NullLogger<InventoryState>.Instance);
+    private ModelLifecycle Inventory() => ModelLifecycle.Open(_store.Layout, "node", "run", _time, NullLoggerFactory.Instance);
 
     private int Gets => _server.Requests(_scope).Count(r => r.Method == "GET");
 
     private int Heads => _server.Requests(_scope).Count(r => r.Method == "HEAD");
 
     /// <summary>One run-mode pass; the retry waits of the pipeline pass on the fake clock.</summary>
-    private async Task<ReconcileResult> PassAsync(InventoryState inventory, ModelManifest manifest, bool enforce = true)
+    private async Task<ReconcileResult> PassAsync(ModelLifecycle inventory, ModelManifest manifest, bool enforce = true)
     {
         using var http = DownloadHttpClient.Create(manifest.Sync);
         await using var limiter = new BandwidthLimiter(0);
@@ -107,11 +108,11 @@ public sealed class FailurePolicyTests : IClassFixture<FaultServer>, IDisposable
         var manifest = Manifest();
         var inventory = Inventory();
         using var http = new HttpClient();
-        var policy = new FailurePolicy(inventory, new SourceProbe(new HttpSource(http), TimeSpan.FromSeconds(1)), _time, manifest.Sync, enforce: true, NullLogger.Instance);
+        var policy = new FailurePolicy(inventory.Entries, new SourceProbe(new HttpSource(http), TimeSpan.FromSeconds(1)), _time, manifest.Sync, enforce: true, NullLogger.Instance);
         var spec = manifest.Models[0];
 
-        var record = await policy.RecordAsync(spec, "1", new DownloadException(FailureReason.InsufficientCapacity, "the filesystem is full", transient: false), null, 0, CancellationToken.None);
-        inventory.Set(ModelEntries.Failed("m", "1", null, 1, null, null, "InsufficientCapacity", "full", null, attempts: null, record));
+        await inventory.FailedAsync(new FailedPass(spec, "1", null, 1, null, new DownloadException(FailureReason.InsufficientCapacity, "the filesystem is full", transient: false)), policy, CancellationToken.None);
+        var record = inventory.Find("m")!.Failure!;
 
         Assert.Equal((null, null), (record.Parked, record.NotBefore));
         Assert.Equal(FailureGate.Attempt, policy.Before(spec));
@@ -150,12 +151,12 @@ public sealed class FailurePolicyTests : IClassFixture<FaultServer>, IDisposable
         var inventory = Inventory();
         await PassAsync(inventory, manifest);
 
-        Assert.True(FailurePolicy.Clear(inventory, "m", _time));
+        Assert.Equal(["m"], inventory.RetryRequested(["m"]));
         await PassAsync(inventory, manifest);
 
         Assert.Equal(4, Gets);
         Assert.Equal(4L * Wrong.Length, inventory.Find("m")!.Failure!.BytesSpent);
-        Assert.False(FailurePolicy.Clear(inventory, "unknown", _time));
+        Assert.Empty(inventory.RetryRequested(["unknown"]));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
+using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
 using ModelSync.Daemon.Verify;
@@ -42,9 +43,9 @@ public sealed class ReconcilerTests : IClassFixture<FaultServer>, IDisposable
         return result.Manifest!;
     }
 
-    private InventoryState Inventory() => new(_store.Layout, "node", _time, NullLogger<InventoryState>.Instance);
+    private ModelLifecycle Inventory() => ModelLifecycle.Open(_store.Layout, "node", "run", _time, NullLoggerFactory.Instance);
 
-    private async Task<ReconcileResult> ReconcileAsync(InventoryState inventory, ModelManifest manifest, Func<Task>? whileWaiting = null)
+    private async Task<ReconcileResult> ReconcileAsync(ModelLifecycle inventory, ModelManifest manifest, Func<Task>? whileWaiting = null)
     {
         using var http = DownloadHttpClient.Create(manifest.Sync);
         await using var limiter = new BandwidthLimiter(0);

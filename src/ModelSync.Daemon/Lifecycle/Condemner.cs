@@ -5,7 +5,7 @@ using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using ModelSync.Store.Validation;
 
-namespace ModelSync.Daemon.Inventory;
+namespace ModelSync.Daemon.Lifecycle;
 
 /// <summary>One damaged file of a version: its path in the version and what is wrong with it.</summary>
 internal sealed record Damage(string Path, string Message);
@@ -20,18 +20,13 @@ internal sealed record Damage(string Path, string Message);
 /// </summary>
 internal static class Condemner
 {
-    /// <summary>Held while a version directory's marker changes: a condemnation, or a publish swapping the
-    /// directory. Two finders of damage in one version must not overwrite each other's salvage list, and a
-    /// condemnation must not land in the fresh copy a publish just swapped in.</summary>
-    public static readonly Lock VersionWrites = new();
-
     /// <summary>Condemns <paramref name="name"/>@<paramref name="version"/> when its marker is still the one
     /// published at <paramref name="publishedAt"/>, when given (a check racing a re-publish must not condemn the new copy).
     /// Returns every version condemned, that one first; empty when it was not.</summary>
-    public static IReadOnlyList<string> Condemn(StoreLayout layout, InventoryState inventory, string name, string version, DateTimeOffset? publishedAt, IReadOnlyList<Damage> damage, DateTimeOffset now, CancellationToken ct)
+    public static IReadOnlyList<string> Condemn(StoreLayout layout, ModelLifecycle lifecycle, string name, string version, DateTimeOffset? publishedAt, IReadOnlyList<Damage> damage, DateTimeOffset now, CancellationToken ct)
     {
         var index = ContentIndex.Read(layout);
-        if (!CondemnOne(layout, inventory, name, version, publishedAt, damage, now))
+        if (!CondemnOne(layout, lifecycle, name, version, publishedAt, damage, now))
         {
             return [];
         }
@@ -46,7 +41,7 @@ internal static class Condemner
         foreach (var group in sharers)
         {
             var found = group.Select(x => new Damage(x.Sharer.Entry.Path, $"shares damaged content with {name}@{version}/{x.Bad.Entry.Path}")).ToList();
-            if (CondemnOne(layout, inventory, group.Key.Model, group.Key.Version, group.Key.PublishedAt, found, now))
+            if (CondemnOne(layout, lifecycle, group.Key.Model, group.Key.Version, group.Key.PublishedAt, found, now))
             {
                 condemned.Add($"{group.Key.Model}@{group.Key.Version}");
             }
@@ -59,9 +54,11 @@ internal static class Condemner
         FileIdentity.Same(bad.FullPath, sharer.FullPath)
         || FileCheck.Check(Path.GetDirectoryName(sharer.FullPath)!, sharer.Entry with { Path = Path.GetFileName(sharer.FullPath) }, VerifyMode.Full, (p, k) => FileHasher.Hash(p, k, ct)) is { Kind: not ProblemKind.Unreadable };
 
-    private static bool CondemnOne(StoreLayout layout, InventoryState inventory, string name, string version, DateTimeOffset? publishedAt, IReadOnlyList<Damage> damage, DateTimeOffset now)
+    private static bool CondemnOne(StoreLayout layout, ModelLifecycle lifecycle, string name, string version, DateTimeOffset? publishedAt, IReadOnlyList<Damage> damage, DateTimeOffset now)
     {
-        lock (VersionWrites)
+        // Two finders of damage in one version must not overwrite each other's salvage list, and a condemnation
+        // must not land in the fresh copy a publish just swapped in.
+        lock (lifecycle.VersionWrites)
         {
             // Resolved without following symlinks: a planted models/<name> link must not make this touch a file outside the store.
             var dir = SafePath.Resolve(layout.Root, StoreLayout.VersionRelativePath(name, version), out _);
@@ -81,7 +78,7 @@ internal static class Condemner
             }
 
             var message = damage.Count == 1 ? $"{name}@{version}/{damage[0].Path}: {damage[0].Message}" : $"{damage.Count} files damaged, first: {name}@{version}/{damage[0].Path}: {damage[0].Message}";
-            inventory.Update(name, e => ModelEntries.WithoutPrevious(ModelEntries.Corrupted(e, version, publishedAt, message, damage[0].Path, now), version));
+            lifecycle.Corrupted(name, version, publishedAt, message, damage[0].Path, now);
             return true;
         }
     }
