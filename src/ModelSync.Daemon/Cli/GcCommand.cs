@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Gc;
+using ModelSync.Daemon.HubView;
 using ModelSync.Daemon.Logging;
 using ModelSync.Store.Layout;
 using ModelSync.Store.IO;
@@ -46,7 +47,7 @@ internal static class GcCommand
 
             using var serilog = LoggingSetup.Create(parse.GetValue(logFormat), parse.GetValue(logLevel) ?? Serilog.Events.LogEventLevel.Information);
             using var factory = new SerilogLoggerFactory(serilog);
-            var gc = new GarbageCollector(TimeProvider.System, factory.CreateLogger<GarbageCollector>());
+            var gc = new GarbageCollector(TimeProvider.System, HubViewWriter.Following(factory), factory.CreateLogger<GarbageCollector>());
             var result = gc.Collect(layout, manifest, parse.GetValue(dryRun));
             foreach (var line in GcReport.Errors(result))
             {

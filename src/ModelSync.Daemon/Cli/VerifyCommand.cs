@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelSync.Daemon.HubView;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Manifest;
@@ -57,7 +58,7 @@ internal static class VerifyCommand
 
             var lifecycle = ModelLifecycle.Open(layout, onDisk.Node, "verify", TimeProvider.System, NullLoggerFactory.Instance);
             await using var unlimited = new BandwidthLimiter(0);
-            var report = await VerifyPass.RunAsync(layout, lifecycle, unlimited, TimeProvider.System, NullLogger.Instance, output.WriteLine, ct);
+            var report = await VerifyPass.RunAsync(layout, lifecycle, HubViewWriter.Following(NullLoggerFactory.Instance), unlimited, TimeProvider.System, output.WriteLine, ct);
             lifecycle.Stop();
             return report.Problems == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });

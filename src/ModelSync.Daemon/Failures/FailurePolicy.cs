@@ -23,7 +23,7 @@ internal enum FailureGate
 /// (<see cref="FailureRecord"/>), so it survives a restart. Run mode enforces it; a one-shot <c>sync</c> is
 /// an operator's explicit attempt and only records it.
 /// </summary>
-internal sealed class FailurePolicy(IInventoryReader inventory, SourceProbe probe, TimeProvider time, SyncSettings sync, bool enforce, ILogger logger)
+internal sealed class FailurePolicy(IInventoryReader inventory, SourceProbe probe, TimeProvider time, SyncSettings sync, bool enforce, ILogger logger, Random random)
 {
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
 
@@ -104,7 +104,7 @@ internal sealed class FailurePolicy(IInventoryReader inventory, SourceProbe prob
             BytesSpent = (streak?.BytesSpent ?? 0) + bytesSpent,
             Spec = fingerprint,
         };
-        record = record with { NotBefore = now + Backoff(record.Passes, sync.Interval, Random.Shared.NextDouble()) };
+        record = record with { NotBefore = now + Backoff(record.Passes, sync.Interval, random.NextDouble()) };
         if (FailureKinds.Parks(error))
         {
             var validator = file is null ? null : await probe.ValidatorAsync(file, ct);

@@ -4,7 +4,7 @@ using ModelSync.Daemon.Manifest;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
-using ModelSync.Daemon.HubView;
+using ModelSync.Daemon.Content;
 
 namespace ModelSync.Daemon.Gc;
 
@@ -21,7 +21,7 @@ internal sealed record GcResult(DateTimeOffset At, bool DryRun, IReadOnlyList<Gc
 /// then deleted. A failure is logged and the rest goes on; the next run tries again.
 /// Callers hold the store lock and run no download at the same time (run mode: after each reconcile pass).
 /// </summary>
-internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollector> logger)
+internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, ILogger<GarbageCollector> logger)
 {
     public GcResult Collect(StoreLayout layout, ModelManifest manifest, bool dryRun)
     {
@@ -59,7 +59,7 @@ internal sealed class GarbageCollector(TimeProvider time, ILogger<GarbageCollect
             }
         }
 
-        HubViewWriter.Refresh(layout, logger); // the removed versions leave hub/ too
+        changes.Raise(layout); // the removed versions leave hub/ too
         return new GcResult(time.GetUtcNow(), false, removed, failures) { FreedBytes = freed };
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Logging;
@@ -22,6 +23,7 @@ internal sealed class LiveOperations(
     ReconcileStatus status,
     StoreWork work,
     GarbageCollector gc,
+    StoreChanges changes,
     DaemonMetrics metrics,
     TimeProvider time,
     ILogger<LiveOperations> logger) : ILiveOperations
@@ -33,7 +35,7 @@ internal sealed class LiveOperations(
     {
         var session = storeLock.Session!;
         await using var unlimited = new BandwidthLimiter(0);
-        var report = await VerifyPass.RunAsync(session.Layout, session.Lifecycle, unlimited, time, logger, _ => { }, ct);
+        var report = await VerifyPass.RunAsync(session.Layout, session.Lifecycle, changes, unlimited, time, _ => { }, ct);
         if (report.MarkedCorrupted)
         {
             metrics.VerifyFailures(report.Problems);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Lifecycle;
@@ -16,7 +17,7 @@ internal static class RunServiceCollectionExtensions
     public static IServiceCollection AddReconcileLoop(this IServiceCollection services, StoreLayout layout)
     {
         services.AddSingleton(sp => new StoreLockHolder(
-            layout, sp.GetRequiredService<Func<ModelLifecycle>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreLockHolder>>()));
+            layout, sp.GetRequiredService<Func<ModelLifecycle>>(), sp.GetRequiredService<StoreChanges>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreLockHolder>>()));
         services.AddSingleton<ReconcileTrigger>();
         services.AddSingleton<ReconcileStatus>();
         services.AddSingleton<DaemonExit>();

@@ -5,7 +5,7 @@ using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Verify;
 using ModelSync.Store.Inventory;
-using ModelSync.Daemon.HubView;
+using ModelSync.Daemon.Content;
 
 namespace ModelSync.Daemon.Hosting;
 
@@ -26,6 +26,7 @@ internal sealed class ScrubService(
     ScrubOptions options,
     DaemonExit exit,
     IHostApplicationLifetime lifetime,
+    StoreChanges changes,
     TimeProvider time,
     ILogger<ScrubService> logger) : BackgroundService
 {
@@ -85,7 +86,7 @@ internal sealed class ScrubService(
                 {
                     Log.ModelCorrupted(logger, entry.Name, entry.Version, outcome.Corrupt[0].ToString());
                     trigger.Request(interruptCurrent: false);
-                    HubViewWriter.Refresh(layout, logger); // hub/ stops offering the condemned version now
+                    changes.Raise(layout); // hub/ stops offering the condemned version now
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

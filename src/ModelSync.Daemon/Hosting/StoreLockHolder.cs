@@ -5,7 +5,7 @@ using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using Polly;
 using Polly.Retry;
-using ModelSync.Daemon.HubView;
+using ModelSync.Daemon.Content;
 
 namespace ModelSync.Daemon.Hosting;
 
@@ -15,7 +15,7 @@ namespace ModelSync.Daemon.Hosting;
 /// up meanwhile: /healthz 200, /readyz 503. Whoever needs the inventory gets it from the
 /// <see cref="StoreSession"/> this hands out once the lock is taken, so nothing can read it too early.
 /// </summary>
-internal sealed class StoreLockHolder(StoreLayout layout, Func<ModelLifecycle> openLifecycle, TimeProvider time, ILogger<StoreLockHolder> logger) : IDisposable
+internal sealed class StoreLockHolder(StoreLayout layout, Func<ModelLifecycle> openLifecycle, StoreChanges changes, TimeProvider time, ILogger<StoreLockHolder> logger) : IDisposable
 {
     public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
@@ -59,7 +59,7 @@ internal sealed class StoreLockHolder(StoreLayout layout, Func<ModelLifecycle> o
         Log.LockAcquired(logger, layout.Root);
         var session = new StoreSession(layout, openLifecycle());
         _heartbeat = session.Lifecycle.StartHeartbeat(); // readers tell a live idle daemon from a gone one
-        HubViewWriter.Refresh(layout, logger); // hub/ is derived from disk: a start (or a rebuilt inventory) remakes it
+        changes.Raise(layout); // hub/ is derived from disk: a start (or a rebuilt inventory) remakes it
         _session.TrySetResult(session);
         return session;
     }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.HubView;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
@@ -24,6 +26,8 @@ internal static class SyncEngineServiceCollectionExtensions
         services.AddSingleton(new StoreLayout(manifest.Store.Root));
         services.AddSingleton(_ => new HttpSource(DownloadHttpClient.Create(manifest.Sync)));
         services.AddSingleton(_ => new BandwidthLimiter(manifest.Sync.BandwidthLimit));
+        services.TryAddSingleton(Random.Shared);
+        services.AddSingleton(sp => HubViewWriter.Following(sp.GetRequiredService<ILoggerFactory>())); // hub/ follows the store
         services.AddSingleton<Func<ModelLifecycle>>(sp => () => ModelLifecycle.Open(
             sp.GetRequiredService<StoreLayout>(), node, mode, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<ISyncObserver>()));
         services.AddSingleton<Func<ModelLifecycle, Reconciler>>(sp => lifecycle => new Reconciler(
@@ -32,7 +36,9 @@ internal static class SyncEngineServiceCollectionExtensions
             sp.GetRequiredService<BandwidthLimiter>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Reconciler>>(),
-            sp.GetService<ISyncObserver>()));
+            sp.GetService<ISyncObserver>(),
+            sp.GetRequiredService<StoreChanges>(),
+            sp.GetRequiredService<Random>()));
         return services;
     }
 }

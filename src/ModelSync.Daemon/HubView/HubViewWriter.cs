@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Logging;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -13,24 +14,32 @@ namespace ModelSync.Daemon.HubView;
 /// replace), then what no version needs any more. Called by the one writer after every change of <c>models/</c>
 /// or <c>current/</c>; a failure is logged and the next refresh, derived from disk again, repairs it.
 /// </summary>
-internal static class HubViewWriter
+internal sealed class HubViewWriter(ILogger<HubViewWriter> logger)
 {
     private const string TempDirName = ".modelsync-tmp";
 
     // Models publish concurrently within a pass; one refresh at a time sees and writes a consistent view.
-    private static readonly Lock Serial = new();
+    private readonly Lock _serial = new();
 
-    // Refreshed after every model of every pass: a version left out is said once per process, not per pass.
-    private static readonly HashSet<HubViewSkip> SkipsLogged = [];
+    // Refreshed after every model of every pass: a version left out is said once per writer, not per pass.
+    private readonly HashSet<HubViewSkip> _skipsLogged = [];
 
-    public static void Refresh(StoreLayout layout, ILogger logger)
+    /// <summary>The store's change signal with <c>hub/</c> subscribed to it: what every composition root makes.</summary>
+    public static StoreChanges Following(ILoggerFactory loggers)
     {
-        lock (Serial)
+        var changes = new StoreChanges();
+        changes.Subscribe(new HubViewWriter(loggers.CreateLogger<HubViewWriter>()).Refresh);
+        return changes;
+    }
+
+    public void Refresh(StoreLayout layout)
+    {
+        lock (_serial)
         {
             try
             {
                 var plan = HubViewPlanner.Plan(layout);
-                foreach (var skip in plan.Skipped.Where(SkipsLogged.Add))
+                foreach (var skip in plan.Skipped.Where(_skipsLogged.Add))
                 {
                     Log.HubViewSkipped(logger, skip.What, skip.Why);
                 }

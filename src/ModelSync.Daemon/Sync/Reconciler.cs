@@ -3,7 +3,7 @@ using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Logging;
-using ModelSync.Daemon.HubView;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Sources;
@@ -25,7 +25,9 @@ internal sealed class Reconciler(
     BandwidthLimiter limiter,
     TimeProvider time,
     ILogger<Reconciler> logger,
-    ISyncObserver? observer = null)
+    ISyncObserver? observer = null,
+    StoreChanges? changes = null,
+    Random? random = null)
 {
     /// <param name="enforceFailurePolicy">Run mode: a parked or backed-off model is skipped (docs/daemon.md,
     /// "Failure policy"). A one-shot pass attempts every model and only records the failures.</param>
@@ -38,7 +40,7 @@ internal sealed class Reconciler(
         lifecycle.Retain(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
 
         var engine = new SyncEngine(layout, manifest.Sync, lifecycle, http, limiter, time, logger, observer ?? NullSyncObserver.Instance);
-        var policy = new FailurePolicy(lifecycle.Entries, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync, enforceFailurePolicy, logger);
+        var policy = new FailurePolicy(lifecycle.Entries, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync, enforceFailurePolicy, logger, random ?? Random.Shared);
         var resolution = new SourceResolution(layout, manifest.Sync, SourceRegistry.Create(manifest.Sync, http, time, logger), lifecycle, policy, time, logger);
         var syncer = new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store), policy);
         await Parallel.ForEachAsync(
@@ -47,7 +49,7 @@ internal sealed class Reconciler(
             async (model, token) =>
             {
                 await syncer.SyncAsync(model, token);
-                HubViewWriter.Refresh(layout, logger); // a publish or a current switch shows in hub/ at once
+                changes?.Raise(layout); // a publish or a current switch shows in hub/ at once
             });
 
         // Counted from the inventory at the end, not as each model finished: a damaged copy found while

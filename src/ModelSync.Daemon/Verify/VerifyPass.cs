@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
-using ModelSync.Daemon.HubView;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
@@ -18,7 +18,7 @@ internal sealed record VerifyReport(IReadOnlyList<string> Lines, int Problems, b
 /// </summary>
 internal static class VerifyPass
 {
-    public static async Task<VerifyReport> RunAsync(StoreLayout layout, ModelLifecycle lifecycle, BandwidthLimiter limiter, TimeProvider time, ILogger logger, Action<string> line, CancellationToken ct)
+    public static async Task<VerifyReport> RunAsync(StoreLayout layout, ModelLifecycle lifecycle, StoreChanges changes, BandwidthLimiter limiter, TimeProvider time, Action<string> line, CancellationToken ct)
     {
         var lines = new List<string>();
         void Say(string text)
@@ -63,7 +63,7 @@ internal static class VerifyPass
         }
 
         // Condemned versions leave hub/, and a view someone altered is remade from the markers.
-        HubViewWriter.Refresh(layout, logger);
+        changes.Raise(layout);
         Say(problemsFound == 0 ? "verify: all ready models intact" : $"verify: {CountText.Of(problemsFound, "problem")}");
         return new VerifyReport(lines, problemsFound, marked);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.OpsTests.Support;
@@ -27,7 +28,7 @@ public sealed class GarbageCollectorTests
         File.SetUnixFileMode(Path.Combine(layout.VersionDir("m", "v1"), "sub"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         File.SetUnixFileMode(layout.VersionDir("m", "v1"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         var manifest = Manifest(dir.Path, ("m", "v3"));
-        var gc = new GarbageCollector(new FakeTimeProvider(), NullLogger<GarbageCollector>.Instance);
+        var gc = new GarbageCollector(new FakeTimeProvider(), new StoreChanges(), NullLogger<GarbageCollector>.Instance);
 
         var dry = gc.Collect(layout, manifest, dryRun: true);
         Assert.Equal(3, dry.Removed.Count);

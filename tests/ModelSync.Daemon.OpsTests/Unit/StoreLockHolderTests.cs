@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.OpsTests.Support;
@@ -16,7 +17,7 @@ public sealed class StoreLockHolderTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private StoreLockHolder Holder(StoreLayout layout) =>
-        new(layout, () => ModelLifecycle.Open(layout, "node", "run", _time, NullLoggerFactory.Instance), _time, NullLogger<StoreLockHolder>.Instance);
+        new(layout, () => ModelLifecycle.Open(layout, "node", "run", _time, NullLoggerFactory.Instance), new StoreChanges(), _time, NullLogger<StoreLockHolder>.Instance);
 
     [Fact]
     public async Task AcquireAsync_LockHeldElsewhere_WaitsThenTakesItOnceReleased()

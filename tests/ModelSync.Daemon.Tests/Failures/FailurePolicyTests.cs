@@ -108,7 +108,7 @@ public sealed class FailurePolicyTests : IClassFixture<FaultServer>, IDisposable
         var manifest = Manifest();
         var inventory = Inventory();
         using var http = new HttpClient();
-        var policy = new FailurePolicy(inventory.Entries, new SourceProbe(new HttpSource(http), TimeSpan.FromSeconds(1)), _time, manifest.Sync, enforce: true, NullLogger.Instance);
+        var policy = new FailurePolicy(inventory.Entries, new SourceProbe(new HttpSource(http), TimeSpan.FromSeconds(1)), _time, manifest.Sync, enforce: true, NullLogger.Instance, new Random(7));
         var spec = manifest.Models[0];
 
         await inventory.FailedAsync(new FailedPass(spec, "1", null, 1, null, new DownloadException(FailureReason.InsufficientCapacity, "the filesystem is full", transient: false)), policy, CancellationToken.None);

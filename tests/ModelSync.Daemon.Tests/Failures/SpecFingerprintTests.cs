@@ -132,7 +132,7 @@ public sealed class SpecFingerprintTests : IDisposable
     private FailureGate Before(InventoryState inventory, (ModelSpec Spec, SyncSettings Sync) model)
     {
         using var http = new HttpClient();
-        var policy = new FailurePolicy(inventory, new SourceProbe(new HttpSource(http), TimeSpan.FromSeconds(1)), _time, model.Sync, enforce: true, NullLogger.Instance);
+        var policy = new FailurePolicy(inventory, new SourceProbe(new HttpSource(http), TimeSpan.FromSeconds(1)), _time, model.Sync, enforce: true, NullLogger.Instance, new Random(7));
         return policy.Before(model.Spec);
     }
 

@@ -140,7 +140,7 @@ public sealed class ModelLifecycleTests : IDisposable
     {
         var spec = new ModelSpec { Name = "m", Version = "1", Files = [] };
         using var http = new HttpClient();
-        var policy = new FailurePolicy(_lifecycle.Entries, new SourceProbe(new HttpSource(http), TimeSpan.FromSeconds(1)), _time, new SyncSettings(), enforce: true, NullLogger.Instance);
+        var policy = new FailurePolicy(_lifecycle.Entries, new SourceProbe(new HttpSource(http), TimeSpan.FromSeconds(1)), _time, new SyncSettings(), enforce: true, NullLogger.Instance, new Random(7));
         await _lifecycle.FailedAsync(new FailedPass(spec, "1", null, 3, null, new DownloadException(FailureReason.HttpStatus, "HTTP 500", transient: true)), policy, CancellationToken.None);
         _lifecycle.KeptReady(Marker("1", _time.GetUtcNow()) with { Name = "other" });
         Assert.NotNull(_lifecycle.Find("m")!.Failure!.NotBefore);
