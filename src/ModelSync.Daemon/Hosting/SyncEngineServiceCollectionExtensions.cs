@@ -5,6 +5,7 @@ using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Sources;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Layout;
 
@@ -13,7 +14,7 @@ namespace ModelSync.Daemon.Hosting;
 internal static class SyncEngineServiceCollectionExtensions
 {
     /// <summary>
-    /// The sync engine for one store: one HTTP client, the node's bandwidth bucket, and two factories
+    /// The sync engine for one store: the source kinds (<see cref="SourceRegistration.AddSources"/>), one HTTP client, the node's bandwidth bucket, and two factories
     /// instead of an inventory singleton: the inventory is read from disk, which is only right once the
     /// caller holds the store lock, so the lock holder (or the one-shot verb holding it) calls them.
     /// </summary>
@@ -21,6 +22,7 @@ internal static class SyncEngineServiceCollectionExtensions
     public static IServiceCollection AddSyncEngine(this IServiceCollection services, ModelManifest manifest, string? node, string mode = "run")
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSources();
         services.AddSingleton(new StoreLayout(manifest.Store.Root));
         services.AddSingleton(_ => new HttpSource(DownloadHttpClient.Create(manifest.Sync)));
         services.AddSingleton(_ => new BandwidthLimiter(manifest.Sync.BandwidthLimit));
@@ -32,6 +34,7 @@ internal static class SyncEngineServiceCollectionExtensions
             sp.GetRequiredService<BandwidthLimiter>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Reconciler>>(),
+            sp.GetRequiredService<SourceKinds>(),
             sp.GetService<ISyncObserver>()));
         return services;
     }

@@ -25,6 +25,7 @@ internal sealed class Reconciler(
     BandwidthLimiter limiter,
     TimeProvider time,
     ILogger<Reconciler> logger,
+    SourceKinds sources,
     ISyncObserver? observer = null)
 {
     /// <param name="enforceFailurePolicy">Run mode: a parked or backed-off model is skipped (docs/daemon.md,
@@ -38,7 +39,7 @@ internal sealed class Reconciler(
 
         var engine = new SyncEngine(layout, manifest.Sync, inventory, http, limiter, time, logger, observer ?? NullSyncObserver.Instance);
         var policy = new FailurePolicy(inventory, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync, enforceFailurePolicy, logger);
-        var resolution = new SourceResolution(layout, manifest.Sync, SourceRegistry.Create(manifest.Sync, http, time, logger), inventory, policy, time, logger);
+        var resolution = new SourceResolution(layout, manifest.Sync, sources.Registry(new SourcePass(manifest.Sync, http, time, logger)), inventory, policy, time, logger);
         var syncer = new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store), policy);
         await Parallel.ForEachAsync(
             manifest.Models,
