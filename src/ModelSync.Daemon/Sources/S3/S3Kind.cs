@@ -5,14 +5,14 @@ using ModelSync.Daemon.Manifest.Yaml;
 namespace ModelSync.Daemon.Sources.S3;
 
 /// <summary><c>source: s3://…</c> (docs/sources.md, "S3"): include/exclude, <c>digests</c>, <c>verify: size</c>, and
-/// <c>sync.s3</c>; the clients come from the process's <see cref="S3Clients"/>.</summary>
-internal sealed class S3Kind(S3Clients clients) : ISourceKind
+/// <c>sync.s3</c>; the clients and the HEAD answers are the container's (<see cref="S3Clients"/>, <see cref="S3Heads"/>).</summary>
+internal sealed class S3Kind(S3Clients clients, S3Heads heads) : ISourceKind
 {
     public IReadOnlyList<string> Schemes => [S3Reference.Scheme];
 
     public IReadOnlyList<string> ModelKeys => ["verify", "include", "exclude", "digests"];
 
-    public ISourceResolver Resolver(SourcePass pass) => new S3Source(clients, pass.Sync, pass.Time, pass.Logger);
+    public ISourceResolver Resolver(SourcePass pass) => new S3Source(clients, heads, pass.Sync, pass.Time, pass.Logger);
 
     public SourceSettings? ReadSettings(MappingReader sync) => S3Section.ReadSettings(sync.Mapping("s3"));
 
@@ -21,8 +21,9 @@ internal sealed class S3Kind(S3Clients clients) : ISourceKind
 
 internal static class S3SourceRegistration
 {
-    /// <summary><c>s3://</c> sources, with the process's S3 clients (one per endpoint setting).</summary>
+    /// <summary><c>s3://</c> sources, with the container's S3 clients (one per endpoint setting) and HEAD answers.</summary>
     public static IServiceCollection AddS3Source(this IServiceCollection services) => services
         .AddSingleton<S3Clients>()
+        .AddSingleton<S3Heads>()
         .AddSingleton<ISourceKind, S3Kind>();
 }

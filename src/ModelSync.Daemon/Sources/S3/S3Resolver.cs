@@ -13,7 +13,7 @@ namespace ModelSync.Daemon.Sources.S3;
 /// include/exclude, HEAD each object for what vouches for it (<see cref="S3Verification"/>), derive the
 /// version from the listing (<see cref="S3Version"/>). Each file's bytes come by presigned GET.
 /// </summary>
-internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time, ILogger logger)
+internal sealed class S3Resolver(IAmazonS3 s3, S3Heads headsSeen, Uri? endpoint, TimeProvider time, ILogger logger)
 {
     public async Task<ResolvedModel> ResolveAsync(ModelSpec model, string sourceKey, CancellationToken ct)
     {
@@ -34,10 +34,10 @@ internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time,
         var heads = new S3Head[selected.Count];
         var endpointKey = endpoint?.AbsoluteUri ?? s3.Config.RegionEndpoint?.SystemName ?? "";
         await Parallel.ForEachAsync(Enumerable.Range(0, selected.Count), new ParallelOptions { MaxDegreeOfParallelism = S3Defaults.HeadsInFlight, CancellationToken = ct },
-            async (i, c) => heads[i] = await S3Heads.GetAsync(client, endpointKey, source.Bucket, selected[i].Object, source.VersionId, c));
+            async (i, c) => heads[i] = await headsSeen.GetAsync(client, endpointKey, source.Bucket, selected[i].Object, source.VersionId, c));
 
         var presigner = new S3Presigner(s3, endpoint, time);
-        var known = wanted.Digests.ToDictionary(d => d.Path, StringComparer.Ordinal);
+        var digests = wanted.Digests.ToDictionary(d => d.Path, StringComparer.Ordinal);
         var files = new List<ResolvedFile>(selected.Count);
         for (var i = 0; i < selected.Count; i++)
         {
@@ -46,9 +46,13 @@ internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time,
             var name = S3Client.Name(bucket, key);
             // Signed once here only to learn the object's URL; the engine signs again for every request.
             var url = S3Presigner.UnsignedUrl(await presigner.PresignAsync(bucket, key, versionId, ct), versionId);
-            var spec = S3Verification.Apply(new FileSpec { Path = path, Url = url, Size = head.Size, RecordSha256 = true }, head, known.GetValueOrDefault(path), wanted.VerifySizeOnly, name);
+            var spec = S3Verification.Apply(new FileSpec { Path = path, Url = url, Size = head.Size, RecordSha256 = true }, head, digests.GetValueOrDefault(path), wanted.VerifySizeOnly, name);
             LogCheck(model.Name, name, spec);
-            files.Add(new ResolvedFile(spec, Credential.Signing(c => presigner.PresignAsync(bucket, key, versionId, c))) { Origin = name });
+            files.Add(new ResolvedFile(spec, Credential.Signing(c => presigner.PresignAsync(bucket, key, versionId, c)))
+            {
+                Origin = name,
+                Probe = S3ChangeProbe.For(client, bucket, key, versionId),
+            });
         }
 
         var version = S3Version.Of(selected.Select((o, i) => (o.Path, heads[i])));
