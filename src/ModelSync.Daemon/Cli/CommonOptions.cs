@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources;
 using Serilog.Events;
 
 namespace ModelSync.Daemon.Cli;
@@ -44,10 +45,11 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table." };
 
-    /// <summary>Loads the manifest or prints every problem to stderr; null means exit <see cref="ExitCodes.Usage"/>.</summary>
+    /// <summary>Loads the manifest with the daemon's source kinds (<see cref="SourceKinds.Create"/>, the host's
+    /// registration) or prints every problem to stderr; null means exit <see cref="ExitCodes.Usage"/>.</summary>
     public static ModelManifest? LoadManifest(string path)
     {
-        var result = ManifestLoader.Load(path);
+        var result = ManifestLoader.Load(path, SourceKinds.Create().Syntax);
         foreach (var problem in result.Problems)
         {
             Console.Error.WriteLine(problem);

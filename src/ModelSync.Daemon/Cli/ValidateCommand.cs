@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources;
 using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Cli;
@@ -24,7 +25,7 @@ public static class ValidateCommand
 
     internal static int Run(string path, bool json, TextWriter output, TextWriter error)
     {
-        var result = ManifestLoader.Load(path);
+        var result = ManifestLoader.Load(path, SourceKinds.Create().Syntax);
         if (json)
         {
             output.WriteLine(ToJson(result.Problems));
@@ -34,9 +35,9 @@ public static class ValidateCommand
             var files = manifest.Models.Sum(m => m.Files.Count);
             var bytes = manifest.Models.Sum(m => m.TotalBytes);
             // A model resolved from a source (hf://, oci://, ollama://, s3://) has its files listed only when the
-            // daemon asks the source: say so rather than count it as 0 files.
-            var resolved = manifest.Models.Select(m => m.SourceKey).OfType<string>()
-                .GroupBy(key => key[..(key.IndexOf("://", StringComparison.Ordinal) + 3)], StringComparer.Ordinal)
+            // daemon asks the source: say so rather than count it as 0 files. Its kind says how it is counted.
+            var resolved = manifest.Models.Select(m => m.Source.ListedBy).OfType<string>()
+                .GroupBy(by => by, StringComparer.Ordinal)
                 .Select(g => $"{g.Count()} from {g.Key}");
             var later = string.Join(", ", resolved);
             output.WriteLine(

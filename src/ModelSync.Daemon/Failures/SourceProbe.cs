@@ -4,7 +4,8 @@ using ModelSync.Daemon.Sources;
 namespace ModelSync.Daemon.Failures;
 
 /// <summary>
-/// What a file's source says about it now, without its bytes: <c>HEAD</c> (ETag, Last-Modified, length;
+/// What a file's source says about it now, without its bytes: the probe its kind gave it
+/// (<see cref="ResolvedFile.Probe"/>, e.g. a signed S3 HEAD), else <c>HEAD</c> (ETag, Last-Modified, length;
 /// for 401/403/404/410 the status itself) or, for a <c>file://</c> URL, its mtime and size. Null when the
 /// source gives nothing that would change with the content; then the backoff alone decides.
 /// </summary>
@@ -13,7 +14,7 @@ internal sealed class SourceProbe(HttpSource http, TimeSpan timeout)
     public async Task<string?> ValidatorAsync(ResolvedFile file, CancellationToken ct)
     {
         var url = file.Spec.Url;
-        if (url.IsFile)
+        if (file.Probe is null && url.IsFile)
         {
             var info = new FileInfo(url.LocalPath);
             return info.Exists ? $"mtime={info.LastWriteTimeUtc.Ticks} size={info.Length}" : "missing";
@@ -23,6 +24,11 @@ internal sealed class SourceProbe(HttpSource http, TimeSpan timeout)
         deadline.CancelAfter(timeout);
         try
         {
+            if (file.Probe is { } probe)
+            {
+                return await probe(deadline.Token);
+            }
+
             string? token = file.Credential?.Token;
             using var response = await http.HeadAsync(url, token, deadline.Token);
             var code = (int)response.StatusCode;

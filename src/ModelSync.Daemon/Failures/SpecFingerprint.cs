@@ -5,19 +5,24 @@ using ModelSync.Daemon.Manifest;
 namespace ModelSync.Daemon.Failures;
 
 /// <summary>
-/// A short digest of everything that decides how a model is fetched: its whole manifest entry (every field of
-/// every source kind, serialized, so a field added to <see cref="ModelSpec"/> is covered without a line here),
-/// the <c>sync</c> settings a source reads, and the content of the credential files the entry names. A parked or
-/// backed-off model whose entry, settings or credentials an operator fixed is tried again at once.
+/// A short digest of everything that decides how a model is fetched: the shared part of its entry (name, version,
+/// files) and of <c>sync</c> (<c>proxy</c>, <c>allowedFileRoots</c>), what its source's kind says is its identity
+/// (<see cref="SourceSpec.Identity"/>: every field of the kind's record and the settings it reads), and the content
+/// of the credential files the kind names. A parked or backed-off model whose entry, settings or credentials an
+/// operator fixed is tried again at once.
 /// </summary>
 internal static class SpecFingerprint
 {
     public static string Of(ModelSpec spec, SyncSettings sync)
     {
+        var identity = spec.Source.Identity(sync);
         var subject = new FingerprintSubject(
-            spec,
-            new SourceSettings(sync.HfEndpoint, sync.HfFallback, sync.S3, sync.AllowedFileRoots, sync.InsecureRegistries, sync.DockerConfigFile, sync.Proxy),
-            [.. new[] { spec.BearerTokenFile, spec.DockerConfigFile, sync.DockerConfigFile }.OfType<string>().Select(ContentOf)]);
+            spec.Name,
+            spec.Version,
+            spec.Files,
+            new SharedSettings(sync.AllowedFileRoots, sync.Proxy),
+            identity.Json,
+            [.. identity.CredentialFiles.Select(ContentOf)]);
         var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(subject, FingerprintJsonContext.Default.FingerprintSubject);
         return Convert.ToHexStringLower(SHA256.HashData(json).AsSpan(0, 12));
     }
@@ -36,11 +41,11 @@ internal static class SpecFingerprint
     }
 }
 
-/// <summary>The <c>sync</c> settings a source reads when it resolves or fetches.</summary>
-internal sealed record SourceSettings(
-    Uri? HfEndpoint, Uri? HfFallback, S3Settings S3, IReadOnlyList<string> AllowedFileRoots, IReadOnlyList<string> InsecureRegistries, string? DockerConfigFile, Uri? Proxy);
+/// <summary>The <c>sync</c> settings every source's files go through.</summary>
+internal sealed record SharedSettings(IReadOnlyList<string> AllowedFileRoots, Uri? Proxy);
 
-internal sealed record FingerprintSubject(ModelSpec Spec, SourceSettings Settings, IReadOnlyList<string> Credentials);
+internal sealed record FingerprintSubject(
+    string Name, string Version, IReadOnlyList<FileSpec> Files, SharedSettings Settings, string Source, IReadOnlyList<string> Credentials);
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true)]
 [JsonSerializable(typeof(FingerprintSubject))]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources;
 
 namespace ModelSync.Daemon.Hosting;
 
@@ -27,11 +28,13 @@ internal sealed class ManifestReloader
     private readonly ModelManifest _startup;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SourceKinds _kinds;
     private string? _seenHash;
     private string? _inForceHash;
 
-    public ManifestReloader(string path, ManifestInForce inForce, TimeProvider time, ILogger<ManifestReloader> logger)
+    public ManifestReloader(string path, ManifestInForce inForce, SourceKinds kinds, TimeProvider time, ILogger<ManifestReloader> logger)
     {
+        _kinds = kinds;
         _path = path;
         _inForce = inForce;
         _startup = inForce.Current;
@@ -67,7 +70,7 @@ internal sealed class ManifestReloader
             return ReloadOutcome.Unchanged;
         }
 
-        var result = ManifestLoader.LoadFromBytes(bytes, _path);
+        var result = ManifestLoader.LoadFromBytes(bytes, _path, _kinds.Syntax);
         if (result.Manifest is not { } manifest)
         {
             return Reject([.. result.Problems.Select(p => p.ToString())]);

@@ -6,6 +6,7 @@ using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Sources;
 using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Hosting;
@@ -34,7 +35,7 @@ internal static class RunServiceCollectionExtensions
     {
         services.AddSingleton(sp => new ManifestInForce(startup, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton(sp => new ManifestReloader(
-            path, sp.GetRequiredService<ManifestInForce>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ManifestReloader>>()));
+            path, sp.GetRequiredService<ManifestInForce>(), sp.GetRequiredService<SourceKinds>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ManifestReloader>>()));
         services.AddSingleton<ManifestWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ManifestWatcher>());
         return services;

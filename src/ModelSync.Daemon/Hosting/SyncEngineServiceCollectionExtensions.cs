@@ -7,6 +7,7 @@ using ModelSync.Daemon.HubView;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Sources;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Layout;
 
@@ -15,7 +16,7 @@ namespace ModelSync.Daemon.Hosting;
 internal static class SyncEngineServiceCollectionExtensions
 {
     /// <summary>
-    /// The sync engine for one store: one HTTP client, the node's bandwidth bucket, and two factories
+    /// The sync engine for one store: the source kinds (<see cref="SourceRegistration.AddSources"/>), one HTTP client, the node's bandwidth bucket, and two factories
     /// instead of an inventory singleton: the inventory is read from disk, which is only right once the
     /// caller holds the store lock, so the lock holder (or the one-shot verb holding it) calls them.
     /// </summary>
@@ -23,6 +24,7 @@ internal static class SyncEngineServiceCollectionExtensions
     public static IServiceCollection AddSyncEngine(this IServiceCollection services, ModelManifest manifest, string? node, string mode = "run")
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSources();
         services.AddSingleton(new StoreLayout(manifest.Store.Root));
         services.AddSingleton(_ => new HttpSource(DownloadHttpClient.Create(manifest.Sync)));
         services.AddSingleton(_ => new BandwidthLimiter(manifest.Sync.BandwidthLimit));
@@ -36,6 +38,7 @@ internal static class SyncEngineServiceCollectionExtensions
             sp.GetRequiredService<BandwidthLimiter>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Reconciler>>(),
+            sp.GetRequiredService<SourceKinds>(),
             sp.GetService<ISyncObserver>(),
             sp.GetRequiredService<StoreChanges>(),
             sp.GetRequiredService<Random>()));

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources.Hub;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;

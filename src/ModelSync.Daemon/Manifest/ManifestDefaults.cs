@@ -15,10 +15,6 @@ public static class ManifestDefaults
     public const long MinSegmentSize = 1L << 20;
     public const int SegmentsPerFile = 4;
 
-    /// <summary>The Hugging Face hub itself: what <c>sync.hfFallback: origin</c> falls back to.</summary>
-    public const string HfOrigin = "https://huggingface.co";
-    public const string HfFallbackFail = "fail";
-    public const string HfFallbackOrigin = "origin";
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(2);

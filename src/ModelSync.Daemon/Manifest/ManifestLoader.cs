@@ -7,12 +7,12 @@ namespace ModelSync.Daemon.Manifest;
 /// Loads and validates a manifest (docs/manifest.md). Strict: unknown keys and wrong types are errors,
 /// and every problem is reported at once, each as <c>FILE:LINE:COL: field.path: message</c>.
 /// </summary>
-public static class ManifestLoader
+internal static class ManifestLoader
 {
     /// <summary>A ConfigMap holds at most 1 MiB; a larger file is a mistake or an attack, and is not read.</summary>
     public const int MaxBytes = 1 << 20;
 
-    public static ManifestLoadResult Load(string path)
+    public static ManifestLoadResult Load(string path, IReadOnlyList<ISourceSyntax> kinds)
     {
         if (Directory.Exists(path))
         {
@@ -31,7 +31,7 @@ public static class ManifestLoader
             return new ManifestLoadResult(null, [new ManifestProblem(path, 0, 0, "", $"cannot read the manifest: {e.Message}")]);
         }
 
-        return LoadFromBytes(bytes, path);
+        return LoadFromBytes(bytes, path, kinds);
     }
 
     /// <summary>The file's bytes, but never more than <see cref="MaxBytes"/> + 1: enough to tell it is too large.
@@ -51,7 +51,7 @@ public static class ManifestLoader
     }
 
     /// <summary>Loads what one read of the file returned; the manifest keeps the sha256 of those bytes.</summary>
-    public static ManifestLoadResult LoadFromBytes(byte[] bytes, string sourceName)
+    public static ManifestLoadResult LoadFromBytes(byte[] bytes, string sourceName, IReadOnlyList<ISourceSyntax> kinds)
     {
         if (bytes.Length > MaxBytes)
         {
@@ -60,7 +60,7 @@ public static class ManifestLoader
         }
 
         using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
-        var result = LoadFromText(reader.ReadToEnd(), sourceName);
+        var result = LoadFromText(reader.ReadToEnd(), sourceName, kinds);
         return result.Manifest is { } manifest
             ? result with { Manifest = manifest with { ContentSha256 = Sha256Hex(bytes) } }
             : result;
@@ -86,14 +86,15 @@ public static class ManifestLoader
 
     /// <param name="text">The YAML.</param>
     /// <param name="sourceName">Named in every problem and kept as <see cref="ModelManifest.SourcePath"/>.</param>
-    public static ManifestLoadResult LoadFromText(string text, string sourceName)
+    /// <param name="kinds">The registered source kinds (<c>Sources/SourceKinds</c>), which read the models and their sync keys.</param>
+    public static ManifestLoadResult LoadFromText(string text, string sourceName, IReadOnlyList<ISourceSyntax> kinds)
     {
         var problems = new ProblemList(sourceName);
-        var manifest = Read(new YamlTreeReader(problems).Read(text), sourceName, problems);
+        var manifest = Read(new YamlTreeReader(problems).Read(text), sourceName, kinds, problems);
         return new ManifestLoadResult(problems.Count == 0 ? manifest : null, problems.Sorted());
     }
 
-    private static ModelManifest? Read(YNode? root, string sourceName, ProblemList problems)
+    private static ModelManifest? Read(YNode? root, string sourceName, IReadOnlyList<ISourceSyntax> kinds, ProblemList problems)
     {
         if (root is null)
         {
@@ -109,13 +110,13 @@ public static class ManifestLoader
         var m = new MappingReader(map, "", problems);
         var storeSection = m.Mapping("store");
         var store = StoreSectionReader.Read(storeSection);
-        var sync = SyncSectionReader.Read(m.Mapping("sync"));
+        var sync = SyncSectionReader.Read(m.Mapping("sync"), kinds);
         var manifest = new ModelManifest
         {
             SourcePath = sourceName,
             Store = store,
             Sync = sync,
-            Models = ModelSectionReader.Read(m.Require("models"), sync, problems),
+            Models = ModelSectionReader.Read(m.Require("models"), new ModelReading(sync, kinds), problems),
         };
         CheckCapacity(storeSection?.Get("capacity"), manifest, problems);
         m.ReportUnknownKeys();

@@ -54,24 +54,16 @@ public sealed record SyncSettings
     /// <summary>Connections per large file.</summary>
     public int SegmentsPerFile { get; init; } = ManifestDefaults.SegmentsPerFile;
 
-    /// <summary>The Hugging Face hub for <c>hf://</c> sources; null means <c>HF_ENDPOINT</c>, else huggingface.co.</summary>
-    public Uri? HfEndpoint { get; init; }
-
-    /// <summary>Where <c>hf://</c> sources resolve when <see cref="HfEndpoint"/> (an in-cluster cache) does not
-    /// answer: null fails the pass naming the endpoint (<c>hfFallback: fail</c>, the default).</summary>
-    public Uri? HfFallback { get; init; }
-
-    /// <summary><c>sync.s3</c>: endpoint, region and addressing for <c>s3://</c> sources.</summary>
-    public S3Settings S3 { get; init; } = new();
-
     /// <summary>Directories <c>file://</c> sources may read from; empty means no <c>file://</c> source at all.</summary>
     public IReadOnlyList<string> AllowedFileRoots { get; init; } = [];
 
-    /// <summary><c>HOST[:PORT]</c> of registries <c>oci://</c> sources reach over plain HTTP; every other one over https.</summary>
-    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+    /// <summary>Each source kind's own settings (<c>sync.s3</c>, <c>insecureRegistries</c>...), as its kind read them;
+    /// a kind whose keys were not written has none here.</summary>
+    public IReadOnlyList<SourceSettings> Sources { get; init; } = [];
 
-    /// <summary>A docker <c>config.json</c> with registry credentials for every <c>oci://</c> model of the node.</summary>
-    public string? DockerConfigFile { get; init; }
+    /// <summary>The settings of the kind whose record is <typeparamref name="T"/>: as written, else its defaults.</summary>
+    public T Source<T>()
+        where T : SourceSettings, new() => Sources.OfType<T>().FirstOrDefault() ?? new T();
 }
 
 public sealed record RetrySettings
@@ -89,43 +81,20 @@ public sealed record ModelSpec
 
     public required string Version { get; init; }
 
-    public Uri? BaseUrl { get; init; }
-
-    /// <summary>A file whose content is sent as <c>Authorization: Bearer</c>; read at download time, never logged.</summary>
-    public string? BearerTokenFile { get; init; }
-
-    /// <summary>Files, or empty for a <see cref="Hub"/> model until it is resolved.</summary>
+    /// <summary>Files, or empty for a model whose source lists them when it is resolved.</summary>
     public required IReadOnlyList<FileSpec> Files { get; init; }
 
-    /// <summary>Set for <c>source: hf://...</c>; then <see cref="Version"/> is empty until the reference
-    /// is resolved to a commit, which becomes the version.</summary>
-    public HubReference? Hub { get; init; }
-
-    /// <summary>Set for <c>source: oci://...</c> (or <c>ollama://</c>); then <see cref="Version"/> is empty until the
-    /// reference is resolved to a manifest digest, which names the version.</summary>
-    public OciReference? Oci { get; init; }
-
-    /// <summary>A docker <c>config.json</c> (what a <c>kubernetes.io/dockerconfigjson</c> Secret holds) for this
-    /// model's registry; read at resolution time, never logged. Overrides <see cref="SyncSettings.DockerConfigFile"/>.</summary>
-    public string? DockerConfigFile { get; init; }
-
-    /// <summary>Set for <c>source: s3://...</c>; then <see cref="Version"/> is empty until the listing is
-    /// resolved (docs/sources.md, "S3").</summary>
-    public S3Reference? S3 { get; init; }
-
-    /// <summary>Digests the manifest gives for objects of an <see cref="S3"/> source (<c>digests:</c>), by path.</summary>
-    public IReadOnlyList<KnownDigest> Digests { get; init; } = [];
-
-    /// <summary><c>verify: size</c>: an object nothing vouches for is accepted on its size alone (S3 only).</summary>
-    public bool VerifySizeOnly { get; init; }
+    /// <summary>Where the version and files come from, as the source's kind read it (a record of its folder
+    /// under <c>Sources/</c>); a resolved source leaves <see cref="Version"/> empty until it is resolved.</summary>
+    public required SourceSpec Source { get; init; }
 
     public long TotalBytes => Files.Sum(f => f.Size);
 
     /// <summary>The recorded source of a model resolved from a source (<c>hf://</c>, <c>oci://</c>); null for a listed one.</summary>
-    public string? SourceKey => Hub?.Key ?? Oci?.Key ?? S3?.Key;
+    public string? SourceKey => Source.Key;
 
-    /// <summary>What the manifest asks for, for messages: the version, or the hub reference.</summary>
-    public string Wanted => Version.Length > 0 ? Version : Hub?.ToString() ?? Oci?.ToString() ?? S3?.ToString() ?? Version;
+    /// <summary>What the manifest asks for, for messages: the version, or the source as written.</summary>
+    public string Wanted => Version.Length > 0 ? Version : Source.Written;
 }
 
 public sealed record FileSpec
@@ -158,6 +127,3 @@ public sealed record FileSpec
     public Store.Inventory.FileEntry ToEntry(string? sha256, string? xxh128) =>
         new() { Path = Path, Size = Size, Sha256 = sha256, Xxh128 = xxh128, GitBlobSha1 = GitBlobSha1 };
 }
-
-/// <summary>A digest the manifest gives for one object of a resolved source (<c>digests:</c>).</summary>
-public sealed record KnownDigest(string Path, string? Sha256, string? Xxh128);

@@ -9,13 +9,19 @@ internal static class SyncSectionReader
     public const int MaxConcurrency = 64;
     public const int MaxSegmentsPerFile = 32;
 
-    public static SyncSettings Read(MappingReader? m)
+    /// <summary>The last shared key: a kind's own keys are read after it unless the kind says otherwise.</summary>
+    public const string LastSharedKey = "allowedFileRoots";
+
+    /// <summary>The shared keys, then each kind's own (<see cref="ISourceSyntax.ReadSettings"/>) after the shared key it
+    /// names, so every key is read, and listed by "expected one of", in one fixed order.</summary>
+    public static SyncSettings Read(MappingReader? m, IReadOnlyList<ISourceSyntax> kinds)
     {
         if (m is null)
         {
             return new SyncSettings();
         }
 
+        var sources = new List<SourceSettings>();
         var settings = new SyncSettings
         {
             Interval = m.Duration("interval", positive: true) ?? ManifestDefaults.Interval,
@@ -23,20 +29,31 @@ internal static class SyncSectionReader
             Retry = ReadRetry(m.Mapping("retry")),
             StallTimeout = m.Duration("stallTimeout", positive: true) ?? ManifestDefaults.StallTimeout,
             BandwidthLimit = m.Size("bandwidthLimit") ?? 0,
-            Proxy = ReadProxy(m, "proxy"),
-            HfEndpoint = ReadProxy(m, "hfEndpoint"),
-            HfFallback = ReadHfFallback(m),
+            Proxy = ReadUrl(m, "proxy"),
+        };
+        ReadKinds(m, kinds.Where(k => k.SettingsAfter == "proxy"), sources);
+        settings = settings with
+        {
             // 0 and absent both mean off, so a ConfigMap can switch it off without deleting the key.
             VerifyInterval = m.Duration("verifyInterval", positive: false) is { } v && v > TimeSpan.Zero ? v : null,
             SegmentSize = m.Size("segmentSize", min: ManifestDefaults.MinSegmentSize) ?? ManifestDefaults.SegmentSize,
             SegmentsPerFile = m.Int("segmentsPerFile", 1, MaxSegmentsPerFile) ?? ManifestDefaults.SegmentsPerFile,
             AllowedFileRoots = ReadFileRoots(m),
-            InsecureRegistries = OciSectionReader.ReadInsecureRegistries(m),
-            DockerConfigFile = OciSectionReader.ReadDockerConfigFile(m),
-            S3 = ReadS3(m.Mapping("s3")),
         };
+        ReadKinds(m, kinds.Where(k => k.SettingsAfter != "proxy"), sources);
         m.ReportUnknownKeys();
-        return settings;
+        return settings with { Sources = sources };
+    }
+
+    private static void ReadKinds(MappingReader m, IEnumerable<ISourceSyntax> kinds, List<SourceSettings> into)
+    {
+        foreach (var kind in kinds)
+        {
+            if (kind.ReadSettings(m) is { } settings)
+            {
+                into.Add(settings);
+            }
+        }
     }
 
     private static RetrySettings ReadRetry(MappingReader? m)
@@ -67,30 +84,6 @@ internal static class SyncSectionReader
         };
     }
 
-    private static S3Settings ReadS3(MappingReader? m)
-    {
-        if (m is null)
-        {
-            return new S3Settings();
-        }
-
-        var region = m.String("region");
-        if (region is not null && (region.Length is 0 or > 32 || !region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
-        {
-            m.Problems.Add(m.Get("region")!, m.Field("region"), $"must be a region name such as us-east-1 (lowercase letters, digits, '-'), got '{region}'");
-        }
-
-        var pathStyle = m.String("forcePathStyle");
-        if (pathStyle is not null and not ("true" or "false"))
-        {
-            m.Problems.Add(m.Get("forcePathStyle")!, m.Field("forcePathStyle"), $"must be true or false, got '{pathStyle}'");
-        }
-
-        var settings = new S3Settings { Endpoint = ReadProxy(m, "endpoint"), Region = region, ForcePathStyle = pathStyle is null ? null : pathStyle == "true" };
-        m.ReportUnknownKeys();
-        return settings;
-    }
-
     private static List<string> ReadFileRoots(MappingReader m)
     {
         var roots = new List<string>();
@@ -108,26 +101,8 @@ internal static class SyncSectionReader
         return roots;
     }
 
-    /// <summary><c>hfFallback</c>: <c>fail</c> (null), <c>origin</c> (huggingface.co) or the http(s) URL of another hub.</summary>
-    private static Uri? ReadHfFallback(MappingReader m)
-    {
-        switch (m.String("hfFallback"))
-        {
-            case null or "" or ManifestDefaults.HfFallbackFail:
-                return null;
-            case ManifestDefaults.HfFallbackOrigin:
-                return new Uri(ManifestDefaults.HfOrigin);
-            case var text when text.Contains("://", StringComparison.Ordinal):
-                return ReadProxy(m, "hfFallback");
-            case var text:
-                m.Problems.Add(m.Get("hfFallback")!, m.Field("hfFallback"),
-                    $"must be {ManifestDefaults.HfFallbackFail}, {ManifestDefaults.HfFallbackOrigin} or an http(s) URL, got '{text}'");
-                return null;
-        }
-    }
-
-    /// <summary>An http(s) URL setting: <c>proxy</c>, <c>hfEndpoint</c>, <c>hfFallback</c> or <c>s3.endpoint</c>.</summary>
-    private static Uri? ReadProxy(MappingReader m, string key)
+    /// <summary>An http(s) URL setting: <c>proxy</c>, or one of a source kind's (an endpoint).</summary>
+    public static Uri? ReadUrl(MappingReader m, string key)
     {
         if (m.String(key) is not { Length: > 0 } text)
         {

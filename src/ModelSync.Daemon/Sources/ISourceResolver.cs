@@ -3,9 +3,8 @@ using ModelSync.Daemon.Manifest;
 namespace ModelSync.Daemon.Sources;
 
 /// <summary>
-/// One kind of source (a folder of its own): turns a manifest model into a <see cref="ResolvedModel"/>, the
-/// only thing the engine (plan, reuse or fetch, verify, publish) knows. A new kind is a new folder plus one
-/// line in <see cref="SourceRegistry"/>.
+/// What a source kind (<see cref="ISourceKind"/>) resolves with in one pass: turns a manifest model into a
+/// <see cref="ResolvedModel"/>, the only thing the engine (plan, reuse or fetch, verify, publish) knows.
 /// </summary>
 internal interface ISourceResolver
 {

@@ -36,6 +36,10 @@ internal sealed record ResolvedFile(FileSpec Spec, Credential? Credential)
     /// <summary>How messages name where the file comes from (<c>s3://bucket/key</c>); null: its redacted URL.</summary>
     public string? Origin { get; init; }
 
+    /// <summary>The kind's change probe for this file (what a parked model's file says now, without its bytes), when
+    /// a HEAD of its URL (or a <c>file://</c>'s mtime, <c>Failures/SourceProbe</c>) cannot tell: null for those.</summary>
+    public Func<CancellationToken, Task<string?>>? Probe { get; init; }
+
     /// <summary>The file's source for messages: never a query, never a credential.</summary>
     public string From => Origin ?? Downloads.HttpSource.Redact(Spec.Url);
 

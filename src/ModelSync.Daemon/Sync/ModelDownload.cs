@@ -63,7 +63,7 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
             : entries;
         if (model.HasArchives)
         {
-            Log.LayersUnpacked(engine.Logger, model.Name, model.Version, model.Files.Count(f => f.Unpack is not null), files.Count, files.Sum(f => f.Size));
+            Sources.Oci.OciLog.LayersUnpacked(engine.Logger, model.Name, model.Version, model.Files.Count(f => f.Unpack is not null), files.Count, files.Sum(f => f.Size));
         }
         var marker = Publisher.Publish(layout, model, files, time.GetUtcNow(), lifecycle.VersionWrites);
         Directory.Delete(_resumeDir, recursive: true);

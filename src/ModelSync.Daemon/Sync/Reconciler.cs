@@ -25,6 +25,7 @@ internal sealed class Reconciler(
     BandwidthLimiter limiter,
     TimeProvider time,
     ILogger<Reconciler> logger,
+    SourceKinds sources,
     ISyncObserver? observer = null,
     StoreChanges? changes = null,
     Random? random = null)
@@ -41,7 +42,7 @@ internal sealed class Reconciler(
 
         var engine = new SyncEngine(layout, manifest.Sync, lifecycle, http, limiter, time, logger, observer ?? NullSyncObserver.Instance);
         var policy = new FailurePolicy(lifecycle.Entries, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync, enforceFailurePolicy, logger, random ?? Random.Shared);
-        var resolution = new SourceResolution(layout, manifest.Sync, SourceRegistry.Create(manifest.Sync, http, time, logger), lifecycle, policy, time, logger);
+        var resolution = new SourceResolution(layout, manifest.Sync, sources.Registry(new SourcePass(manifest.Sync, http, time, logger)), lifecycle, policy, time, logger);
         var syncer = new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store), policy);
         await Parallel.ForEachAsync(
             manifest.Models,

@@ -7,6 +7,8 @@ using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
+using ModelSync.Daemon.Sources;
+using ModelSync.Daemon.Sources.Listed;
 
 namespace ModelSync.Daemon.OpsTests.Unit;
 
@@ -65,6 +67,7 @@ public sealed class GarbageCollectorTests
         {
             Name = m.Name,
             Version = m.Version,
+            Source = new ListedSpec(null, null),
             Files = [new FileSpec { Path = "w.bin", Url = new Uri("http://127.0.0.1/w.bin"), Size = 2 }],
         })],
     };

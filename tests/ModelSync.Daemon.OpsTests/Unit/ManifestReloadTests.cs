@@ -4,6 +4,7 @@ using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.OpsTests.Support;
+using ModelSync.Daemon.Sources;
 
 namespace ModelSync.Daemon.OpsTests.Unit;
 
@@ -35,9 +36,9 @@ public sealed class ManifestReloadTests : IDisposable
     private (ManifestInForce InForce, ManifestReloader Reloader) Start(string yaml)
     {
         File.WriteAllText(ManifestPath, yaml);
-        var manifest = ManifestLoader.Load(ManifestPath).Manifest!;
+        var manifest = ManifestLoader.Load(ManifestPath, SourceKinds.Create().Syntax).Manifest!;
         var inForce = new ManifestInForce(manifest, _time.GetUtcNow());
-        return (inForce, new ManifestReloader(ManifestPath, inForce, _time, NullLogger<ManifestReloader>.Instance));
+        return (inForce, new ManifestReloader(ManifestPath, inForce, SourceKinds.Create(), _time, NullLogger<ManifestReloader>.Instance));
     }
 
     [Fact]
@@ -149,10 +150,10 @@ public sealed class ManifestReloadTests : IDisposable
     public void CheckNow_EditLandedBetweenStartupLoadAndReloader_IsReloaded()
     {
         File.WriteAllText(ManifestPath, Yaml("v1"));
-        var startup = ManifestLoader.Load(ManifestPath).Manifest!;
+        var startup = ManifestLoader.Load(ManifestPath, SourceKinds.Create().Syntax).Manifest!;
         var inForce = new ManifestInForce(startup, _time.GetUtcNow());
         File.WriteAllText(ManifestPath, Yaml("v2")); // the ConfigMap swapped while the host was being built
-        var reloader = new ManifestReloader(ManifestPath, inForce, _time, NullLogger<ManifestReloader>.Instance);
+        var reloader = new ManifestReloader(ManifestPath, inForce, SourceKinds.Create(), _time, NullLogger<ManifestReloader>.Instance);
 
         Assert.Equal(ReloadOutcome.Reloaded, reloader.CheckNow());
         Assert.Equal("v2", inForce.Current.Models[0].Version);

@@ -9,6 +9,7 @@ using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
+using ModelSync.Daemon.Sources;
 
 namespace ModelSync.Daemon.Tests.Failures;
 
@@ -39,7 +40,7 @@ public sealed class FailurePolicyTests : IClassFixture<FaultServer>, IDisposable
     private ModelManifest Manifest(byte[]? wanted = null)
     {
         var model = new ManifestModel("m", "1", $"{_server.Origin}{_scope}/", [ManifestFile.Of("w.bin", wanted ?? Right)]);
-        var result = ManifestLoader.Load(_store.WriteManifest(model));
+        var result = ManifestLoader.Load(_store.WriteManifest(model), SourceKinds.Create().Syntax);
         Assert.True(result.IsValid, string.Join("\n", result.Problems));
         return result.Manifest!;
     }
@@ -55,7 +56,7 @@ public sealed class FailurePolicyTests : IClassFixture<FaultServer>, IDisposable
     {
         using var http = DownloadHttpClient.Create(manifest.Sync);
         await using var limiter = new BandwidthLimiter(0);
-        var reconciler = new Reconciler(inventory, new HttpSource(http), limiter, _time, NullLogger<Reconciler>.Instance);
+        var reconciler = new Reconciler(inventory, new HttpSource(http), limiter, _time, NullLogger<Reconciler>.Instance, SourceKinds.Create());
         var pass = reconciler.ReconcileAsync(manifest, CancellationToken.None, enforce);
         while (!pass.IsCompleted)
         {

@@ -6,6 +6,7 @@ using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
+using ModelSync.Daemon.Sources;
 
 namespace ModelSync.Daemon.Tests.Failures;
 
@@ -156,7 +157,7 @@ public sealed class SpecFingerprintTests : IDisposable
     private (ModelSpec Spec, SyncSettings Sync) Load(string yaml)
     {
         var text = $"store: {{ root: {_dir}/store }}\n" + yaml.Replace("DIR", _dir, StringComparison.Ordinal).Replace("SHA", Sha, StringComparison.Ordinal);
-        var result = ManifestLoader.LoadFromText(text.ReplaceLineEndings("\n"), "t.yaml");
+        var result = ManifestLoader.LoadFromText(text.ReplaceLineEndings("\n"), "t.yaml", SourceKinds.Create().Syntax);
         Assert.True(result.IsValid, string.Join("\n", result.Problems));
         return (result.Manifest!.Models[0], result.Manifest.Sync);
     }

@@ -5,6 +5,7 @@ using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources;
 using ModelSync.Daemon.Sync;
 
 namespace ModelSync.Daemon.Tests.Harness;
@@ -52,7 +53,7 @@ public sealed class EngineHarness : IDisposable
 
     internal ModelManifest Load(params ManifestModel[] models)
     {
-        var result = ManifestLoader.Load(Store.WriteManifest(models));
+        var result = ManifestLoader.Load(Store.WriteManifest(models), SourceKinds.Create().Syntax);
         Assert.True(result.IsValid, string.Join("\n", result.Problems));
         return result.Manifest!;
     }

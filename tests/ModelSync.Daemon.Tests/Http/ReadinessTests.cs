@@ -1,6 +1,8 @@
 using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Store.Inventory;
+using ModelSync.Daemon.Sources.Hub;
+using ModelSync.Daemon.Sources.Listed;
 
 namespace ModelSync.Daemon.Tests.Http;
 
@@ -18,9 +20,9 @@ public sealed class ReadinessTests
         Models = models,
     };
 
-    private static ModelSpec Listed(string version) => new() { Name = "finbert", Version = version, Files = [] };
+    private static ModelSpec Listed(string version) => new() { Name = "finbert", Version = version, Source = new ListedSpec(null, null), Files = [] };
 
-    private static ModelSpec FromHub() => new() { Name = "sentiment", Version = "", Hub = Hub, Files = [] };
+    private static ModelSpec FromHub() => new() { Name = "sentiment", Version = "", Source = new HubSpec(Hub, null), Files = [] };
 
     private static StoreInventory Inventory(params ModelEntry[] entries) => new() { Models = entries };
 

@@ -5,6 +5,7 @@ using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources.Listed;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
 using ModelSync.TestKit;
@@ -138,7 +139,7 @@ public sealed class ModelLifecycleTests : IDisposable
     [Fact]
     public async Task FailedThenRetryRequested_DueNowFailureLifted_OthersUntouched()
     {
-        var spec = new ModelSpec { Name = "m", Version = "1", Files = [] };
+        var spec = new ModelSpec { Name = "m", Version = "1", Source = new ListedSpec(null, null), Files = [] };
         using var http = new HttpClient();
         var policy = new FailurePolicy(_lifecycle.Entries, new SourceProbe(new HttpSource(http), TimeSpan.FromSeconds(1)), _time, new SyncSettings(), enforce: true, NullLogger.Instance, new Random(7));
         await _lifecycle.FailedAsync(new FailedPass(spec, "1", null, 3, null, new DownloadException(FailureReason.HttpStatus, "HTTP 500", transient: true)), policy, CancellationToken.None);

@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources.Hub;
 
 namespace ModelSync.Daemon.Tests.Manifest;
 
@@ -15,7 +16,7 @@ public sealed class HfFallbackTests
     [Fact]
     public void Load_NoHfFallback_FailsWithoutFallback()
     {
-        Assert.Null(ManifestLoaderTests.Load("models: []").Manifest!.Sync.HfFallback);
+        Assert.Null(ManifestLoaderTests.Load("models: []").Manifest!.Sync.Source<HubSettings>().Fallback);
     }
 
     [Theory]
@@ -26,7 +27,7 @@ public sealed class HfFallbackTests
     [InlineData("http://127.0.0.1:8000/hub", "http://127.0.0.1:8000/hub")]
     public void Load_HfFallbackValue_Endpoint(string value, string? expected)
     {
-        Assert.Equal(expected, Sync(value).HfFallback?.AbsoluteUri);
+        Assert.Equal(expected, Sync(value).Source<HubSettings>().Fallback?.AbsoluteUri);
     }
 
     [Theory]

@@ -1,4 +1,6 @@
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources;
+using ModelSync.Daemon.Sources.Listed;
 
 namespace ModelSync.Daemon.Tests.Manifest;
 
@@ -8,12 +10,12 @@ public sealed class ManifestLoaderTests
 
     internal static string TestData(string name) => Path.Combine(AppContext.BaseDirectory, "Manifest", "TestData", name);
 
-    internal static ManifestLoadResult Load(string yaml) => ManifestLoader.LoadFromText(yaml.ReplaceLineEndings("\n"), "t.yaml");
+    internal static ManifestLoadResult Load(string yaml) => ManifestLoader.LoadFromText(yaml.ReplaceLineEndings("\n"), "t.yaml", SourceKinds.Create().Syntax);
 
     [Fact]
     public void Load_FullManifest_EveryValue()
     {
-        var result = ManifestLoader.Load(TestData("full.yaml"));
+        var result = ManifestLoader.Load(TestData("full.yaml"), SourceKinds.Create().Syntax);
 
         Assert.Empty(result.Problems);
         var m = Assert.IsType<ModelManifest>(result.Manifest);
@@ -33,8 +35,8 @@ public sealed class ManifestLoaderTests
         Assert.Equal(2, m.Models.Count);
         var finbert = m.Models[0];
         Assert.Equal(("finbert", "2024-06"), (finbert.Name, finbert.Version));
-        Assert.Equal("https://huggingface.co/ProsusAI/finbert/resolve/4556d13/", finbert.BaseUrl!.AbsoluteUri);
-        Assert.Equal("/etc/modelsync/secrets/hf-token", finbert.BearerTokenFile);
+        Assert.Equal("https://huggingface.co/ProsusAI/finbert/resolve/4556d13/", Assert.IsType<ListedSpec>(finbert.Source).BaseUrl!.AbsoluteUri);
+        Assert.Equal("/etc/modelsync/secrets/hf-token", ((ListedSpec)finbert.Source).BearerTokenFile);
         Assert.Equal(758 + 437992753, finbert.TotalBytes);
         var config = finbert.Files[0];
         Assert.Equal(("config.json", 758L, Sha, (string?)null), (config.Path, config.Size, config.Sha256, config.Xxh128));
@@ -46,7 +48,7 @@ public sealed class ManifestLoaderTests
 
         var minilm = m.Models[1];
         Assert.Equal("v2.1", minilm.Version);
-        Assert.Null(minilm.BearerTokenFile);
+        Assert.Null(Assert.IsType<ListedSpec>(minilm.Source).BearerTokenFile);
         var onnx = Assert.Single(minilm.Files);
         Assert.Equal(1L << 30, onnx.Size);
         Assert.Equal("file:///mnt/models/minilm/onnx/model%20file%231.onnx", onnx.Url.AbsoluteUri);
@@ -92,7 +94,7 @@ public sealed class ManifestLoaderTests
     [Fact]
     public void Load_ManyProblems_AllReportedInDocumentOrder()
     {
-        var result = ManifestLoader.Load(TestData("bad.yaml"));
+        var result = ManifestLoader.Load(TestData("bad.yaml"), SourceKinds.Create().Syntax);
 
         Assert.Null(result.Manifest);
         var file = TestData("bad.yaml");
@@ -110,7 +112,7 @@ public sealed class ManifestLoaderTests
     [Fact]
     public void Load_MissingFile_ProblemWithoutPosition()
     {
-        var result = ManifestLoader.Load("/nonexistent/models.yaml");
+        var result = ManifestLoader.Load("/nonexistent/models.yaml", SourceKinds.Create().Syntax);
 
         var problem = Assert.Single(result.Problems);
         Assert.Equal(("/nonexistent/models.yaml", 0, 0), (problem.File, problem.Line, problem.Column));

@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources;
 
 namespace ModelSync.Daemon.Tests.Manifest;
 
@@ -108,7 +109,7 @@ public sealed class ManifestSyntaxTests
                 file.SetLength(10L << 20);
             }
 
-            var result = ManifestLoader.Load(path);
+            var result = ManifestLoader.Load(path, SourceKinds.Create().Syntax);
 
             Assert.Null(result.Manifest);
             Assert.Equal([$"{path}: the manifest is larger than 1 MiB, the most a ConfigMap holds; it is not parsed"], result.Problems.Select(p => p.ToString()));

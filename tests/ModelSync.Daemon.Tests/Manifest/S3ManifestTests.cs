@@ -1,5 +1,7 @@
 using ModelSync.Daemon.Manifest;
 using Xunit;
+using ModelSync.Daemon.Sources.Hub;
+using ModelSync.Daemon.Sources.S3;
 
 namespace ModelSync.Daemon.Tests.Manifest;
 
@@ -25,13 +27,15 @@ public sealed class S3ManifestTests
 
         Assert.Empty(result.Problems);
         var manifest = result.Manifest!;
-        Assert.Equal((new Uri("http://minio.storage:9000"), "eu-west-1", (bool?)false), (manifest.Sync.S3.Endpoint, manifest.Sync.S3.Region, manifest.Sync.S3.ForcePathStyle));
+        Assert.Equal((new Uri("http://minio.storage:9000"), "eu-west-1", (bool?)false), (manifest.Sync.Source<S3Settings>().Endpoint, manifest.Sync.Source<S3Settings>().Region, manifest.Sync.Source<S3Settings>().ForcePathStyle));
         var llm = manifest.Models[0];
-        Assert.Equal(("ml-models", "llama/", true, ""), (llm.S3!.Bucket, llm.S3.Prefix, llm.VerifySizeOnly, llm.Version));
-        Assert.Equal(["*.onnx"], llm.S3.Exclude);
-        Assert.Equal(new KnownDigest("config.json", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", null), Assert.Single(llm.Digests));
+        var s3 = Assert.IsType<S3Spec>(llm.Source);
+        Assert.Equal(("ml-models", "llama/", true, ""), (s3.Reference.Bucket, s3.Reference.Prefix, s3.VerifySizeOnly, llm.Version));
+        Assert.Equal(["*.onnx"], s3.Reference.Exclude);
+        Assert.Equal(new KnownDigest("config.json", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", null), Assert.Single(s3.Digests));
         Assert.Equal("s3://ml-models/llama/?exclude=*.onnx", llm.SourceKey);
-        Assert.Equal(("e5/model.gguf", "abc", false), (manifest.Models[1].S3!.Prefix, manifest.Models[1].S3!.VersionId, manifest.Models[1].S3!.IsPrefix));
-        Assert.Null(manifest.Models[1].Hub);
+        var one = Assert.IsType<S3Spec>(manifest.Models[1].Source).Reference;
+        Assert.Equal(("e5/model.gguf", "abc", false), (one.Prefix, one.VersionId, one.IsPrefix));
+        Assert.IsNotType<HubSpec>(manifest.Models[1].Source);
     }
 }

@@ -9,6 +9,7 @@ using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
 using ModelSync.Daemon.Verify;
 using ModelSync.Store.Inventory;
+using ModelSync.Daemon.Sources;
 
 namespace ModelSync.Daemon.Tests.Sync;
 
@@ -38,7 +39,7 @@ public sealed class ReconcilerTests : IClassFixture<FaultServer>, IDisposable
 
     private ModelManifest Load(ManifestModel model)
     {
-        var result = ManifestLoader.Load(_store.WriteManifest(model));
+        var result = ManifestLoader.Load(_store.WriteManifest(model), SourceKinds.Create().Syntax);
         Assert.True(result.IsValid, string.Join("\n", result.Problems));
         return result.Manifest!;
     }
@@ -49,7 +50,7 @@ public sealed class ReconcilerTests : IClassFixture<FaultServer>, IDisposable
     {
         using var http = DownloadHttpClient.Create(manifest.Sync);
         await using var limiter = new BandwidthLimiter(0);
-        var reconciler = new Reconciler(inventory, new HttpSource(http), limiter, _time, NullLogger<Reconciler>.Instance);
+        var reconciler = new Reconciler(inventory, new HttpSource(http), limiter, _time, NullLogger<Reconciler>.Instance, SourceKinds.Create());
         var pass = reconciler.ReconcileAsync(manifest, CancellationToken.None);
         while (!pass.IsCompleted)
         {

@@ -16,7 +16,7 @@ internal sealed class HubResolver(HubClient client)
 {
     public async Task<ModelSpec> ResolveAsync(ModelSpec model, string? token, CancellationToken ct)
     {
-        var hub = model.Hub ?? throw new ArgumentException($"{model.Name} has no hub source", nameof(model));
+        var hub = (model.Source as HubSpec)?.Reference ?? throw new ArgumentException($"{model.Name} has no hub source", nameof(model));
         var commit = await client.CommitAsync(hub, token, ct);
         var tree = await client.FilesAsync(hub, commit, token, ct);
         var files = tree.Where(e => e.Path is not null && Selected(e.Path, hub)).Select(e => ToFile(e, hub, commit)).ToList();
@@ -36,7 +36,7 @@ internal sealed class HubResolver(HubClient client)
                 $"{hub} at {commit}: include/exclude leave none of its {tree.Count} files", transient: false);
         }
 
-        return model with { Version = commit, BaseUrl = client.Endpoint, Files = files };
+        return model with { Version = commit, Files = files };
     }
 
     /// <summary>huggingface_hub's rule: kept when it matches an include (or there are none) and no exclude.</summary>

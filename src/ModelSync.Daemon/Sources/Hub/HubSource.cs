@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
-using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 
 namespace ModelSync.Daemon.Sources.Hub;
@@ -10,33 +9,35 @@ namespace ModelSync.Daemon.Sources.Hub;
 /// is listed with the hub's digest for it (<see cref="HubResolver"/>), and the token goes to the hub's origin only.
 /// A silent endpoint is retried at <c>sync.hfFallback</c> when one is set (<see cref="HubFallback"/>).
 /// </summary>
-internal sealed class HubSource(SyncSettings sync, HttpSource http, TimeProvider time, ILogger logger) : ISourceResolver
+internal sealed class HubSource(HubSettings settings, TimeSpan stallTimeout, HttpSource http, TimeProvider time, ILogger logger) : ISourceResolver
 {
     /// <summary>Placeholder version of a hub model that failed before its revision resolved.</summary>
     public const string Unresolved = "unresolved";
 
-    public bool Handles(ModelSpec model) => model.Hub is not null;
+    public bool Handles(ModelSpec model) => model.Source is HubSpec;
 
-    public string? SourceKey(ModelSpec model) => model.Hub!.Key;
+    public string? SourceKey(ModelSpec model) => Spec(model).Key;
 
     public string UnresolvedVersion(ModelSpec model) =>
-        Store.Validation.Names.IsVersion(model.Hub!.Revision) ? model.Hub.Revision : Unresolved;
+        Store.Validation.Names.IsVersion(Spec(model).Reference.Revision) ? Spec(model).Reference.Revision : Unresolved;
+
+    private static HubSpec Spec(ModelSpec model) => (HubSpec)model.Source;
 
     public async Task<ResolvedModel> ResolveAsync(ModelSpec model, CancellationToken ct)
     {
-        var endpoint = HubDefaults.EndpointFor(sync);
+        var endpoint = HubDefaults.EndpointFor(settings);
         try
         {
             return await ResolveAtAsync(model, endpoint, ct);
         }
         catch (DownloadException ex) when (HubFallback.IsDown(ex) && !ct.IsCancellationRequested)
         {
-            if (sync.HfFallback is not { } fallback || Origin.Same(fallback, endpoint))
+            if (settings.Fallback is not { } fallback || Origin.Same(fallback, endpoint))
             {
                 throw HubFallback.NoFallback(endpoint, ex);
             }
 
-            Log.HubFallingBack(logger, model.Name, HttpSource.Redact(endpoint), ex.Reason.ToString(), ex.Message, HttpSource.Redact(fallback));
+            HubLog.HubFallingBack(logger, model.Name, HttpSource.Redact(endpoint), ex.Reason.ToString(), ex.Message, HttpSource.Redact(fallback));
             try
             {
                 return await ResolveAtAsync(model, fallback, ct);
@@ -51,12 +52,12 @@ internal sealed class HubSource(SyncSettings sync, HttpSource http, TimeProvider
     /// <summary>The model resolved at one hub; its files are fetched from there, with the token that hub may have.</summary>
     private async Task<ResolvedModel> ResolveAtAsync(ModelSpec model, Uri endpoint, CancellationToken ct)
     {
-        var token = HubToken.Find(model.BearerTokenFile, endpoint);
-        var resolver = new HubResolver(new HubClient(http, endpoint, sync.StallTimeout, time));
+        var token = HubToken.Find(Spec(model).BearerTokenFile, endpoint);
+        var resolver = new HubResolver(new HubClient(http, endpoint, stallTimeout, time));
         var resolved = await resolver.ResolveAsync(model, token, ct);
         var credential = token is null ? null : Credential.Of(token);
         var files = resolved.Files
-            .Select(f => new ResolvedFile(f, Origin.MayCarryToken(resolved.BaseUrl!, f.Url) ? credential : null))
+            .Select(f => new ResolvedFile(f, Origin.MayCarryToken(endpoint, f.Url) ? credential : null))
             .ToList();
         return new ResolvedModel { Name = model.Name, Version = resolved.Version, Source = SourceKey(model), Files = files };
     }

@@ -10,7 +10,7 @@ namespace ModelSync.Daemon.Sources.Listed;
 /// </summary>
 internal sealed class ListedSource : ISourceResolver
 {
-    public bool Handles(ModelSpec model) => model.SourceKey is null;
+    public bool Handles(ModelSpec model) => model.Source is ListedSpec;
 
     public string? SourceKey(ModelSpec model) => null;
 
@@ -18,9 +18,10 @@ internal sealed class ListedSource : ISourceResolver
 
     public Task<ResolvedModel> ResolveAsync(ModelSpec model, CancellationToken ct)
     {
-        var credential = model.BearerTokenFile is null ? null : new Credential(() => BearerToken.Read(model.BearerTokenFile));
+        var listed = (ListedSpec)model.Source;
+        var credential = listed.BearerTokenFile is null ? null : new Credential(() => BearerToken.Read(listed.BearerTokenFile));
         var files = model.Files
-            .Select(f => new ResolvedFile(f, model.BaseUrl is null || Origin.MayCarryToken(model.BaseUrl, f.Url) ? credential : null))
+            .Select(f => new ResolvedFile(f, listed.BaseUrl is null || Origin.MayCarryToken(listed.BaseUrl, f.Url) ? credential : null))
             .ToList();
         return Task.FromResult(new ResolvedModel { Name = model.Name, Version = model.Version, Files = files });
     }

@@ -8,27 +8,30 @@ namespace ModelSync.Daemon.Sources.Oci;
 /// the version, every selected layer is a file whose blob digest is its sha256 (<see cref="OciResolver"/>). https
 /// unless the registry is in <c>sync.insecureRegistries</c>; the account comes from the model's docker config, else the node's.
 /// </summary>
-internal sealed class OciSource(SyncSettings sync, HttpSource http, TimeProvider time) : ISourceResolver
+internal sealed class OciSource(OciSettings settings, TimeSpan stallTimeout, HttpSource http, TimeProvider time) : ISourceResolver
 {
     /// <summary>Placeholder version of a registry model that failed before its tag resolved.</summary>
     public const string Unresolved = "unresolved";
 
-    public bool Handles(ModelSpec model) => model.Oci is not null;
+    public bool Handles(ModelSpec model) => model.Source is OciSpec;
 
-    public string? SourceKey(ModelSpec model) => model.Oci!.Key;
+    public string? SourceKey(ModelSpec model) => Spec(model).Key;
 
     public string UnresolvedVersion(ModelSpec model) =>
-        model.Oci!.Digest is { } digest ? "sha256-" + digest["sha256:".Length..] : Unresolved;
+        Spec(model).Reference.Digest is { } digest ? "sha256-" + digest["sha256:".Length..] : Unresolved;
 
     public async Task<ResolvedModel> ResolveAsync(ModelSpec model, CancellationToken ct)
     {
-        var oci = model.Oci!;
-        var insecure = sync.InsecureRegistries.Contains(oci.Registry, StringComparer.OrdinalIgnoreCase);
+        var spec = Spec(model);
+        var oci = spec.Reference;
+        var insecure = settings.InsecureRegistries.Contains(oci.Registry, StringComparer.OrdinalIgnoreCase);
         var registry = new Uri($"{(insecure ? "http" : "https")}://{oci.Registry}/");
-        var account = model.DockerConfigFile is { } own
+        var account = spec.DockerConfigFile is { } own
             ? DockerConfig.Find(own, oci.Registry, "auth.dockerConfigFile")
-            : DockerConfig.Find(sync.DockerConfigFile, oci.Registry, "sync.dockerConfigFile");
-        var client = new RegistryClient(http, registry, oci.Repository, account, sync.StallTimeout, time);
+            : DockerConfig.Find(settings.DockerConfigFile, oci.Registry, "sync.dockerConfigFile");
+        var client = new RegistryClient(http, registry, oci.Repository, account, stallTimeout, time);
         return await new OciResolver(client).ResolveAsync(model, oci, oci.Key, ct);
     }
+
+    private static OciSpec Spec(ModelSpec model) => (OciSpec)model.Source;
 }

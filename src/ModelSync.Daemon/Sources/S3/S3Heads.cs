@@ -3,18 +3,19 @@ using System.Collections.Concurrent;
 namespace ModelSync.Daemon.Sources.S3;
 
 /// <summary>
-/// HEAD answers kept for the process, by bucket, key, size and ETag (and pinned version): an unchanged object
-/// is asked about once, not on every pass, and a multipart one's parts once, not N HEADs per pass.
+/// HEAD answers kept for as long as the container lives (a singleton that <c>AddS3Source()</c> registers), by
+/// bucket, key, size and ETag (and pinned version): an unchanged object is asked about once, not on every pass,
+/// and a multipart one's parts once, not N HEADs per pass.
 /// </summary>
-internal static class S3Heads
+internal sealed class S3Heads
 {
     private const int MaxEntries = 50_000;
-    private static readonly ConcurrentDictionary<(string Endpoint, string Bucket, string Key, long Size, string ETag, string? Pinned), S3Head> Known = new();
+    private readonly ConcurrentDictionary<(string Endpoint, string Bucket, string Key, long Size, string ETag, string? Pinned), S3Head> _known = new();
 
-    public static async Task<S3Head> GetAsync(S3Client client, string endpoint, string bucket, S3Listed listed, string? pinned, CancellationToken ct)
+    public async Task<S3Head> GetAsync(S3Client client, string endpoint, string bucket, S3Listed listed, string? pinned, CancellationToken ct)
     {
         var key = (endpoint, bucket, listed.Key, listed.Size, listed.ETag, pinned);
-        if (Known.TryGetValue(key, out var known))
+        if (_known.TryGetValue(key, out var known))
         {
             return known;
         }
@@ -33,12 +34,12 @@ internal static class S3Heads
                 $"{S3Client.Name(bucket, listed.Key)} changed while it was being listed", transient: true);
         }
 
-        if (Known.Count >= MaxEntries)
+        if (_known.Count >= MaxEntries)
         {
-            Known.Clear();
+            _known.Clear();
         }
 
-        Known[key] = head;
+        _known[key] = head;
         return head;
     }
 }

@@ -2,7 +2,6 @@ using System.IO.Enumeration;
 using Amazon.S3;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
-using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -14,11 +13,12 @@ namespace ModelSync.Daemon.Sources.S3;
 /// include/exclude, HEAD each object for what vouches for it (<see cref="S3Verification"/>), derive the
 /// version from the listing (<see cref="S3Version"/>). Each file's bytes come by presigned GET.
 /// </summary>
-internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time, ILogger logger)
+internal sealed class S3Resolver(IAmazonS3 s3, S3Heads headsSeen, Uri? endpoint, TimeProvider time, ILogger logger)
 {
     public async Task<ResolvedModel> ResolveAsync(ModelSpec model, string sourceKey, CancellationToken ct)
     {
-        var source = model.S3 ?? throw new ArgumentException($"{model.Name} has no s3 source", nameof(model));
+        var wanted = model.Source as S3Spec ?? throw new ArgumentException($"{model.Name} has no s3 source", nameof(model));
+        var source = wanted.Reference;
         var client = new S3Client(s3);
         var listed = source.IsPrefix
             ? await client.ListAsync(source, ct)
@@ -34,10 +34,10 @@ internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time,
         var heads = new S3Head[selected.Count];
         var endpointKey = endpoint?.AbsoluteUri ?? s3.Config.RegionEndpoint?.SystemName ?? "";
         await Parallel.ForEachAsync(Enumerable.Range(0, selected.Count), new ParallelOptions { MaxDegreeOfParallelism = S3Defaults.HeadsInFlight, CancellationToken = ct },
-            async (i, c) => heads[i] = await S3Heads.GetAsync(client, endpointKey, source.Bucket, selected[i].Object, source.VersionId, c));
+            async (i, c) => heads[i] = await headsSeen.GetAsync(client, endpointKey, source.Bucket, selected[i].Object, source.VersionId, c));
 
         var presigner = new S3Presigner(s3, endpoint, time);
-        var known = model.Digests.ToDictionary(d => d.Path, StringComparer.Ordinal);
+        var digests = wanted.Digests.ToDictionary(d => d.Path, StringComparer.Ordinal);
         var files = new List<ResolvedFile>(selected.Count);
         for (var i = 0; i < selected.Count; i++)
         {
@@ -46,9 +46,13 @@ internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time,
             var name = S3Client.Name(bucket, key);
             // Signed once here only to learn the object's URL; the engine signs again for every request.
             var url = S3Presigner.UnsignedUrl(await presigner.PresignAsync(bucket, key, versionId, ct), versionId);
-            var spec = S3Verification.Apply(new FileSpec { Path = path, Url = url, Size = head.Size, RecordSha256 = true }, head, known.GetValueOrDefault(path), model.VerifySizeOnly, name);
+            var spec = S3Verification.Apply(new FileSpec { Path = path, Url = url, Size = head.Size, RecordSha256 = true }, head, digests.GetValueOrDefault(path), wanted.VerifySizeOnly, name);
             LogCheck(model.Name, name, spec);
-            files.Add(new ResolvedFile(spec, Credential.Signing(c => presigner.PresignAsync(bucket, key, versionId, c))) { Origin = name });
+            files.Add(new ResolvedFile(spec, Credential.Signing(c => presigner.PresignAsync(bucket, key, versionId, c)))
+            {
+                Origin = name,
+                Probe = S3ChangeProbe.For(client, bucket, key, versionId),
+            });
         }
 
         var version = S3Version.Of(selected.Select((o, i) => (o.Path, heads[i])));
@@ -59,15 +63,15 @@ internal sealed class S3Resolver(IAmazonS3 s3, Uri? endpoint, TimeProvider time,
     {
         if (spec.SourceChecksum is { } check)
         {
-            Log.S3VerifiedBy(logger, model, name, check.What);
+            S3Log.S3VerifiedBy(logger, model, name, check.What);
         }
         else if (spec.Sha256 is null && spec.Xxh128 is null)
         {
-            Log.S3SizeOnly(logger, model, name);
+            S3Log.S3SizeOnly(logger, model, name);
         }
         else
         {
-            Log.S3VerifiedBy(logger, model, name, spec.Sha256 is null ? "xxh128 (manifest)" : "sha256");
+            S3Log.S3VerifiedBy(logger, model, name, spec.Sha256 is null ? "xxh128 (manifest)" : "sha256");
         }
     }
 

@@ -1,4 +1,4 @@
-using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources.Hub;
 
 namespace ModelSync.Daemon.Tests.Sources.Hub;
 

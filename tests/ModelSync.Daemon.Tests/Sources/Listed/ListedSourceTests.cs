@@ -26,8 +26,7 @@ public sealed class ListedSourceTests : IDisposable
         {
             Name = "m",
             Version = "1",
-            BaseUrl = new Uri("https://origin.example/m/"),
-            BearerTokenFile = TokenFile(),
+            Source = new ListedSpec(new Uri("https://origin.example/m/"), TokenFile()),
             Files = [Listed("https://origin.example/m/a.bin"), Listed("https://mirror.example/m/b.bin"), Listed("http://origin.example/m/c.bin")],
         };
 
@@ -40,7 +39,7 @@ public sealed class ListedSourceTests : IDisposable
     [Fact]
     public async Task ResolveAsync_NoBaseUrl_EveryListedUrlMayCarryTheToken()
     {
-        var model = new ModelSpec { Name = "m", Version = "1", BearerTokenFile = TokenFile(), Files = [Listed("https://a.example/x.bin"), Listed("https://b.example/y.bin")] };
+        var model = new ModelSpec { Name = "m", Version = "1", Source = new ListedSpec(null, TokenFile()), Files = [Listed("https://a.example/x.bin"), Listed("https://b.example/y.bin")] };
 
         var resolved = await new ListedSource().ResolveAsync(model, CancellationToken.None);
 
@@ -51,7 +50,7 @@ public sealed class ListedSourceTests : IDisposable
     public async Task ResolveAsync_UnreadableTokenFile_UnauthorizedNamingTheFileWhenFirstNeeded()
     {
         var missing = Path.Combine(_dir, "absent-token");
-        var model = new ModelSpec { Name = "m", Version = "1", BearerTokenFile = missing, Files = [Listed("https://a.example/x.bin")] };
+        var model = new ModelSpec { Name = "m", Version = "1", Source = new ListedSpec(null, missing), Files = [Listed("https://a.example/x.bin")] };
 
         // Resolving needs no token (a published model never reads it); the first fetch does.
         var resolved = await new ListedSource().ResolveAsync(model, CancellationToken.None);

@@ -1,4 +1,4 @@
-using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources.Oci;
 
 namespace ModelSync.Daemon.Tests.Sources.Oci;
 

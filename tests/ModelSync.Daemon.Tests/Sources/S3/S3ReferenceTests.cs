@@ -1,4 +1,4 @@
-using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Sources.S3;
 using Xunit;
 
 namespace ModelSync.Daemon.Tests.Sources.S3;

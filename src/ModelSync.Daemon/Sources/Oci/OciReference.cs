@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ModelSync.Daemon.Manifest;
+namespace ModelSync.Daemon.Sources.Oci;
 
 /// <summary>
 /// <c>source: oci://HOST[:PORT]/REPO:TAG</c>, <c>oci://HOST[:PORT]/REPO@sha256:DIGEST</c> or

@@ -1,8 +1,8 @@
-namespace ModelSync.Daemon.Manifest;
+namespace ModelSync.Daemon.Sources.S3;
 
 /// <summary><c>sync.s3</c>: where <c>s3://</c> sources are read from. Every value may be left out: then the
 /// environment decides as it does for the AWS CLI (docs/sources.md, "S3").</summary>
-public sealed record S3Settings
+public sealed record S3Settings : Manifest.SourceSettings
 {
     /// <summary>An S3-compatible endpoint (MinIO, Ceph RGW, R2); null means <c>AWS_ENDPOINT_URL_S3</c>,
     /// <c>AWS_ENDPOINT_URL</c>, else AWS itself.</summary>

@@ -1,16 +1,14 @@
+using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Manifest.Yaml;
 using ModelSync.Store.Digests;
 using ModelSync.Store.IO;
 
-namespace ModelSync.Daemon.Manifest;
+namespace ModelSync.Daemon.Sources.S3;
 
-/// <summary>A model whose version and files come from an S3 listing (<c>source: s3://…</c>).</summary>
-internal static partial class ModelSectionReader
+/// <summary>What an S3 source says in the manifest: a model whose version and files come from an S3 listing, and <c>sync.s3</c>.</summary>
+internal static class S3Section
 {
-    // A property, not a field: HubOnlyKeys (the other file) is initialised from it, and partial files have no init order.
-    private static string[] S3OnlyKeys => ["verify", "digests"];
-
-    private static ModelSpec ReadS3Model(MappingReader m, string name)
+    public static ModelSpec ReadModel(MappingReader m, string name)
     {
         S3Reference? s3 = null;
         if (S3Reference.TryParse(m.String("source")!, out s3) is { } problem)
@@ -18,16 +16,9 @@ internal static partial class ModelSectionReader
             m.Problems.Add(m.Get("source")!, m.Field("source"), problem);
         }
 
-        foreach (var key in ListingKeys)
-        {
-            if (m.Get(key) is { } node)
-            {
-                m.Problems.Add(node, m.Field(key), key == "version"
-                    ? "not with source: the version is derived from the listing (keys, sizes, ETags, version ids)"
-                    : "not with source: the bucket lists the objects (narrow them with include/exclude; give digests under digests:)");
-            }
-        }
-
+        ModelFields.RefuseListingKeys(m, key => key == "version"
+            ? "not with source: the version is derived from the listing (keys, sizes, ETags, version ids)"
+            : "not with source: the bucket lists the objects (narrow them with include/exclude; give digests under digests:)");
         if (m.Get("auth") is { } auth)
         {
             m.Problems.Add(auth, m.Field("auth"), "not with source: s3://: credentials come from the AWS credential chain (docs/sources.md, \"S3\")");
@@ -39,19 +30,38 @@ internal static partial class ModelSectionReader
             m.Problems.Add(m.Get("verify")!, m.Field("verify"), $"the only value is 'size' (accept an object nothing vouches for on its size), got '{verify}'");
         }
 
-        var include = ReadPatterns(m, "include");
-        var exclude = ReadPatterns(m, "exclude");
+        var include = ModelFields.ReadPatterns(m, "include");
+        var exclude = ModelFields.ReadPatterns(m, "exclude");
         var digests = ReadDigests(m);
         m.ReportUnknownKeys();
-        return new ModelSpec
+        // An invalid reference leaves a placeholder: the manifest is refused for the problem reported above.
+        var reference = (s3 ?? new S3Reference("", "", null)) with { Include = include, Exclude = exclude };
+        return new ModelSpec { Name = name, Version = "", Source = new S3Spec(reference, digests, verify == "size"), Files = [] };
+    }
+
+    /// <summary><c>sync.s3</c>: endpoint, region, forcePathStyle; all may be left out.</summary>
+    public static S3Settings ReadSettings(MappingReader? m)
+    {
+        if (m is null)
         {
-            Name = name,
-            Version = "",
-            S3 = s3 is null ? null : s3 with { Include = include, Exclude = exclude },
-            Digests = digests,
-            VerifySizeOnly = verify == "size",
-            Files = [],
-        };
+            return new S3Settings();
+        }
+
+        var region = m.String("region");
+        if (region is not null && (region.Length is 0 or > 32 || !region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+        {
+            m.Problems.Add(m.Get("region")!, m.Field("region"), $"must be a region name such as us-east-1 (lowercase letters, digits, '-'), got '{region}'");
+        }
+
+        var pathStyle = m.String("forcePathStyle");
+        if (pathStyle is not null and not ("true" or "false"))
+        {
+            m.Problems.Add(m.Get("forcePathStyle")!, m.Field("forcePathStyle"), $"must be true or false, got '{pathStyle}'");
+        }
+
+        var settings = new S3Settings { Endpoint = SyncSectionReader.ReadUrl(m, "endpoint"), Region = region, ForcePathStyle = pathStyle is null ? null : pathStyle == "true" };
+        m.ReportUnknownKeys();
+        return settings;
     }
 
     /// <summary><c>digests: [{ path, sha256 | xxh128 }]</c>: what the manifest vouches for, by path in the model.</summary>

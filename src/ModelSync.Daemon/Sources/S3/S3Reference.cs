@@ -1,4 +1,4 @@
-namespace ModelSync.Daemon.Manifest;
+namespace ModelSync.Daemon.Sources.S3;
 
 /// <summary>
 /// <c>source: s3://BUCKET/PREFIX/</c> (every object below the prefix) or <c>s3://BUCKET/KEY</c> (one object,

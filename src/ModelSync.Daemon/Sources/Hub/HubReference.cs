@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ModelSync.Daemon.Manifest;
+namespace ModelSync.Daemon.Sources.Hub;
 
 /// <summary>
 /// <c>source: hf://ORG/REPO@REVISION</c>: a Hugging Face model repository at a branch, tag or commit.

@@ -9,16 +9,28 @@ using ModelSync.Daemon.Manifest;
 namespace ModelSync.Daemon.Sources.S3;
 
 /// <summary>
-/// One <see cref="AmazonS3Client"/> per endpoint setting, for the process: its credential chain (environment,
-/// <c>AWS_PROFILE</c> and the shared files, web identity/IRSA, EKS Pod Identity, instance metadata) caches and
-/// refreshes credentials, which a client per pass would throw away.
+/// One <see cref="AmazonS3Client"/> per endpoint setting, for as long as the container lives (a singleton that
+/// <c>AddS3Source()</c> registers): its credential chain (environment, <c>AWS_PROFILE</c> and the shared files,
+/// web identity/IRSA, EKS Pod Identity, instance metadata) caches and refreshes credentials, which a client per
+/// pass would throw away.
 /// </summary>
-internal static class S3ClientFactory
+internal sealed class S3Clients : IDisposable
 {
-    private static readonly ConcurrentDictionary<(Uri? Endpoint, string? Region, bool? PathStyle, Uri? Proxy, TimeSpan Timeout), AmazonS3Client> Clients = new();
+    private readonly ConcurrentDictionary<(Uri? Endpoint, string? Region, bool? PathStyle, Uri? Proxy, TimeSpan Timeout), AmazonS3Client> _clients = new();
 
-    public static AmazonS3Client For(SyncSettings sync) =>
-        Clients.GetOrAdd((Endpoint(sync.S3), sync.S3.Region, sync.S3.ForcePathStyle, sync.Proxy, sync.StallTimeout), static key => Create(key.Endpoint, key.Region, key.PathStyle, key.Proxy, key.Timeout));
+    public AmazonS3Client For(SyncSettings sync)
+    {
+        var s3 = sync.Source<S3Settings>();
+        return _clients.GetOrAdd((Endpoint(s3), s3.Region, s3.ForcePathStyle, sync.Proxy, sync.StallTimeout), static key => Create(key.Endpoint, key.Region, key.PathStyle, key.Proxy, key.Timeout));
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+    }
 
     /// <summary><c>sync.s3.endpoint</c>, else <c>AWS_ENDPOINT_URL_S3</c>, else <c>AWS_ENDPOINT_URL</c>; null is AWS.</summary>
     public static Uri? Endpoint(S3Settings s3)
