@@ -15,6 +15,8 @@ namespace ModelSync.Daemon.Downloads;
 /// </summary>
 internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLimiter limiter, TimeProvider time, TransferState state, ResumeRecord record, StreamCopier copier)
 {
+    private readonly PieceFetcher _pieces = new(job, http, limiter, time, state, record);
+
     private const int HashChunkSize = 4 << 20;
 
     public async Task RunAsync(SafeFileHandle handle, CancellationToken ct)
@@ -80,7 +82,7 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
                     var start = k == 0 ? probeFrom : state.Ahead.WrittenFrom(from);
                     if (start < to)
                     {
-                        await FetchPieceAsync(handle, k == 0 ? first! : null, from, start, to, buffer, attempt.Token);
+                        await _pieces.FetchAsync(handle, k == 0 ? first! : null, from, start, to, buffer, attempt.Token);
                     }
 
                     done[k].TrySetResult();
@@ -155,61 +157,6 @@ internal sealed class SegmentedFetcher(FileJob job, HttpSource http, BandwidthLi
 
             state.Append(buffer.AsMemory(0, read));
             pos += read;
-        }
-    }
-
-    /// <summary>Bytes <paramref name="start"/> to <paramref name="to"/> of the piece that begins at <paramref name="from"/>
-    /// (what came before <paramref name="start"/> is on disk already); its progress goes into the resume record.</summary>
-    private async Task FetchPieceAsync(SafeFileHandle handle, HttpResponseMessage? response, long from, long start, long to, byte[] buffer, CancellationToken ct)
-    {
-        using var stall = new CancellationTokenSource(job.StallTimeout, time);
-        using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), stall);
-        try
-        {
-            response ??= await GetPieceAsync(start, to, stall.Token);
-            using (response)
-            {
-                var body = await response.Content.ReadAsStreamAsync(stall.Token);
-                for (var pos = start; pos < to;)
-                {
-                    var want = (int)Math.Min(Math.Min(buffer.Length, limiter.MaxChunk), to - pos);
-                    var read = await StreamCopier.ReadOnceAsync(body, buffer.AsMemory(0, want), stall, job.StallTimeout);
-                    if (read == 0)
-                    {
-                        throw new DownloadException(FailureReason.SourceUnreachable, $"range {start}-{to - 1} ended after {pos - start} bytes", transient: true);
-                    }
-
-                    // Pay for what arrived, not for what was asked: a read often returns less.
-                    await limiter.AcquireAsync(read, stall.Token);
-
-                    StreamCopier.Write(handle, buffer.AsSpan(0, read), pos);
-                    pos += read;
-                    state.Ahead.Advance(from, pos);
-                    state.Report(read);
-                    record.PersistPeriodically(state);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new DownloadException(FailureReason.Stalled, $"no byte received for {job.StallTimeout.TotalSeconds:0.#}s", transient: true);
-        }
-    }
-
-    private async Task<HttpResponseMessage> GetPieceAsync(long from, long to, CancellationToken ct)
-    {
-        var response = await http.GetAsync(await job.RequestUrlAsync(ct), from, state.Validator, job.BearerToken, ct, to - 1);
-        var verdict = ResponseCheck.ForPiece(response, from, job.Spec.Size, time.GetUtcNow());
-        if (verdict.Outcome == ResponseOutcome.Continue)
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            // Pieces and the hasher are still running: a start-over waits until the attempt has stopped.
-            state.Accept(verdict);
-            throw new UnreachableException();
         }
     }
 }
