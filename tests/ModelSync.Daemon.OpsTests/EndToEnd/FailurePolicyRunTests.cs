@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
-using DaemonProcess = ModelSync.Daemon.OpsTests.Support.DaemonProcess;
 
 namespace ModelSync.Daemon.OpsTests.EndToEnd;
 
@@ -32,7 +31,7 @@ public sealed class FailurePolicyRunTests : IClassFixture<FaultServer>
         var manifest = store.WriteManifest(new ManifestModel("m", "1", $"{_server.Origin}{scope}/", [ManifestFile.Of("w.bin", Right)]));
         int Gets() => _server.Requests(scope).Count(r => r.Method == "GET");
 
-        await using (var daemon = DaemonProcess.Run(manifest))
+        await using (var daemon = DaemonRunner.Listen(manifest))
         {
             await daemon.WaitUpAsync();
             await Eventually.WaitAsync(async () => await daemon.MetricAsync("modelsync_models_parked") == 1, "m to be parked", () => daemon.Output);
@@ -44,12 +43,12 @@ public sealed class FailurePolicyRunTests : IClassFixture<FaultServer>
             Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         }
 
-        var (code, status) = await DaemonProcess.VerbAsync("status", "--manifest", manifest);
+        var (code, status) = await DaemonRunner.VerbAsync("status", "--manifest", manifest);
         Assert.Equal(1, code);
         Assert.Contains("parked since", status, StringComparison.Ordinal);
         Assert.Contains("parked 1 of 1 failing models", status, StringComparison.Ordinal);
 
-        await using (var daemon = DaemonProcess.Run(manifest))
+        await using (var daemon = DaemonRunner.Listen(manifest))
         {
             await daemon.WaitUpAsync();
             await Task.Delay(Window / 2);

@@ -26,11 +26,15 @@ public sealed record AccessLogLine(string Method, string Path, int Status, strin
 public sealed record HubCacheOptions(string Upstream, string? HttpOrigins = null, string Slice = "1m");
 
 /// <summary>
-/// A private nginx (<c>/usr/sbin/nginx</c>, <c>daemon off</c>) on a free 127.0.0.1 port with its own
-/// prefix, config and logs, serving <see cref="WebRoot"/>; or, made by <see cref="HubCache"/>, running the
-/// hub-cache config that scripts/hub-cache.sh renders. Works as root (<c>user root;</c>) and not.
+/// The one nginx of the test kit: a private nginx (<c>/usr/sbin/nginx</c>, <c>daemon off</c>) on a free
+/// 127.0.0.1 port with its own prefix, config and access log, serving <see cref="WebRoot"/>; under
+/// <c>/slow/</c> responses are held to <see cref="SlowRate"/> bytes/s (<c>limit_rate</c>) until
+/// <see cref="Unthrottle"/>, to keep a model Downloading long enough to observe. Or, made by
+/// <see cref="HubCache"/>, running the hub-cache config that scripts/hub-cache.sh renders. Works as root
+/// (<c>user root;</c>) and not. A collection fixture (<see cref="IAsyncLifetime"/>) or, for one test,
+/// <see cref="StartAsync"/> with <c>using</c>.
 /// </summary>
-public sealed class NginxFixture : IAsyncLifetime
+public sealed class NginxFixture : IAsyncLifetime, IDisposable, IAsyncDisposable
 {
     public const string Binary = "/usr/sbin/nginx";
 
@@ -39,6 +43,17 @@ public sealed class NginxFixture : IAsyncLifetime
 
     /// <summary>The hub-cache (deploy/kustomize/components/hub-cache) in front of <paramref name="options"/>' upstream.</summary>
     public static NginxFixture HubCache(HubCacheOptions options) => new() { _hubCache = options };
+
+    /// <summary>A started nginx for one test; <paramref name="slowRate"/> is nginx's <c>limit_rate</c> under <c>/slow/</c>.</summary>
+    public static async Task<NginxFixture> StartAsync(string slowRate = "32k")
+    {
+        var nginx = new NginxFixture { SlowRate = slowRate };
+        await nginx.InitializeAsync();
+        return nginx;
+    }
+
+    /// <summary>nginx's <c>limit_rate</c> for requests under <c>/slow/</c> (e.g. <c>32k</c>, <c>1m</c>).</summary>
+    public string SlowRate { get; init; } = "32k";
 
     /// <summary>The hub-cache's cache directory (blobs/, hub/).</summary>
     public string CacheDir => Path.Combine(Prefix, "cache");
@@ -57,6 +72,9 @@ public sealed class NginxFixture : IAsyncLifetime
 
     public string Origin => $"http://127.0.0.1:{Port}";
 
+    /// <summary><see cref="Origin"/> with a trailing slash.</summary>
+    public string BaseUrl => Origin + "/";
+
     public string AccessLog => Path.Combine(Prefix, "access.log");
 
     public async Task InitializeAsync()
@@ -66,7 +84,7 @@ public sealed class NginxFixture : IAsyncLifetime
             throw new InvalidOperationException($"{Binary} not found: run 'bash scripts/install-deps.sh' (package nginx-light)");
         }
 
-        Directory.CreateDirectory(WebRoot);
+        Directory.CreateDirectory(Path.Combine(WebRoot, "slow"));
         Directory.CreateDirectory(Path.Combine(Prefix, "tmp"));
         await _server.StartAsync(
             async port =>
@@ -117,6 +135,10 @@ public sealed class NginxFixture : IAsyncLifetime
                     listen 127.0.0.1:{{Port}};
                     root {{WebRoot}};
                     location / { }
+                    location /slow/ {
+                        limit_rate {{SlowRate}};
+                        if (-f {{Prefix}}/unthrottle) { set $limit_rate 0; }
+                    }
                 }
             }
             """);
@@ -147,6 +169,9 @@ public sealed class NginxFixture : IAsyncLifetime
             throw new InvalidOperationException($"hub-cache.sh --render failed ({render.ExitCode}): {await stderr}");
         }
     }
+
+    /// <summary>From now on, new requests under <c>/slow/</c> are served at full speed.</summary>
+    public void Unthrottle() => File.WriteAllText(Path.Combine(Prefix, "unthrottle"), "");
 
     /// <summary>Writes a file to serve and returns its URL.</summary>
     public string Publish(string relativePath, byte[] content)
@@ -181,6 +206,18 @@ public sealed class NginxFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose()
+    {
         _server.Stop();
         try
         {
@@ -189,7 +226,5 @@ public sealed class NginxFixture : IAsyncLifetime
         catch (IOException)
         {
         }
-
-        return Task.CompletedTask;
     }
 }
