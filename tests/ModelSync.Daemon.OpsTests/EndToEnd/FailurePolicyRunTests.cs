@@ -21,6 +21,13 @@ public sealed class FailurePolicyRunTests : IClassFixture<FaultServer>
     private static TimeSpan Window => TimeSpan.FromSeconds(
         int.TryParse(Environment.GetEnvironmentVariable("MODELSYNC_PARK_WINDOW"), CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 30);
 
+    /// <summary>Half the window in passes at <c>interval: 2s</c>: what the test waits for is passes the daemon
+    /// finished ("Reconcile finished" lines), not time, so a daemon that stopped passing cannot pass the test.</summary>
+    private static int HalfWindowPasses => Math.Max(2, (int)(Window / 2 / TimeSpan.FromSeconds(2)));
+
+    private static async Task PassesAsync(DaemonProcess daemon, int passes) =>
+        await daemon.WaitForLogAsync("Reconcile finished", daemon.CountLines("Reconcile finished") + passes, hangGuard: (passes * TimeSpan.FromSeconds(4)) + TimeSpan.FromMinutes(1));
+
     [Fact]
     public async Task Run_WrongDigestAtInterval2s_AtMostTwoDownloadsAcrossARestart_ThenReadyOnceTheSourceIsFixed()
     {
@@ -38,7 +45,7 @@ public sealed class FailurePolicyRunTests : IClassFixture<FaultServer>
             Assert.True(await daemon.MetricAsync("modelsync_failed_download_bytes_total", "model=\"m\"") >= Wrong.Length);
             var model = DaemonProcess.Model(await daemon.StatusAsync(), "m")!.Value;
             Assert.Equal("ChecksumMismatch", model.GetProperty("failure").GetProperty("parked").GetProperty("reason").GetString());
-            await Task.Delay(Window / 2);
+            await PassesAsync(daemon, HalfWindowPasses);
             daemon.Sigterm();
             Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         }
@@ -51,7 +58,7 @@ public sealed class FailurePolicyRunTests : IClassFixture<FaultServer>
         await using (var daemon = DaemonRunner.Listen(manifest))
         {
             await daemon.WaitUpAsync();
-            await Task.Delay(Window / 2);
+            await PassesAsync(daemon, HalfWindowPasses);
             Assert.True(Gets() <= 2, string.Join("\n", _server.Requests(scope)));
             Assert.Equal(1, await daemon.MetricAsync("modelsync_models_parked"));
 

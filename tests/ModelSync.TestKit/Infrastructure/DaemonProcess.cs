@@ -201,8 +201,8 @@ public sealed class DaemonProcess : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Waits (hang guard only) until a line of the daemon's log contains <paramref name="text"/> at least <paramref name="times"/> times.</summary>
-    public Task WaitForLogAsync(string text, int times = 1) =>
-        Eventually.WaitAsync(() => CountLines(text) >= times, $"{times} log line(s) with '{text}'", () => Output);
+    public Task WaitForLogAsync(string text, int times = 1, TimeSpan? hangGuard = null) =>
+        Eventually.WaitAsync(() => CountLines(text) >= times, $"{times} log line(s) with '{text}'", () => Output, hangGuard);
 
     /// <summary>How many lines of output so far contain <paramref name="text"/>.</summary>
     public int CountLines(string text) => Output.Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));

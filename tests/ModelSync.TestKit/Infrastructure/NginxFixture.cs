@@ -182,6 +182,25 @@ public sealed class NginxFixture : IAsyncLifetime, IDisposable, IAsyncDisposable
         return $"{Origin}/{relativePath}";
     }
 
+    /// <summary>
+    /// Access log lines for paths under <paramref name="pathPrefix"/> once every request made so far is in
+    /// the log. nginx writes a line when it finalizes a request, which can be a moment after the client has
+    /// the last byte; so this asks for a marker path of its own (one worker serves requests in turn) and
+    /// waits (hang guard only) until the marker's line is there. Call it after the client (the daemon) has
+    /// exited: a count taken then is the whole count, and a request too many is seen, not missed.
+    /// </summary>
+    public async Task<IReadOnlyList<AccessLogLine>> SettledRequestsAsync(string pathPrefix)
+    {
+        var marker = "/_settled/" + Guid.NewGuid().ToString("N");
+        using (var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }))
+        using (await http.GetAsync(new Uri(Origin + marker)))
+        {
+        }
+
+        await Eventually.WaitAsync(() => Requests(marker).Count > 0, $"nginx to log {marker}", () => File.Exists(AccessLog) ? File.ReadAllText(AccessLog) : "(no access log)");
+        return Requests(pathPrefix);
+    }
+
     /// <summary>Access log lines for paths under <paramref name="pathPrefix"/> (nginx logs each request as it ends).</summary>
     public IReadOnlyList<AccessLogLine> Requests(string pathPrefix)
     {
