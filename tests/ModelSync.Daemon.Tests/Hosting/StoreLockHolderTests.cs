@@ -2,11 +2,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Inventory;
-using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
-namespace ModelSync.Daemon.OpsTests.Unit;
+namespace ModelSync.Daemon.Tests.Hosting;
 
 public sealed class StoreLockHolderTests : IDisposable
 {
