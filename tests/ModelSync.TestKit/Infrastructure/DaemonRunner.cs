@@ -38,9 +38,10 @@ public static class DaemonRunner
 
     public static ProcessStartInfo StartInfo(params string[] args) => StartInfo(DefaultNode, args);
 
-    public static ProcessStartInfo StartInfo(string node, string[] args)
+    /// <param name="binary">Default <see cref="DaemonBinary.Path"/>; a copy of it, e.g. one another user can reach.</param>
+    public static ProcessStartInfo StartInfo(string node, string[] args, string? binary = null)
     {
-        var info = DaemonBinary.StartInfo(args);
+        var info = DaemonBinary.StartInfo(args, binary);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
@@ -80,6 +81,38 @@ public static class DaemonRunner
     {
         var port = Ports.Free();
         return new DaemonProcess(StartInfo(node, ["run", "--manifest", manifest, "--listen", $"http://127.0.0.1:{port}"]), output, port);
+    }
+
+    /// <summary>
+    /// Runs a verb to its exit as uid/gid <paramref name="uid"/> (<c>setpriv</c>; needs root), from
+    /// <paramref name="binary"/>, a copy of the daemon that user can reach, in the temp directory.
+    /// </summary>
+    public static DaemonResult RunAsUser(ITestOutputHelper? output, int uid, string binary, params string[] args)
+    {
+        var daemon = StartInfo(DefaultNode, args, binary);
+        var info = new ProcessStartInfo("setpriv")
+        {
+            ArgumentList = { $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--", daemon.FileName },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(), // the test's own bin dir may be out of the user's reach
+        };
+        foreach (var arg in daemon.ArgumentList)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Clear();
+        foreach (var (key, value) in daemon.Environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        info.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        using var process = new DaemonProcess(info, output);
+        return process.Wait(HangGuard);
     }
 
     /// <summary>Runs the daemon with extra environment variables (e.g. <c>SSL_CERT_FILE</c>) until it exits.</summary>
