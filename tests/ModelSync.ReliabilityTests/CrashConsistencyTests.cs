@@ -64,6 +64,7 @@ public sealed class CrashConsistencyTests(FaultServer server, ITestOutputHelper 
                 // A hang guard, not a timing assertion: it stops a kill loop that no longer gets anywhere.
                 throw new TimeoutException($"hang guard: {tally.Kills} kills in {clock.Elapsed}");
             }
+
             var allReady = inventory?.Models.Count == Models.Length && inventory.Models.All(e => e.State == ModelState.Ready);
             if (allReady || rng.NextDouble() < 0.3)
             {
