@@ -41,20 +41,8 @@ public sealed class NginxSyncTests(NginxFixture nginx, ITestOutputHelper output)
         ("pytorch_model.bin", Large.Value),
         ("empty.txt", []));
 
-    private int Gets() => nginx.Requests(_scope).Count(r => r.Method == "GET");
-
-    /// <summary>nginx logs a request when it finalizes it, which can be a moment after the client has the
-    /// last byte: wait (hang guard only) until at least <paramref name="atLeast"/> GETs are logged.</summary>
-    private async Task<IReadOnlyList<AccessLogLine>> WaitForGetsAsync(int atLeast)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Gets() < atLeast && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        return [.. nginx.Requests(_scope).Where(r => r.Method == "GET")];
-    }
+    /// <summary>Every GET of this test's scope, once nginx has logged all it served (the daemon has exited).</summary>
+    private async Task<IReadOnlyList<AccessLogLine>> GetsAsync() => [.. (await nginx.SettledRequestsAsync(_scope)).Where(r => r.Method == "GET")];
 
     [Fact]
     public async Task Sync_ModelWithSeveralFiles_PublishesVerifiedVersion()
@@ -74,7 +62,7 @@ public sealed class NginxSyncTests(NginxFixture nginx, ITestOutputHelper output)
         Assert.Equal("it-node", _store.ReadInventory().Node);
         Assert.True(File.Exists(_store.Layout.MarkerPath("bert", "v1")));
         // Each non-empty file was fetched once: whole (200) or in ranges (206), never a byte twice.
-        var requests = await WaitForGetsAsync(atLeast: 3);
+        var requests = await GetsAsync();
         Assert.All(requests, r => Assert.True(r.Status == 200 ? r.Range is null : r.Status == 206 && r.Range is not null, $"{r}"));
         foreach (var file in model.Files.Where(f => f.Size > 0))
         {
@@ -92,14 +80,14 @@ public sealed class NginxSyncTests(NginxFixture nginx, ITestOutputHelper output)
         var (model, _) = SeveralFiles("v1");
         var manifest = _store.WriteManifest(model);
         Assert.Equal(0, (await DaemonRunner.SyncAsync(manifest, output)).ExitCode);
-        var getsAfterFirst = (await WaitForGetsAsync(atLeast: 3)).Count;
+        var getsAfterFirst = (await GetsAsync()).Count;
         var generation = _store.ReadInventory().Generation;
 
         var second = await DaemonRunner.SyncAsync(manifest, output);
 
         Assert.Equal(0, second.ExitCode);
-        await Task.Delay(200); // a late log line would be a GET of this run
-        Assert.Equal(getsAfterFirst, Gets());
+        // Every request the second run made is in the log once the marker request is: a GET too many is seen.
+        Assert.Equal(getsAfterFirst, (await GetsAsync()).Count);
         Assert.Contains("nothing to download", second.Stderr, StringComparison.Ordinal);
         Assert.Equal(ModelState.Ready, _store.Entry("bert").State);
         Assert.True(_store.ReadInventory().Generation > generation, "the second run should still rewrite the inventory");
@@ -125,7 +113,7 @@ public sealed class NginxSyncTests(NginxFixture nginx, ITestOutputHelper output)
         }
 
         Assert.NotNull(MarkerFile.TryRead(_store.VersionDir("bert", "2024-06")));
-        Assert.Equal(["config.json", "weights.bin"], (await WaitForGetsAsync(atLeast: 4))
+        Assert.Equal(["config.json", "weights.bin"], (await GetsAsync())
             .Where(r => r.Path.Contains("/2024-09/", StringComparison.Ordinal)).Select(r => r.Path.Split('/')[^1]).Distinct().Order());
     }
 }

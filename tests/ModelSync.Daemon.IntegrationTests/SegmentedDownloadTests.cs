@@ -25,7 +25,8 @@ public sealed class SegmentedDownloadTests(NginxFixture nginx, ITestOutputHelper
         return new ManifestModel("big", "v1", $"{nginx.Origin}{_scope}/", [ManifestFile.Of("big.bin", Content.Value)]);
     }
 
-    private IReadOnlyList<AccessLogLine> Gets() => [.. nginx.Requests(_scope).Where(r => r.Method == "GET")];
+    /// <summary>Every GET of this test's scope, once nginx has logged all it served (the daemon has exited).</summary>
+    private async Task<IReadOnlyList<AccessLogLine>> GetsAsync() => [.. (await nginx.SettledRequestsAsync(_scope)).Where(r => r.Method == "GET")];
 
     [Fact]
     public async Task Sync_LargeFileWithSegments_FetchesEveryPieceOnceByRangeAndVerifies()
@@ -37,8 +38,7 @@ public sealed class SegmentedDownloadTests(NginxFixture nginx, ITestOutputHelper
 
         Assert.Equal(0, result.ExitCode);
         _store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(Content.Value));
-        await WaitForAsync(() => Gets().Count >= 6);
-        var gets = Gets();
+        var gets = await GetsAsync();
         Assert.All(gets, r => Assert.Equal(206, r.Status));
         var expected = Enumerable.Range(0, 6).Select(k => $"bytes={k * (8L << 20)}-{Math.Min(Size, (k + 1) * (8L << 20)) - 1}");
         Assert.Equal(expected.Order(StringComparer.Ordinal), gets.Select(r => r.Range!).Order(StringComparer.Ordinal));
@@ -54,8 +54,7 @@ public sealed class SegmentedDownloadTests(NginxFixture nginx, ITestOutputHelper
 
         Assert.Equal(0, result.ExitCode);
         _store.AssertPublished(model, (_, path) => File.ReadAllBytes(path).AsSpan().SequenceEqual(Content.Value));
-        await WaitForAsync(() => Gets().Count >= 1);
-        var get = Assert.Single(Gets());
+        var get = Assert.Single(await GetsAsync());
         Assert.Equal(200, get.Status);
         Assert.Null(get.Range);
     }
@@ -77,15 +76,5 @@ public sealed class SegmentedDownloadTests(NginxFixture nginx, ITestOutputHelper
         // (each at most 0.1 s of rate), since reads pay after they arrive.
         var floor = TimeSpan.FromSeconds(((double)Size / (16 << 20)) - 0.4);
         Assert.True(clock.Elapsed >= floor, $"{Size} bytes at 16 MiB/s took {clock.Elapsed}, less than {floor}");
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        // nginx logs a request when it finalizes it: a hang guard, not a timing assertion.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
     }
 }

@@ -36,7 +36,11 @@ public sealed class SyncStopTests(FaultServer server, ITestOutputHelper output) 
         clock.Stop();
 
         Assert.Equal(exitCode, result.ExitCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"sync took {clock.Elapsed} to stop");
+        // Stopped, not finished: the daemon hung up mid-response instead of waiting for the file (at about
+        // 3 MiB/s the rest would take 20 s and more). How fast it stops is not timed here (no upper-bound
+        // timing asserts in tests, issue 28); the elapsed time is logged below.
+        var served = Server.Requests(Scope).Where(r => r.Method == "GET").Sum(r => r.BytesSent);
+        Assert.True(served < Size, $"the server sent {served} of {Size} bytes: the download ran to its end");
         Assert.Contains($"Stopped by SIG{signal}", result.Output, StringComparison.Ordinal);
 
         var inventory = InventoryFile.Read(Store.Layout).Inventory!;

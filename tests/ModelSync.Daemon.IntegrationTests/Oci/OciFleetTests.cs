@@ -1,5 +1,6 @@
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Store.Inventory;
+using ModelSync.TestKit;
 using Xunit;
 using Xunit.Abstractions;
 using static ModelSync.Daemon.IntegrationTests.Oci.OciArtifacts;
@@ -59,14 +60,8 @@ public sealed class OciFleetTests(ITestOutputHelper output)
 
     /// <summary>The cache writes a blob as it passes it on; a node asking before it landed would go to the origin
     /// again (documented behaviour), so the test waits for the cache's copy (hang guard only).</summary>
-    private static async Task WaitCachedAsync(RegistryServer cache, IReadOnlyList<string> digests)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!digests.All(d => File.Exists(cache.BlobPath(d))) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitCachedAsync(RegistryServer cache, IReadOnlyList<string> digests) =>
+        Eventually.WaitAsync(() => digests.All(d => File.Exists(cache.BlobPath(d))), "the cache's copy of every blob", timeout: TimeSpan.FromSeconds(30));
 
     private static string Manifest(TestStore store, string source, string hostPort)
     {

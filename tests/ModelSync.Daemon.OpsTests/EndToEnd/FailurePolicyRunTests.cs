@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
-using DaemonProcess = ModelSync.Daemon.OpsTests.Support.DaemonProcess;
 
 namespace ModelSync.Daemon.OpsTests.EndToEnd;
 
@@ -22,6 +21,13 @@ public sealed class FailurePolicyRunTests : IClassFixture<FaultServer>
     private static TimeSpan Window => TimeSpan.FromSeconds(
         int.TryParse(Environment.GetEnvironmentVariable("MODELSYNC_PARK_WINDOW"), CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 30);
 
+    /// <summary>Half the window in passes at <c>interval: 2s</c>: what the test waits for is passes the daemon
+    /// finished ("Reconcile finished" lines), not time, so a daemon that stopped passing cannot pass the test.</summary>
+    private static int HalfWindowPasses => Math.Max(2, (int)(Window / 2 / TimeSpan.FromSeconds(2)));
+
+    private static async Task PassesAsync(DaemonProcess daemon, int passes) =>
+        await daemon.WaitForLogAsync("Reconcile finished", daemon.CountLines("Reconcile finished") + passes, hangGuard: (passes * TimeSpan.FromSeconds(4)) + TimeSpan.FromMinutes(1));
+
     [Fact]
     public async Task Run_WrongDigestAtInterval2s_AtMostTwoDownloadsAcrossARestart_ThenReadyOnceTheSourceIsFixed()
     {
@@ -32,27 +38,27 @@ public sealed class FailurePolicyRunTests : IClassFixture<FaultServer>
         var manifest = store.WriteManifest(new ManifestModel("m", "1", $"{_server.Origin}{scope}/", [ManifestFile.Of("w.bin", Right)]));
         int Gets() => _server.Requests(scope).Count(r => r.Method == "GET");
 
-        await using (var daemon = DaemonProcess.Run(manifest))
+        await using (var daemon = DaemonRunner.Listen(manifest))
         {
             await daemon.WaitUpAsync();
             await Eventually.WaitAsync(async () => await daemon.MetricAsync("modelsync_models_parked") == 1, "m to be parked", () => daemon.Output);
             Assert.True(await daemon.MetricAsync("modelsync_failed_download_bytes_total", "model=\"m\"") >= Wrong.Length);
             var model = DaemonProcess.Model(await daemon.StatusAsync(), "m")!.Value;
             Assert.Equal("ChecksumMismatch", model.GetProperty("failure").GetProperty("parked").GetProperty("reason").GetString());
-            await Task.Delay(Window / 2);
+            await PassesAsync(daemon, HalfWindowPasses);
             daemon.Sigterm();
             Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         }
 
-        var (code, status) = await DaemonProcess.VerbAsync("status", "--manifest", manifest);
+        var (code, status) = await DaemonRunner.VerbAsync("status", "--manifest", manifest);
         Assert.Equal(1, code);
         Assert.Contains("parked since", status, StringComparison.Ordinal);
         Assert.Contains("parked 1 of 1 failing models", status, StringComparison.Ordinal);
 
-        await using (var daemon = DaemonProcess.Run(manifest))
+        await using (var daemon = DaemonRunner.Listen(manifest))
         {
             await daemon.WaitUpAsync();
-            await Task.Delay(Window / 2);
+            await PassesAsync(daemon, HalfWindowPasses);
             Assert.True(Gets() <= 2, string.Join("\n", _server.Requests(scope)));
             Assert.Equal(1, await daemon.MetricAsync("modelsync_models_parked"));
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
@@ -17,7 +18,7 @@ public sealed class HubRunModeTests
     [Fact]
     public async Task Run_HubModelAndItsBranchMoves_ReadyAtEachCommitInTurn()
     {
-        using var nginx = new NginxServer();
+        using var nginx = await NginxFixture.StartAsync();
         using var dir = new TempDir();
         var source = dir.Combine("tiny");
         Directory.CreateDirectory(source);
@@ -29,7 +30,7 @@ public sealed class HubRunModeTests
         File.WriteAllText(manifest, ModelFiles.Manifest(nginx, store, [], interval: "1s", extraSync: $"  hfEndpoint: {nginx.BaseUrl}hub/")
             + "  - name: tiny\n    source: hf://acme/tiny@main\n");
 
-        await using var daemon = DaemonProcess.Run(manifest);
+        await using var daemon = DaemonRunner.Listen(manifest);
         await daemon.WaitUpAsync();
         await daemon.WaitModelAsync("tiny", "Ready", first);
         using (var ready = await daemon.GetAsync("/readyz"))
@@ -53,10 +54,10 @@ public sealed class HubRunModeTests
     }
 
     /// <summary>Publishes <paramref name="source"/> as hf://acme/tiny@main under nginx's /hub/; returns the commit.</summary>
-    private static string Mirror(string source, NginxServer nginx)
+    private static string Mirror(string source, NginxFixture nginx)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(RepoRoot.Path, "examples", "hub-mirror.sh"), source, "acme/tiny", Path.Combine(nginx.WwwRoot, "hub"), "*.bin" })
+        foreach (var arg in new[] { Path.Combine(RepoRoot.Path, "examples", "hub-mirror.sh"), source, "acme/tiny", Path.Combine(nginx.WebRoot, "hub"), "*.bin" })
         {
             info.ArgumentList.Add(arg);
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Store.Layout;
 
@@ -11,7 +12,7 @@ public sealed class ReloadAndGcTests
     [Fact]
     public async Task Run_ReloadsManifestChanges_KeepsLastGoodOnBadOne_AndGcKeepsExactlyKeepVersions()
     {
-        using var nginx = new NginxServer();
+        using var nginx = await NginxFixture.StartAsync();
         using var dir = new TempDir();
         var store = dir.Combine("store");
         var layout = new StoreLayout(store);
@@ -23,7 +24,7 @@ public sealed class ReloadAndGcTests
         string Manifest(params ModelDef[] models) => ModelFiles.Manifest(nginx, store, models, keepVersions: 1);
 
         configMap.Publish(Manifest(Finbert("v1")));
-        await using var daemon = DaemonProcess.Run(configMap.ManifestPath);
+        await using var daemon = DaemonRunner.Listen(configMap.ManifestPath);
         await daemon.WaitUpAsync();
         await daemon.WaitModelAsync("finbert", "Ready", "v1");
 

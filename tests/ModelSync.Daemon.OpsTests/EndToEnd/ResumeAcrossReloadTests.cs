@@ -1,3 +1,4 @@
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.OpsTests.Support;
 
 namespace ModelSync.Daemon.OpsTests.EndToEnd;
@@ -11,14 +12,14 @@ public sealed class ResumeAcrossReloadTests
     [Fact]
     public async Task Run_AnotherModelRemovedMidDownload_DownloadResumesWithoutRefetching()
     {
-        using var nginx = new NginxServer(slowRate: "4m");
+        using var nginx = await NginxFixture.StartAsync(slowRate: "4m");
         using var dir = new TempDir();
         var store = dir.Combine("store");
         var big = new ModelDef("big", "1", [ModelFiles.Serve(nginx, "slow/big.bin", Size, 21)]);
         var other = new ModelDef("other", "1", [ModelFiles.Serve(nginx, "slow/other.bin", 4 << 20, 22)]);
         var manifest = dir.Combine("models.yaml");
         File.WriteAllText(manifest, ModelFiles.Manifest(nginx, store, [big, other]));
-        await using var daemon = DaemonProcess.Run(manifest);
+        await using var daemon = DaemonRunner.Listen(manifest);
         await daemon.WaitUpAsync();
         await Eventually.WaitAsync(async () => await daemon.MetricAsync("modelsync_model_bytes_done", "model=\"big\"") >= Size / 2, "half of big", () => daemon.Output);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
@@ -14,7 +15,7 @@ public sealed class RunModeTests
     {
         // FileTransfer reports progress per 1 MiB read: 8 MiB at 256 KiB/s shows progress after ~4 s and
         // stays Downloading for ~30 s, long enough to look at it.
-        using var nginx = new NginxServer(slowRate: "256k");
+        using var nginx = await NginxFixture.StartAsync(slowRate: "256k");
         using var dir = new TempDir();
         var store = dir.Combine("store");
         var fast = new ModelDef("sentiment", "2024-06", [ModelFiles.Serve(nginx, "fast/config.json", 4_096, 1), ModelFiles.Serve(nginx, "fast/model.bin", 200_000, 2)]);
@@ -23,7 +24,7 @@ public sealed class RunModeTests
         File.WriteAllText(manifest, ModelFiles.Manifest(nginx, store, [fast, slow]));
 
         // Phase 1: one model Ready, the other held Downloading by limit_rate.
-        await using (var daemon = DaemonProcess.Run(manifest))
+        await using (var daemon = DaemonRunner.Listen(manifest, node: "ops-test-node"))
         {
             await daemon.WaitUpAsync();
             await daemon.WaitModelAsync("sentiment", "Ready");
@@ -77,7 +78,7 @@ public sealed class RunModeTests
 
         // Phase 2: restart at full speed; the download resumes and everything becomes Ready.
         nginx.Unthrottle();
-        await using (var daemon = DaemonProcess.Run(manifest))
+        await using (var daemon = DaemonRunner.Listen(manifest, node: "ops-test-node"))
         {
             await daemon.WaitUpAsync();
             await Eventually.WaitAsync(async () => (await daemon.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "/readyz 200", () => daemon.Output);

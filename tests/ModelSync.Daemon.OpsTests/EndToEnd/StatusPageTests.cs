@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.OpsTests.Support;
 
 namespace ModelSync.Daemon.OpsTests.EndToEnd;
@@ -9,7 +10,7 @@ public sealed partial class StatusPageTests
     [Fact]
     public async Task StatusPage_ReadyDownloadingAndFailedModels_CompleteWithAndWithoutScripts()
     {
-        using var nginx = new NginxServer(slowRate: "1m");
+        using var nginx = await NginxFixture.StartAsync(slowRate: "1m");
         using var dir = new TempDir();
         var store = dir.Combine("store");
         var ready = new ModelDef("sentiment", "2024-06", [ModelFiles.Serve(nginx, "fast/model.bin", 100_000, 1)]);
@@ -18,7 +19,7 @@ public sealed partial class StatusPageTests
         var manifest = dir.Combine("models.yaml");
         File.WriteAllText(manifest, ModelFiles.Manifest(nginx, store, [ready, slow, missing]));
 
-        await using var daemon = DaemonProcess.Run(manifest);
+        await using var daemon = DaemonRunner.Listen(manifest);
         await daemon.WaitUpAsync();
         await daemon.WaitModelAsync("sentiment", "Ready");
         await daemon.WaitModelAsync("broken", "Failed");

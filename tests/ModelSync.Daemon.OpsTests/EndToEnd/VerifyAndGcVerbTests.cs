@@ -1,3 +1,4 @@
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
@@ -10,7 +11,7 @@ public sealed class VerifyAndGcVerbTests
     [Fact]
     public async Task Verify_FlippedByte_ExitsOneAndMarksCorrupted_ThenRunRepairsIt()
     {
-        using var nginx = new NginxServer();
+        using var nginx = await NginxFixture.StartAsync();
         using var dir = new TempDir();
         var store = dir.Combine("store");
         var layout = new StoreLayout(store);
@@ -19,14 +20,14 @@ public sealed class VerifyAndGcVerbTests
         var manifest = dir.Combine("models.yaml");
         File.WriteAllText(manifest, ModelFiles.Manifest(nginx, store, [new ModelDef("finbert", "v1", [served]), new ModelDef("bert", "v1", [other])]));
 
-        await using (var daemon = DaemonProcess.Run(manifest))
+        await using (var daemon = DaemonRunner.Listen(manifest))
         {
             await daemon.WaitUpAsync();
             await daemon.WaitModelAsync("finbert", "Ready");
             await daemon.WaitModelAsync("bert", "Ready");
 
             // The daemon holds the store lock: the verb does not write beside it, it asks the daemon to verify.
-            var (live, liveOut) = await DaemonProcess.VerbAsync("verify", "--manifest", manifest);
+            var (live, liveOut) = await DaemonRunner.VerbAsync("verify", "--manifest", manifest);
             Assert.True(live == 0, liveOut);
             Assert.Contains("it did this over", liveOut, StringComparison.Ordinal);
             Assert.Contains("OK      finbert@v1", liveOut, StringComparison.Ordinal);
@@ -34,7 +35,7 @@ public sealed class VerifyAndGcVerbTests
             Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         }
 
-        var (ok, okOut) = await DaemonProcess.VerbAsync("verify", "--manifest", manifest);
+        var (ok, okOut) = await DaemonRunner.VerbAsync("verify", "--manifest", manifest);
         Assert.True(ok == 0, okOut);
         Assert.Contains("OK      finbert@v1 (1 file, ", okOut, StringComparison.Ordinal); // the gate's OK
 
@@ -46,7 +47,7 @@ public sealed class VerifyAndGcVerbTests
         File.WriteAllBytes(path, bytes);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
-        var (bad, badOut) = await DaemonProcess.VerbAsync("verify", "--manifest", manifest);
+        var (bad, badOut) = await DaemonRunner.VerbAsync("verify", "--manifest", manifest);
         Assert.True(bad == 1, badOut);
         Assert.Contains("finbert@v1/weights.bin", badOut, StringComparison.Ordinal);
         var inventory = InventoryFile.Read(layout).Inventory!;
@@ -55,7 +56,7 @@ public sealed class VerifyAndGcVerbTests
         Assert.Equal(ModelState.Ready, inventory.Find("bert")!.State);
         Assert.Contains("verify: 1 problem\n", badOut.ReplaceLineEndings("\n") + "\n", StringComparison.Ordinal);
         // A copy found damaged on disk was not fetched: status names no attempt count for it.
-        var (_, statusOut) = await DaemonProcess.VerbAsync("status", "--manifest", manifest);
+        var (_, statusOut) = await DaemonRunner.VerbAsync("status", "--manifest", manifest);
         Assert.Contains("Corrupted: ", statusOut, StringComparison.Ordinal);
         Assert.DoesNotContain("attempt", statusOut, StringComparison.Ordinal);
 
@@ -63,13 +64,13 @@ public sealed class VerifyAndGcVerbTests
         Directory.CreateDirectory(Path.Combine(layout.StagingRoot, "gone", "v0"));
         Directory.CreateDirectory(Path.Combine(layout.StagingRoot, "finbert", "v0.resume"));
         Directory.CreateDirectory(Path.Combine(layout.StateDir, "trash", "junk"));
-        var (dry, dryOut) = await DaemonProcess.VerbAsync("gc", "--manifest", manifest, "--dry-run");
+        var (dry, dryOut) = await DaemonRunner.VerbAsync("gc", "--manifest", manifest, "--dry-run");
         Assert.True(dry == 0, dryOut);
         Assert.Contains("would remove .modelsync/staging/gone", dryOut, StringComparison.Ordinal);
         Assert.Contains("would remove .modelsync/staging/finbert/v0.resume", dryOut, StringComparison.Ordinal);
         Assert.Contains("would remove .modelsync/trash/junk", dryOut, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(layout.StagingRoot, "gone")));
-        var (gc, gcOut) = await DaemonProcess.VerbAsync("gc", "--manifest", manifest);
+        var (gc, gcOut) = await DaemonRunner.VerbAsync("gc", "--manifest", manifest);
         Assert.True(gc == 0, gcOut);
         Assert.False(Directory.Exists(Path.Combine(layout.StagingRoot, "gone")));
         Assert.False(Directory.Exists(Path.Combine(layout.StagingRoot, "finbert", "v0.resume")));
@@ -77,7 +78,7 @@ public sealed class VerifyAndGcVerbTests
         Assert.True(File.Exists(path), "gc leaves the current version alone, damaged or not");
 
         // Run mode repairs it: the next reconcile downloads finbert again.
-        await using (var daemon = DaemonProcess.Run(manifest))
+        await using (var daemon = DaemonRunner.Listen(manifest))
         {
             await daemon.WaitUpAsync();
             await daemon.WaitModelAsync("finbert", "Ready");
@@ -85,15 +86,15 @@ public sealed class VerifyAndGcVerbTests
             Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         }
 
-        Assert.Equal(File.ReadAllBytes(Path.Combine(nginx.WwwRoot, "m", "weights.bin")), File.ReadAllBytes(path));
-        var (again, againOut) = await DaemonProcess.VerbAsync("verify", "--manifest", manifest);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(nginx.WebRoot, "m", "weights.bin")), File.ReadAllBytes(path));
+        var (again, againOut) = await DaemonRunner.VerbAsync("verify", "--manifest", manifest);
         Assert.True(again == 0, againOut);
     }
 
     [Fact]
     public async Task Run_ScheduledScrub_FindsCorruption_AndRepairsWithoutRestart()
     {
-        using var nginx = new NginxServer();
+        using var nginx = await NginxFixture.StartAsync();
         using var dir = new TempDir();
         var store = dir.Combine("store");
         var layout = new StoreLayout(store);
@@ -101,7 +102,7 @@ public sealed class VerifyAndGcVerbTests
         var manifest = dir.Combine("models.yaml");
         File.WriteAllText(manifest, ModelFiles.Manifest(nginx, store, [new ModelDef("scrubbed", "v1", [served])], extraSync: "  verifyInterval: 1s"));
 
-        await using var daemon = DaemonProcess.Run(manifest);
+        await using var daemon = DaemonRunner.Listen(manifest);
         await daemon.WaitUpAsync();
         await daemon.WaitModelAsync("scrubbed", "Ready");
 
@@ -113,7 +114,7 @@ public sealed class VerifyAndGcVerbTests
 
         await Eventually.WaitAsync(async () => await daemon.MetricAsync("modelsync_verify_failures_total") >= 1, "the scrub to count a verify failure", () => daemon.Output);
         await Eventually.WaitAsync(
-            () => File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(nginx.WwwRoot, "s", "weights.bin"))),
+            () => File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(nginx.WebRoot, "s", "weights.bin"))),
             "the corrupted file to be downloaded again", () => daemon.Output);
         await daemon.WaitModelAsync("scrubbed", "Ready");
         Assert.Contains("is corrupted", daemon.Output, StringComparison.Ordinal);

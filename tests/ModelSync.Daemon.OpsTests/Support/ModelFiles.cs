@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
 
 namespace ModelSync.Daemon.OpsTests.Support;
 
@@ -12,17 +13,17 @@ public sealed record ModelDef(string Name, string Version, IReadOnlyList<ServedF
 /// <summary>Creates random files under nginx's root and writes manifests for them.</summary>
 public static class ModelFiles
 {
-    public static ServedFile Serve(NginxServer nginx, string urlPath, int size, int seed)
+    public static ServedFile Serve(NginxFixture nginx, string urlPath, int size, int seed)
     {
         var bytes = new byte[size];
         new Random(seed).NextBytes(bytes);
-        var full = Path.Combine(nginx.WwwRoot, urlPath);
+        var full = Path.Combine(nginx.WebRoot, urlPath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         File.WriteAllBytes(full, bytes);
         return new ServedFile(urlPath, Path.GetFileName(urlPath), size, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
-    public static string Manifest(NginxServer nginx, string storeRoot, IEnumerable<ModelDef> models, int keepVersions = 1, string interval = "10m", string extraSync = "")
+    public static string Manifest(NginxFixture nginx, string storeRoot, IEnumerable<ModelDef> models, int keepVersions = 1, string interval = "10m", string extraSync = "")
     {
         var yaml = new StringBuilder();
         yaml.Append($"""

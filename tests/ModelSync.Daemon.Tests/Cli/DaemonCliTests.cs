@@ -17,7 +17,7 @@ public sealed class DaemonCliTests
     [Fact]
     public void Run_UnknownOption_Exit2NamingIt()
     {
-        var (exit, _, stderr) = DaemonProcess.Run("sync", "--no-such-option");
+        var (exit, _, stderr) = DaemonRunner.Run("sync", "--no-such-option");
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("--no-such-option", stderr, StringComparison.Ordinal);
@@ -28,7 +28,7 @@ public sealed class DaemonCliTests
     {
         var missing = Path.Combine(Path.GetTempPath(), $"modelsync-missing-{Guid.NewGuid():N}.yaml");
 
-        var (exit, _, stderr) = DaemonProcess.Run("sync", "--manifest", missing);
+        var (exit, _, stderr) = DaemonRunner.Run("sync", "--manifest", missing);
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains(missing, stderr, StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public sealed class DaemonCliTests
     [Fact]
     public void Run_NoArguments_HelpOnStdoutExit2()
     {
-        var (exit, stdout, _) = DaemonProcess.Run();
+        var (exit, stdout, _) = DaemonRunner.Run();
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("Usage:", stdout, StringComparison.Ordinal);
@@ -50,7 +50,7 @@ public sealed class DaemonCliTests
     [InlineData(new[] { "help", "sync" }, "ModelSync.Daemon sync [options]")]
     public void Run_HelpVerb_PrintsTheHelpExit0(string[] args, string usage)
     {
-        var (exit, stdout, stderr) = DaemonProcess.Run(args);
+        var (exit, stdout, stderr) = DaemonRunner.Run(args);
 
         Assert.Equal((ExitCodes.Ok, ""), (exit, stderr));
         Assert.Contains(usage, stdout, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class DaemonCliTests
     [Fact]
     public void Run_RunHelp_EachDefaultShownOnce()
     {
-        var (exit, stdout, _) = DaemonProcess.Run("run", "--help");
+        var (exit, stdout, _) = DaemonRunner.Run("run", "--help");
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(stdout, System.Text.RegularExpressions.Regex.Escape(RunCommand.DefaultListen)));
@@ -71,7 +71,7 @@ public sealed class DaemonCliTests
     {
         var dir = Path.GetTempPath().TrimEnd('/');
 
-        var (exit, _, stderr) = DaemonProcess.Run("validate", dir);
+        var (exit, _, stderr) = DaemonRunner.Run("validate", dir);
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Equal($"{dir}: is a directory, not a manifest file; give the YAML file itself, e.g. {dir}/models.yaml", stderr.Trim());
@@ -84,7 +84,7 @@ public sealed class DaemonCliTests
         var manifest = Path.Combine(store.Dir, "empty.yaml");
         File.WriteAllText(manifest, $"store:\n  root: {store.Root}\nmodels: []\n");
 
-        var (exit, _, stderr) = DaemonProcess.Run("sync", "--manifest", manifest);
+        var (exit, _, stderr) = DaemonRunner.Run("sync", "--manifest", manifest);
 
         Assert.True(exit == ExitCodes.Ok, stderr);
         var finished = Assert.Single(stderr.Split('\n'), l => l.Contains("Reconcile finished", StringComparison.Ordinal));
@@ -99,7 +99,7 @@ public sealed class DaemonCliTests
         var manifest = Path.Combine(store.Dir, "empty.yaml");
         File.WriteAllText(manifest, $"store:\n  root: {store.Root}\nmodels: []\n");
 
-        var (exit, _, stderr) = DaemonProcess.Run("run", "--manifest", manifest, "--listen", "127.0.0.1:19096");
+        var (exit, _, stderr) = DaemonRunner.Run("run", "--manifest", manifest, "--listen", "127.0.0.1:19096");
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Equal("--listen: '127.0.0.1:19096' has no scheme; write http://127.0.0.1:19096", stderr.Trim());
@@ -115,7 +115,7 @@ public sealed class DaemonCliTests
         taken.Start();
         var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
 
-        var (exit, _, stderr) = DaemonProcess.Run("run", "--manifest", manifest, "--listen", url);
+        var (exit, _, stderr) = DaemonRunner.Run("run", "--manifest", manifest, "--listen", url);
 
         Assert.Equal(ExitCodes.Failed, exit);
         var line = Assert.Single(stderr.Split('\n'), l => l.Contains(url, StringComparison.Ordinal));

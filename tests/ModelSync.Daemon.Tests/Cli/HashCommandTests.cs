@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
 
@@ -22,7 +23,7 @@ public sealed class HashCommandTests : IDisposable
         Directory.CreateDirectory(Path.Combine(source, ".cache"));
         File.WriteAllText(Path.Combine(source, ".cache", "junk"), "not part of the model");
 
-        var (exit, stdout, stderr) = DaemonProcess.Run("hash", source, "--name", "demo", "--version", "v1", "--xxh128");
+        var (exit, stdout, stderr) = DaemonRunner.Run("hash", source, "--name", "demo", "--version", "v1", "--xxh128");
 
         Assert.True(exit == 0, stderr);
         Assert.Contains($"sha256: {Convert.ToHexStringLower(SHA256.HashData(weights))}", stdout, StringComparison.Ordinal);
@@ -31,8 +32,8 @@ public sealed class HashCommandTests : IDisposable
         var root = Path.Combine(_dir, "store");
         var manifest = Path.Combine(_dir, "models.yaml");
         File.WriteAllText(manifest, $"store:\n  root: {root}\nsync:\n  allowedFileRoots: [{source}]\nmodels:\n{stdout}");
-        Assert.Equal(0, DaemonProcess.Run("validate", manifest).ExitCode);
-        var sync = DaemonProcess.Run("sync", "--manifest", manifest);
+        Assert.Equal(0, DaemonRunner.Run("validate", manifest).ExitCode);
+        var sync = DaemonRunner.Run("sync", "--manifest", manifest);
         Assert.True(sync.ExitCode == 0, sync.Stderr);
         var entry = InventoryFile.Read(new StoreLayout(root)).Inventory!.Find("demo")!;
         Assert.Equal(ModelState.Ready, entry.State);
@@ -42,7 +43,7 @@ public sealed class HashCommandTests : IDisposable
     [Fact]
     public void Hash_BadName_Exit2NamingIt()
     {
-        var (exit, _, stderr) = DaemonProcess.Run("hash", _dir, "--name", "Not_A_Label", "--version", "v1");
+        var (exit, _, stderr) = DaemonRunner.Run("hash", _dir, "--name", "Not_A_Label", "--version", "v1");
 
         Assert.Equal(2, exit);
         Assert.Contains("--name", stderr, StringComparison.Ordinal);
@@ -53,7 +54,7 @@ public sealed class HashCommandTests : IDisposable
     {
         var missing = Path.Combine(_dir, "nope");
 
-        var (exit, _, stderr) = DaemonProcess.Run("hash", missing, "--name", "demo", "--version", "v1");
+        var (exit, _, stderr) = DaemonRunner.Run("hash", missing, "--name", "demo", "--version", "v1");
 
         Assert.Equal(2, exit);
         Assert.Contains(missing, stderr, StringComparison.Ordinal);

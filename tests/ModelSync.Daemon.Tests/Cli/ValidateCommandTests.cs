@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.Tests.Manifest;
 
 namespace ModelSync.Daemon.Tests.Cli;
@@ -11,7 +12,7 @@ public sealed class ValidateCommandTests
     {
         var file = ManifestLoaderTests.TestData("full.yaml");
 
-        var (exit, stdout, stderr) = DaemonProcess.Run("validate", file);
+        var (exit, stdout, stderr) = DaemonRunner.Run("validate", file);
 
         Assert.Equal(0, exit);
         Assert.Equal($"{file}: OK (2 models, 3 files, 1.41 GiB)", stdout.Trim());
@@ -24,7 +25,7 @@ public sealed class ValidateCommandTests
         using var store = new ModelSync.Daemon.IntegrationTests.Infrastructure.TestStore();
         var file = store.WriteManifest(new ModelSync.Daemon.IntegrationTests.Infrastructure.ManifestModel("m", "v1", "http://127.0.0.1:9/m/", [new("w.bin", 1536 * 1024, new string((char)97, 64), null)]));
 
-        var (exit, stdout, _) = DaemonProcess.Run("validate", file);
+        var (exit, stdout, _) = DaemonRunner.Run("validate", file);
 
         Assert.Equal(0, exit);
         Assert.Equal($"{file}: OK (1 model, 1 file, 1.5 MiB)", stdout.Trim());
@@ -45,7 +46,7 @@ public sealed class ValidateCommandTests
               - { name: d, source: "hf://org/d@main" }
             """);
 
-        var (exit, stdout, _) = DaemonProcess.Run("validate", file);
+        var (exit, stdout, _) = DaemonRunner.Run("validate", file);
 
         Assert.Equal(0, exit);
         Assert.Equal($"{file}: OK (4 models, 0 files, 0 B; 2 from s3://, 1 from oci://, 1 from hf://, listed at sync)", stdout.Trim());
@@ -56,7 +57,7 @@ public sealed class ValidateCommandTests
     {
         var file = ManifestLoaderTests.TestData("bad.yaml");
 
-        var (exit, stdout, stderr) = DaemonProcess.Run("validate", file);
+        var (exit, stdout, stderr) = DaemonRunner.Run("validate", file);
 
         Assert.Equal(2, exit);
         Assert.Equal("", stdout);
@@ -71,7 +72,7 @@ public sealed class ValidateCommandTests
     {
         var file = ManifestLoaderTests.TestData("bad.yaml");
 
-        var (exit, stdout, _) = DaemonProcess.Run("validate", "--json", file);
+        var (exit, stdout, _) = DaemonRunner.Run("validate", "--json", file);
 
         Assert.Equal(2, exit);
         using var doc = JsonDocument.Parse(stdout);
@@ -83,7 +84,7 @@ public sealed class ValidateCommandTests
     [Fact]
     public void Validate_MissingFile_Exit2()
     {
-        var (exit, _, stderr) = DaemonProcess.Run("validate", "/nonexistent/models.yaml");
+        var (exit, _, stderr) = DaemonRunner.Run("validate", "/nonexistent/models.yaml");
 
         Assert.Equal(2, exit);
         Assert.StartsWith("/nonexistent/models.yaml: cannot read the manifest:", stderr, StringComparison.Ordinal);

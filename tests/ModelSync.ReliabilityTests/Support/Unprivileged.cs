@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace ModelSync.ReliabilityTests.Support;
 
 /// <summary>
-/// Runs the gate and the daemon as uid/gid 65532, as the DaemonSet and service pods do (deploy/kustomize):
+/// Runs the gate (and, through <see cref="DaemonRunner.RunAsUser"/>, the daemon) as uid/gid 65532, as the DaemonSet and service pods do (deploy/kustomize):
 /// as root, permission bits stop nothing, so tests of modes must drop root first (setpriv).
 /// </summary>
 internal static class Unprivileged
@@ -22,10 +22,8 @@ internal static class Unprivileged
     public static (int ExitCode, string Output) Gate(ITestOutputHelper log, string root, params string[] requirements) =>
         Run(log, [.. Emulator.Command, GateCopy.Value, "--root", root, "--check", "--verify", "full", "--require", string.Join(',', requirements)]);
 
-    public static (int ExitCode, string Output) Daemon(ITestOutputHelper log, params string[] args) =>
-        Run(log, Command(DaemonBinary.StartInfo(args, DaemonCopy.Value)));
-
-    private static string[] Command(ProcessStartInfo info) => [info.FileName, .. info.ArgumentList];
+    /// <summary>The daemon as the unprivileged user: the test kit's runner, from a copy that user can reach.</summary>
+    public static DaemonResult Daemon(ITestOutputHelper log, params string[] args) => DaemonRunner.RunAsUser(log, Id, DaemonCopy.Value, args);
 
     /// <summary>A copy of <paramref name="dir"/>'s files in a fresh world-readable temp directory.</summary>
     private static string Reachable(string dir)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using ModelSync.TestKit;
 using Xunit.Abstractions;
 
@@ -9,15 +8,24 @@ namespace ModelSync.Daemon.IntegrationTests.Infrastructure;
 public sealed record DaemonResult(int ExitCode, string Stdout, string Stderr)
 {
     public string Output => Stdout + Stderr;
+
+    /// <summary><c>var (exit, output) = ...</c>: the exit code and everything the process wrote.</summary>
+    public void Deconstruct(out int exitCode, out string output) => (exitCode, output) = (ExitCode, Output);
 }
 
 /// <summary>
-/// Runs the real daemon: <c>ModelSync.Daemon VERB ...</c>; which binary (native or a dll run by
-/// <c>dotnet</c>) is <see cref="DaemonBinary"/>'s business.
+/// The one way every suite runs the real daemon: <c>ModelSync.Daemon VERB ...</c> (which binary, native or a
+/// dll run by <c>dotnet</c>, is <see cref="DaemonBinary"/>'s business), a one-shot verb to its exit or a
+/// <c>run --listen</c> daemon to talk to over HTTP (<see cref="Listen"/>). The environment is the same for all:
+/// node <see cref="DefaultNode"/> unless told, text logs, no inherited <c>MODELSYNC_LISTEN</c>/<c>MODELSYNC_MANIFEST</c>,
+/// stdin closed.
 /// </summary>
 public static class DaemonRunner
 {
     public const string DllName = DaemonBinary.DllName;
+
+    /// <summary>The node name a test daemon reports unless the test names another.</summary>
+    public const string DefaultNode = "it-node";
 
     /// <summary>A hang guard only: a sync in these tests finishes in seconds.</summary>
     public static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
@@ -28,28 +36,84 @@ public static class DaemonRunner
     /// <summary>Kept so callers written against the suite-local runner still compile; the one finder is <see cref="ModelSync.TestKit.RepoRoot"/>.</summary>
     public static string RepoRoot => ModelSync.TestKit.RepoRoot.Path;
 
-    public static ProcessStartInfo StartInfo(params string[] args)
+    public static ProcessStartInfo StartInfo(params string[] args) => StartInfo(DefaultNode, args);
+
+    /// <param name="binary">Default <see cref="DaemonBinary.Path"/>; a copy of it, e.g. one another user can reach.</param>
+    public static ProcessStartInfo StartInfo(string node, string[] args, string? binary = null)
     {
-        var info = DaemonBinary.StartInfo(args);
+        var info = DaemonBinary.StartInfo(args, binary);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
 
-        info.Environment["MODELSYNC_NODE"] = "it-node";
+        info.Environment["MODELSYNC_NODE"] = node;
         info.Environment["MODELSYNC_LOG_FORMAT"] = "text";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment.Remove("MODELSYNC_LISTEN");
+        info.Environment.Remove("MODELSYNC_MANIFEST");
         return info;
     }
 
-    public static Task<DaemonResult> SyncAsync(string manifest, ITestOutputHelper output) => RunAsync(output, "sync", "--manifest", manifest);
+    public static Task<DaemonResult> SyncAsync(string manifest, ITestOutputHelper? output) => RunAsync(output, "sync", "--manifest", manifest);
 
-    public static async Task<DaemonResult> RunAsync(ITestOutputHelper output, params string[] args)
+    /// <summary>Runs a verb to its exit (killed after <see cref="HangGuard"/>), its output going to <paramref name="output"/> as it comes.</summary>
+    public static async Task<DaemonResult> RunAsync(ITestOutputHelper? output, params string[] args)
     {
         using var process = Start(output, args);
         return await process.WaitAsync(HangGuard);
     }
 
-    public static DaemonProcess Start(ITestOutputHelper output, params string[] args) => new(StartInfo(args), output);
+    /// <summary>A verb run to its exit, for tests without a test log.</summary>
+    public static Task<DaemonResult> VerbAsync(params string[] args) => RunAsync(null, args);
+
+    /// <summary>A verb run to its exit, blocking: for synchronous tests of the command line.</summary>
+    public static DaemonResult Run(params string[] args)
+    {
+        using var process = Start(null, args);
+        return process.Wait(HangGuard);
+    }
+
+    public static DaemonProcess Start(ITestOutputHelper? output, params string[] args) => new(StartInfo(args), output);
+
+    /// <summary><c>run --manifest M --listen http://127.0.0.1:free</c>: a daemon to query (<see cref="DaemonProcess.StatusAsync"/>, /metrics) and stop with a signal.</summary>
+    public static DaemonProcess Listen(string manifest, ITestOutputHelper? output = null, string node = DefaultNode)
+    {
+        var port = Ports.Free();
+        return new DaemonProcess(StartInfo(node, ["run", "--manifest", manifest, "--listen", $"http://127.0.0.1:{port}"]), output, port);
+    }
+
+    /// <summary>
+    /// Runs a verb to its exit as uid/gid <paramref name="uid"/> (<c>setpriv</c>; needs root), from
+    /// <paramref name="binary"/>, a copy of the daemon that user can reach, in the temp directory.
+    /// </summary>
+    public static DaemonResult RunAsUser(ITestOutputHelper? output, int uid, string binary, params string[] args)
+    {
+        var daemon = StartInfo(DefaultNode, args, binary);
+        var info = new ProcessStartInfo("setpriv")
+        {
+            ArgumentList = { $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--", daemon.FileName },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(), // the test's own bin dir may be out of the user's reach
+        };
+        foreach (var arg in daemon.ArgumentList)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Clear();
+        foreach (var (key, value) in daemon.Environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        info.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        using var process = new DaemonProcess(info, output);
+        return process.Wait(HangGuard);
+    }
 
     /// <summary>Runs the daemon with extra environment variables (e.g. <c>SSL_CERT_FILE</c>) until it exits.</summary>
     public static async Task<DaemonResult> RunWithEnvironmentAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string> environment, params string[] args)
@@ -62,121 +126,5 @@ public static class DaemonRunner
 
         using var process = new DaemonProcess(info, output);
         return await process.WaitAsync(HangGuard);
-    }
-}
-
-/// <summary>A running daemon whose output goes to the test log as it comes.</summary>
-public sealed class DaemonProcess : IDisposable
-{
-    private readonly Process _process;
-    private readonly ITestOutputHelper _output;
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
-    private readonly string _label;
-
-    public DaemonProcess(ProcessStartInfo info, ITestOutputHelper output)
-    {
-        _output = output;
-        _label = DaemonBinary.Verb(info);
-        _process = new Process { StartInfo = info };
-        _process.OutputDataReceived += (_, e) => Append(_stdout, "out", e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(_stderr, "err", e.Data);
-        _process.Start();
-        _process.StandardInput.Close();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        Log($"started pid {_process.Id}: {info.FileName} {string.Join(' ', info.ArgumentList)}");
-    }
-
-    public int Id => _process.Id;
-
-    public bool HasExited => _process.HasExited;
-
-    /// <summary>What the process wrote to stderr so far (its log, for a running daemon).</summary>
-    public string Stderr => Read(_stderr);
-
-    private void Append(StringBuilder sink, string stream, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (sink)
-        {
-            sink.AppendLine(line);
-        }
-
-        Log($"{stream}: {line}");
-    }
-
-    private void Log(string line)
-    {
-        try
-        {
-            _output.WriteLine($"[daemon {_label}] {line}");
-        }
-        catch (InvalidOperationException)
-        {
-            // The test already ended (a late line of a killed process).
-        }
-    }
-
-    public async Task<DaemonResult> WaitAsync(TimeSpan hangGuard)
-    {
-        using var cts = new CancellationTokenSource(hangGuard);
-        try
-        {
-            await _process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"daemon pid {_process.Id} still running after {hangGuard}; killed. stderr:\n{_stderr}");
-        }
-
-        _process.WaitForExit(); // drains the redirected streams
-        Log($"exited with {_process.ExitCode}");
-        return new DaemonResult(_process.ExitCode, Read(_stdout), Read(_stderr));
-    }
-
-    private static string Read(StringBuilder sink)
-    {
-        lock (sink)
-        {
-            return sink.ToString();
-        }
-    }
-
-    /// <summary>Sends <paramref name="signal"/> (<c>TERM</c>, <c>INT</c>, ...) with kill(1), as the kubelet or a Ctrl-C would.</summary>
-    public void Signal(string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-        kill.WaitForExit();
-        Log($"sent SIG{signal}");
-    }
-
-    /// <summary>SIGKILL: no cleanup, no last inventory write, exactly what a node crash does.</summary>
-    public void KillHard()
-    {
-        _process.Kill();
-        _process.WaitForExit();
-        Log("killed with SIGKILL");
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
     }
 }

@@ -26,11 +26,15 @@ public sealed record AccessLogLine(string Method, string Path, int Status, strin
 public sealed record HubCacheOptions(string Upstream, string? HttpOrigins = null, string Slice = "1m");
 
 /// <summary>
-/// A private nginx (<c>/usr/sbin/nginx</c>, <c>daemon off</c>) on a free 127.0.0.1 port with its own
-/// prefix, config and logs, serving <see cref="WebRoot"/>; or, made by <see cref="HubCache"/>, running the
-/// hub-cache config that scripts/hub-cache.sh renders. Works as root (<c>user root;</c>) and not.
+/// The one nginx of the test kit: a private nginx (<c>/usr/sbin/nginx</c>, <c>daemon off</c>) on a free
+/// 127.0.0.1 port with its own prefix, config and access log, serving <see cref="WebRoot"/>; under
+/// <c>/slow/</c> responses are held to <see cref="SlowRate"/> bytes/s (<c>limit_rate</c>) until
+/// <see cref="Unthrottle"/>, to keep a model Downloading long enough to observe. Or, made by
+/// <see cref="HubCache"/>, running the hub-cache config that scripts/hub-cache.sh renders. Works as root
+/// (<c>user root;</c>) and not. A collection fixture (<see cref="IAsyncLifetime"/>) or, for one test,
+/// <see cref="StartAsync"/> with <c>using</c>.
 /// </summary>
-public sealed class NginxFixture : IAsyncLifetime
+public sealed class NginxFixture : IAsyncLifetime, IDisposable, IAsyncDisposable
 {
     public const string Binary = "/usr/sbin/nginx";
 
@@ -39,6 +43,17 @@ public sealed class NginxFixture : IAsyncLifetime
 
     /// <summary>The hub-cache (deploy/kustomize/components/hub-cache) in front of <paramref name="options"/>' upstream.</summary>
     public static NginxFixture HubCache(HubCacheOptions options) => new() { _hubCache = options };
+
+    /// <summary>A started nginx for one test; <paramref name="slowRate"/> is nginx's <c>limit_rate</c> under <c>/slow/</c>.</summary>
+    public static async Task<NginxFixture> StartAsync(string slowRate = "32k")
+    {
+        var nginx = new NginxFixture { SlowRate = slowRate };
+        await nginx.InitializeAsync();
+        return nginx;
+    }
+
+    /// <summary>nginx's <c>limit_rate</c> for requests under <c>/slow/</c> (e.g. <c>32k</c>, <c>1m</c>).</summary>
+    public string SlowRate { get; init; } = "32k";
 
     /// <summary>The hub-cache's cache directory (blobs/, hub/).</summary>
     public string CacheDir => Path.Combine(Prefix, "cache");
@@ -57,6 +72,9 @@ public sealed class NginxFixture : IAsyncLifetime
 
     public string Origin => $"http://127.0.0.1:{Port}";
 
+    /// <summary><see cref="Origin"/> with a trailing slash.</summary>
+    public string BaseUrl => Origin + "/";
+
     public string AccessLog => Path.Combine(Prefix, "access.log");
 
     public async Task InitializeAsync()
@@ -66,7 +84,7 @@ public sealed class NginxFixture : IAsyncLifetime
             throw new InvalidOperationException($"{Binary} not found: run 'bash scripts/install-deps.sh' (package nginx-light)");
         }
 
-        Directory.CreateDirectory(WebRoot);
+        Directory.CreateDirectory(Path.Combine(WebRoot, "slow"));
         Directory.CreateDirectory(Path.Combine(Prefix, "tmp"));
         await _server.StartAsync(
             async port =>
@@ -117,6 +135,10 @@ public sealed class NginxFixture : IAsyncLifetime
                     listen 127.0.0.1:{{Port}};
                     root {{WebRoot}};
                     location / { }
+                    location /slow/ {
+                        limit_rate {{SlowRate}};
+                        if (-f {{Prefix}}/unthrottle) { set $limit_rate 0; }
+                    }
                 }
             }
             """);
@@ -148,6 +170,9 @@ public sealed class NginxFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>From now on, new requests under <c>/slow/</c> are served at full speed.</summary>
+    public void Unthrottle() => File.WriteAllText(Path.Combine(Prefix, "unthrottle"), "");
+
     /// <summary>Writes a file to serve and returns its URL.</summary>
     public string Publish(string relativePath, byte[] content)
     {
@@ -155,6 +180,25 @@ public sealed class NginxFixture : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, content);
         return $"{Origin}/{relativePath}";
+    }
+
+    /// <summary>
+    /// Access log lines for paths under <paramref name="pathPrefix"/> once every request made so far is in
+    /// the log. nginx writes a line when it finalizes a request, which can be a moment after the client has
+    /// the last byte; so this asks for a marker path of its own (one worker serves requests in turn) and
+    /// waits (hang guard only) until the marker's line is there. Call it after the client (the daemon) has
+    /// exited: a count taken then is the whole count, and a request too many is seen, not missed.
+    /// </summary>
+    public async Task<IReadOnlyList<AccessLogLine>> SettledRequestsAsync(string pathPrefix)
+    {
+        var marker = "/_settled/" + Guid.NewGuid().ToString("N");
+        using (var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }))
+        using (await http.GetAsync(new Uri(Origin + marker)))
+        {
+        }
+
+        await Eventually.WaitAsync(() => Requests(marker).Count > 0, $"nginx to log {marker}", () => File.Exists(AccessLog) ? File.ReadAllText(AccessLog) : "(no access log)");
+        return Requests(pathPrefix);
     }
 
     /// <summary>Access log lines for paths under <paramref name="pathPrefix"/> (nginx logs each request as it ends).</summary>
@@ -181,6 +225,18 @@ public sealed class NginxFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose()
+    {
         _server.Stop();
         try
         {
@@ -189,7 +245,5 @@ public sealed class NginxFixture : IAsyncLifetime
         catch (IOException)
         {
         }
-
-        return Task.CompletedTask;
     }
 }

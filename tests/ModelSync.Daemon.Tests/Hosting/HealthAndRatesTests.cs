@@ -3,7 +3,7 @@ using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
 
-namespace ModelSync.Daemon.OpsTests.Unit;
+namespace ModelSync.Daemon.Tests.Hosting;
 
 public sealed class HealthAndRatesTests
 {

@@ -1,7 +1,7 @@
 using System.IO.MemoryMappedFiles;
 using ModelSync.Daemon.Hosting;
 
-namespace ModelSync.Daemon.OpsTests.Unit;
+namespace ModelSync.Daemon.Tests.Hosting;
 
 public sealed class CodePagesTests
 {

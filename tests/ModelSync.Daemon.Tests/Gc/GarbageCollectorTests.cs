@@ -3,14 +3,13 @@ using Microsoft.Extensions.Time.Testing;
 using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Manifest;
-using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using ModelSync.Daemon.Sources;
 using ModelSync.Daemon.Sources.Listed;
 
-namespace ModelSync.Daemon.OpsTests.Unit;
+namespace ModelSync.Daemon.Tests.Gc;
 
 public sealed class GarbageCollectorTests
 {

@@ -1,7 +1,7 @@
 using ModelSync.Daemon.Cli;
 using ModelSync.Daemon.Http;
 
-namespace ModelSync.Daemon.Tests.Cli;
+namespace ModelSync.Daemon.Tests.Http;
 
 /// <summary>The outcome of a live operation is one exit code for the verb and in the daemon's log (event 2401):
 /// <see cref="ControlOutcome.ExitCode"/> writes the numbers of <see cref="ExitCodes"/>, which its layer cannot name.</summary>

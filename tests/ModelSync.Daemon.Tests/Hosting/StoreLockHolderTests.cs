@@ -3,11 +3,10 @@ using Microsoft.Extensions.Time.Testing;
 using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Lifecycle;
-using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
-namespace ModelSync.Daemon.OpsTests.Unit;
+namespace ModelSync.Daemon.Tests.Hosting;
 
 public sealed class StoreLockHolderTests : IDisposable
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using ModelSync.Daemon.Hosting;
 using ModelSync.TestKit;
 
-namespace ModelSync.Daemon.OpsTests.Unit;
+namespace ModelSync.Daemon.Tests.Hosting;
 
 public sealed class IdleTrimTests
 {

@@ -1,7 +1,7 @@
 using ModelSync.Daemon.Gc;
 using ModelSync.Store.Layout;
 
-namespace ModelSync.Daemon.OpsTests.Unit;
+namespace ModelSync.Daemon.Tests.Gc;
 
 public sealed class GcPlannerTests
 {

@@ -3,10 +3,9 @@ using Microsoft.Extensions.Time.Testing;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
-using ModelSync.Daemon.OpsTests.Support;
 using ModelSync.Daemon.Sources;
 
-namespace ModelSync.Daemon.OpsTests.Unit;
+namespace ModelSync.Daemon.Tests.Hosting;
 
 public sealed class ManifestReloadTests : IDisposable
 {
