@@ -25,7 +25,6 @@ internal sealed class InventoryState : IInventoryReader
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     private readonly Lock _lock = new();
-    private readonly StoreLayout _layout;
     private readonly TimeProvider _time;
     private readonly string? _node;
     private readonly List<ModelEntry> _models;
@@ -40,7 +39,6 @@ internal sealed class InventoryState : IInventoryReader
     /// <param name="mode">What the writer is, for readers: <c>run</c>, <c>sync</c>, <c>verify</c>, ...</param>
     public InventoryState(StoreLayout layout, string? node, TimeProvider time, ILogger<InventoryState> logger, string mode = "run")
     {
-        _layout = layout;
         _node = node;
         _time = time;
         _file = new InventoryFileWriter(layout, logger);
@@ -182,14 +180,9 @@ internal sealed class InventoryState : IInventoryReader
 
     private static bool Replace(List<ModelEntry> models, int index, Func<ModelEntry, ModelEntry> change)
     {
-        var changed = change(models[index]);
-        if (changed == models[index])
-        {
-            return false;
-        }
-
-        models[index] = changed;
-        return true;
+        var (was, now) = (models[index], change(models[index]));
+        models[index] = now;
+        return now != was;
     }
 
     private void Mutate(Func<List<ModelEntry>, bool> change)
