@@ -5,6 +5,14 @@ namespace ModelSync.Daemon.Manifest;
 /// <summary>Model keys several source kinds read the same way: include/exclude, auth, the listing keys a resolved source refuses.</summary>
 internal static class ModelFields
 {
+    /// <summary>What markers and the inventory record as a resolved source: the reference plus its filters
+    /// (<c>REF?include=*.json,*.bin&amp;exclude=onnx/*</c>; <c>&amp;</c> when the reference has a query already), so a
+    /// changed include/exclude is another source and never mistaken for the file set already on disk.</summary>
+    public static string FilteredKey(string reference, IReadOnlyList<string> include, IReadOnlyList<string> exclude) =>
+        include.Count == 0 && exclude.Count == 0
+            ? reference
+            : $"{reference}{(reference.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{string.Join('&', new[] { ("include", include), ("exclude", exclude) }.Where(p => p.Item2.Count > 0).Select(p => $"{p.Item1}={string.Join(',', p.Item2)}"))}";
+
     /// <summary>The keys that would list a model's version and files, which a resolved source says itself.</summary>
     public static readonly string[] ListingKeys = ["version", "baseUrl", "files"];
 

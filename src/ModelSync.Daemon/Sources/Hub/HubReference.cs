@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ModelSync.Daemon.Manifest;
 
 namespace ModelSync.Daemon.Sources.Hub;
 
@@ -24,10 +25,7 @@ public sealed partial record HubReference(string Repo, string Revision)
     /// (<c>hf://org/repo@rev?include=*.json,*.bin&amp;exclude=onnx/*</c>), so a changed include/exclude is
     /// another source and never mistaken for the file set already on disk.
     /// </summary>
-    public string Key =>
-        Include.Count == 0 && Exclude.Count == 0
-            ? ToString()
-            : $"{this}?{string.Join('&', new[] { ("include", Include), ("exclude", Exclude) }.Where(p => p.Item2.Count > 0).Select(p => $"{p.Item1}={string.Join(',', p.Item2)}"))}";
+    public string Key => ModelFields.FilteredKey(ToString(), Include, Exclude);
 
     /// <summary>Null when <paramref name="text"/> is a valid reference, else why not.</summary>
     public static string? TryParse(string text, out HubReference? reference)

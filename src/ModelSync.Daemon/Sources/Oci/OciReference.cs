@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ModelSync.Daemon.Manifest;
 
 namespace ModelSync.Daemon.Sources.Oci;
 
@@ -31,10 +32,7 @@ public sealed partial record OciReference(string Registry, string Repository, st
         + (Tag is null ? "" : $":{Tag}") + (Digest is null ? "" : $"@{Digest}");
 
     /// <summary>What markers and the inventory record as the source: the reference plus its filters, as for hf://.</summary>
-    public string Key =>
-        Include.Count == 0 && Exclude.Count == 0
-            ? ToString()
-            : $"{this}?{string.Join('&', new[] { ("include", Include), ("exclude", Exclude) }.Where(p => p.Item2.Count > 0).Select(p => $"{p.Item1}={string.Join(',', p.Item2)}"))}";
+    public string Key => ModelFields.FilteredKey(ToString(), Include, Exclude);
 
     /// <summary>Null when <paramref name="text"/> is a valid reference, else why not.</summary>
     public static string? TryParse(string text, out OciReference? reference)

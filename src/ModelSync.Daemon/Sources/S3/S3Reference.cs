@@ -1,3 +1,5 @@
+using ModelSync.Daemon.Manifest;
+
 namespace ModelSync.Daemon.Sources.S3;
 
 /// <summary>
@@ -22,10 +24,7 @@ public sealed record S3Reference(string Bucket, string Prefix, string? VersionId
 
     /// <summary>What markers and the inventory record as the source: the reference plus its filters, so a
     /// changed include/exclude is another source (as for <see cref="HubReference.Key"/>).</summary>
-    public string Key =>
-        Include.Count == 0 && Exclude.Count == 0
-            ? ToString()
-            : $"{this}{(VersionId is null ? '?' : '&')}{string.Join('&', new[] { ("include", Include), ("exclude", Exclude) }.Where(p => p.Item2.Count > 0).Select(p => $"{p.Item1}={string.Join(',', p.Item2)}"))}";
+    public string Key => ModelFields.FilteredKey(ToString(), Include, Exclude);
 
     /// <summary>The object's name in the model directory: its key below the prefix (a single key: its last segment).</summary>
     public string PathOf(string key) => IsPrefix ? key[Prefix.Length..] : key[(key.LastIndexOf('/') + 1)..];
