@@ -32,16 +32,20 @@ internal static class SyncEngineServiceCollectionExtensions
         services.AddSingleton(sp => HubViewWriter.Following(sp.GetRequiredService<ILoggerFactory>())); // hub/ follows the store
         services.AddSingleton<Func<ModelLifecycle>>(sp => () => ModelLifecycle.Open(
             sp.GetRequiredService<StoreLayout>(), node, mode, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<ISyncObserver>()));
-        services.AddSingleton<Func<ModelLifecycle, Reconciler>>(sp => lifecycle => new Reconciler(
-            lifecycle,
+        services.AddSingleton(sp => new PassFactory(
             sp.GetRequiredService<HttpSource>(),
             sp.GetRequiredService<BandwidthLimiter>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Reconciler>>(),
             sp.GetRequiredService<SourceKinds>(),
-            sp.GetService<ISyncObserver>(),
-            sp.GetRequiredService<StoreChanges>(),
-            sp.GetRequiredService<Random>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<Random>(),
+            sp.GetService<ISyncObserver>()));
+        services.AddSingleton<Func<ModelLifecycle, Reconciler>>(sp => lifecycle => new Reconciler(
+            lifecycle,
+            sp.GetRequiredService<PassFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Reconciler>>(),
+            sp.GetRequiredService<StoreChanges>()));
         return services;
     }
 }

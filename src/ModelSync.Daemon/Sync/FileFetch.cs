@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Logging;
@@ -17,11 +18,13 @@ internal sealed class FileFetch
     private readonly ResolvedModel _model;
     private readonly ResolvedFile _file;
     private readonly FileTransfer _transfer;
+    private readonly ILogger _logger;
     private int _mismatches;
 
     public FileFetch(SyncEngine engine, ResolvedModel model, ResolvedFile file, string target, string resumeDir, ModelProgressTracker progress)
     {
         (_engine, _model, _file) = (engine, model, file);
+        _logger = engine.Loggers.CreateLogger<FileFetch>();
         // A staged hard link of a published file (a reuse a crash cut short) is never written into:
         // FileTransfer's recovery starts such a file over (ResumeRecord.Recover).
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -40,7 +43,7 @@ internal sealed class FileFetch
         progress.Add(_transfer.BytesDone);
         if (_transfer.BytesResumedFrom > 0)
         {
-            Log.FileResuming(engine.Logger, model.Name, file.Spec.Path, _transfer.HashedFrom, file.Spec.Size, _transfer.BytesResumedFrom);
+            Log.FileResuming(_logger, model.Name, file.Spec.Path, _transfer.HashedFrom, file.Spec.Size, _transfer.BytesResumedFrom);
         }
     }
 
@@ -73,7 +76,7 @@ internal sealed class FileFetch
         var error = args.Outcome.Exception as DownloadException;
         var reason = error?.Reason.ToString() ?? "Unknown";
         _engine.Observer.Retrying(_model.Name, reason);
-        Log.FileRetrying(_engine.Logger, _model.Name, _file.Spec.Path, args.AttemptNumber + 1, reason, error?.Message ?? "", args.RetryDelay);
+        Log.FileRetrying(_logger, _model.Name, _file.Spec.Path, args.AttemptNumber + 1, reason, error?.Message ?? "", args.RetryDelay);
         var described = error is null ? "" : Described(error).Message;
         _engine.Lifecycle.RetryScheduled(_model.Name, new ModelError
         {

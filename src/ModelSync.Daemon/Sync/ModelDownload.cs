@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Lifecycle;
@@ -16,6 +17,7 @@ namespace ModelSync.Daemon.Sync;
 /// </summary>
 internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
 {
+    private readonly ILogger _logger = engine.Loggers.CreateLogger<ModelDownload>();
     private readonly string _staging = engine.Layout.StagingDir(model.Name, model.Version);
     private readonly string _resumeDir = engine.Layout.ResumeDir(model.Name, model.Version);
     private readonly ModelProgressTracker _progress = new(engine.Lifecycle, model.Name, model.TotalBytes, engine.Time);
@@ -44,14 +46,14 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         }
 
         PrepareStaging();
-        Log.ModelPlanned(engine.Logger, model.Name, model.Version, plan.Count - toFetch.Count, plan.Count, model.TotalBytes - fetchBytes, toFetch.Count, fetchBytes);
-        Log.ModelDownloading(engine.Logger, model.Name, model.Version, toFetch.Count, fetchBytes);
+        Log.ModelPlanned(_logger, model.Name, model.Version, plan.Count - toFetch.Count, plan.Count, model.TotalBytes - fetchBytes, toFetch.Count, fetchBytes);
+        Log.ModelDownloading(_logger, model.Name, model.Version, toFetch.Count, fetchBytes);
         var fetches = toFetch.ToDictionary(p => p, p => new FileFetch(engine, model, p.File, Target(p.File), _resumeDir, _progress));
         lifecycle.Downloading(model.Name, model.Version, new ModelProgress(_progress.Done, model.TotalBytes));
 
         var entries = new FileEntry[plan.Count];
         var inFlight = FilesInFlight.For([.. plan.Select(p => p.File.Spec)], engine.Sync);
-        Log.FilesInFlight(engine.Logger, model.Name, model.Version, inFlight, plan.Count);
+        Log.FilesInFlight(_logger, model.Name, model.Version, inFlight, plan.Count);
         await Parallel.ForEachAsync(
             Enumerable.Range(0, plan.Count),
             new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = ct },
@@ -63,7 +65,7 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
             : entries;
         if (model.HasArchives)
         {
-            Sources.Oci.OciLog.LayersUnpacked(engine.Logger, model.Name, model.Version, model.Files.Count(f => f.Unpack is not null), files.Count, files.Sum(f => f.Size));
+            Sources.Oci.OciLog.LayersUnpacked(_logger, model.Name, model.Version, model.Files.Count(f => f.Unpack is not null), files.Count, files.Sum(f => f.Size));
         }
         var marker = Publisher.Publish(layout, model, files, time.GetUtcNow(), lifecycle.VersionWrites);
         Directory.Delete(_resumeDir, recursive: true);
@@ -125,13 +127,13 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
 
         if (reuse.Entry is not null)
         {
-            Log.FileReused(engine.Logger, model.Name, file.Spec.Path, from, reuse.How.ToString());
+            Log.FileReused(_logger, model.Name, file.Spec.Path, from, reuse.How.ToString());
             return reuse.Entry;
         }
 
         if (reuse.Damage is null)
         {
-            Log.ReuseSkipped(engine.Logger, model.Name, file.Spec.Path, from, reuse.Unusable!);
+            Log.ReuseSkipped(_logger, model.Name, file.Spec.Path, from, reuse.Unusable!);
             return null;
         }
 
@@ -139,7 +141,7 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         var condemned = copy.Vouched
             ? Condemner.Condemn(engine.Layout, engine.Lifecycle, copy.Model, copy.Version, copy.PublishedAt, [new Damage(copy.Entry.Path, reuse.Damage)], engine.Time.GetUtcNow(), ct)
             : [];
-        Log.ReuseRejected(engine.Logger, model.Name, file.Spec.Path, from, reuse.Damage, condemned.Count == 0 ? "nothing" : string.Join(", ", condemned));
+        Log.ReuseRejected(_logger, model.Name, file.Spec.Path, from, reuse.Damage, condemned.Count == 0 ? "nothing" : string.Join(", ", condemned));
         return null;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Lifecycle;
@@ -16,6 +17,8 @@ namespace ModelSync.Daemon.Sync;
 /// decides first whether a model that failed before is attempted this pass at all.</summary>
 internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution, CapacityGuard capacity, FailurePolicy policy)
 {
+    private readonly ILogger _logger = engine.Loggers.CreateLogger<ModelSyncer>();
+
     public async Task<bool> SyncAsync(ModelSpec spec, CancellationToken ct)
     {
         var gate = policy.Before(spec);
@@ -63,7 +66,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Disk trouble or a bug: this model fails and says why; the other models and the loop go on.
-            Log.ModelCrashed(engine.Logger, ex, model.Name, model.Version);
+            Log.ModelCrashed(_logger, ex, model.Name, model.Version);
             await FailAsync(spec, model, new DownloadException(FailureReason.StorageError, ex.Message, transient: false), download, ct);
             return false;
         }
@@ -78,7 +81,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         }
 
         engine.Lifecycle.KeptReady(published);
-        Log.ModelUpToDate(engine.Logger, model.Name, model.Version);
+        Log.ModelUpToDate(_logger, model.Name, model.Version);
     }
 
     private async Task FailAsync(ModelSpec spec, ResolvedModel model, DownloadException error, ModelDownload? download, CancellationToken ct) =>

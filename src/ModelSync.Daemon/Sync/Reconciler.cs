@@ -19,16 +19,7 @@ public sealed record ReconcileResult(int Ready, int Failed, DateTimeOffset Finis
 
 /// <summary>One pass that makes the store match a manifest: up to <c>sync.concurrency</c> models at
 /// once; a model that fails is recorded and the others go on.</summary>
-internal sealed class Reconciler(
-    ModelLifecycle lifecycle,
-    HttpSource http,
-    BandwidthLimiter limiter,
-    TimeProvider time,
-    ILogger<Reconciler> logger,
-    SourceKinds sources,
-    ISyncObserver? observer = null,
-    StoreChanges? changes = null,
-    Random? random = null)
+internal sealed class Reconciler(ModelLifecycle lifecycle, PassFactory parts, TimeProvider time, ILogger<Reconciler> logger, StoreChanges? changes = null)
 {
     /// <param name="enforceFailurePolicy">Run mode: a parked or backed-off model is skipped (docs/daemon.md,
     /// "Failure policy"). A one-shot pass attempts every model and only records the failures.</param>
@@ -40,10 +31,7 @@ internal sealed class Reconciler(
         Directory.CreateDirectory(layout.Root); // the guard measures its filesystem before the inventory's first write
         lifecycle.Retain(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
 
-        var engine = new SyncEngine(layout, manifest.Sync, lifecycle, http, limiter, time, logger, observer ?? NullSyncObserver.Instance);
-        var policy = new FailurePolicy(lifecycle.Entries, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync, enforceFailurePolicy, logger, random ?? Random.Shared);
-        var resolution = new SourceResolution(layout, manifest.Sync, sources.Registry(new SourcePass(manifest.Sync, http, time, logger)), lifecycle, policy, time, logger);
-        var syncer = new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store), policy);
+        var syncer = parts.Create(lifecycle, manifest, layout, enforceFailurePolicy);
         await Parallel.ForEachAsync(
             manifest.Models,
             new ParallelOptions { MaxDegreeOfParallelism = manifest.Sync.Concurrency, CancellationToken = ct },

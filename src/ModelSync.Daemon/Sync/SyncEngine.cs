@@ -17,7 +17,7 @@ internal sealed record SyncEngine(
     HttpSource Http,
     BandwidthLimiter Limiter,
     TimeProvider Time,
-    ILogger Logger,
+    ILoggerFactory Loggers,
     ISyncObserver Observer);
 
 /// <summary>Sums the bytes of every file of a model (reused, resumed and fetched) for the inventory's progress,

@@ -56,7 +56,8 @@ public sealed class FailurePolicyTests : IClassFixture<FaultServer>, IDisposable
     {
         using var http = DownloadHttpClient.Create(manifest.Sync);
         await using var limiter = new BandwidthLimiter(0);
-        var reconciler = new Reconciler(inventory, new HttpSource(http), limiter, _time, NullLogger<Reconciler>.Instance, SourceKinds.Create());
+        var parts = new PassFactory(new HttpSource(http), limiter, _time, SourceKinds.Create(), NullLoggerFactory.Instance, new Random(42));
+        var reconciler = new Reconciler(inventory, parts, _time, NullLogger<Reconciler>.Instance);
         var pass = reconciler.ReconcileAsync(manifest, CancellationToken.None, enforce);
         while (!pass.IsCompleted)
         {
