@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
-using Xunit;
+using ModelSync.Store.Inventory;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace ModelSync.Daemon.IntegrationTests;
 
@@ -30,6 +31,7 @@ public sealed class StoreLockTests(FaultServer server, ITestOutputHelper output)
         var manifest = _store.WriteManifest(new ManifestModel("m", "v1", $"{server.Origin}{_scope}/v1/", [ManifestFile.Of("f.bin", content)]));
         using var holder = DaemonRunner.Start(output, "sync", "--manifest", manifest);
         await firstRequest.Task.WaitAsync(DaemonRunner.HangGuard);
+        await _store.WaitForEntryAsync("m", ModelState.Downloading);
         var before = TestStore.Snapshot(_store.Root);
 
         var result = await DaemonRunner.SyncAsync(manifest, output);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.ReliabilityTests.Support;
+using ModelSync.Store.Inventory;
 using Xunit.Abstractions;
 
 namespace ModelSync.ReliabilityTests;
@@ -51,6 +52,7 @@ public sealed class ConcurrencyTests : IDisposable
         var manifest = _store.WriteManifest(_model.Version("v1"), hang);
         using var holder = DaemonRunner.Start(_output, "sync", "--manifest", manifest);
         await started.Task.WaitAsync(DaemonRunner.HangGuard);
+        await _store.WaitForEntryAsync("hang", ModelState.Downloading);
         var before = TestStore.Snapshot(_store.Root);
 
         var verify = await DaemonRunner.RunAsync(_output, "verify", "--root", _store.Root);
@@ -70,6 +72,7 @@ public sealed class ConcurrencyTests : IDisposable
         var manifest = _store.WriteManifest(hang);
         using var run = DaemonRunner.Start(_output, "run", "--manifest", manifest, "--listen", $"http://127.0.0.1:{Ports.Free()}");
         await started.Task.WaitAsync(DaemonRunner.HangGuard);
+        await _store.WaitForEntryAsync("hang", ModelState.Downloading);
         var before = TestStore.Snapshot(_store.Root);
 
         var sync = await DaemonRunner.SyncAsync(manifest, _output);

@@ -7,9 +7,9 @@ namespace ModelSync.Daemon.Inventory;
 
 /// <summary>
 /// The daemon's in-memory inventory and its only writer (the entries themselves change only through
-/// <see cref="Lifecycle.ModelLifecycle"/>). Changes are written together: the first change of a batch schedules
-/// one write <see cref="WriteDelay"/> later (atomic replace, generation + 1), so a pass that changes hundreds of
-/// models writes and fsyncs a few times, not once per model; progress alone at most every
+/// <see cref="Lifecycle.ModelLifecycle"/>). A change after a quiet moment is written at once (atomic replace,
+/// generation + 1); the changes that follow it within <see cref="WriteDelay"/> are written together at its end, so a
+/// pass that changes hundreds of models writes and fsyncs a few times, not once per model; progress alone at most every
 /// <see cref="ProgressWriteInterval"/>. A change that changes nothing writes nothing. Live state is always in
 /// <see cref="Snapshot"/>. Every write names the writer (<see cref="WriterInfo"/>) and beats its heartbeat;
 /// <see cref="StartHeartbeat"/> keeps beating while nothing else is written, so readers can tell silence from a gone writer.
@@ -196,6 +196,12 @@ internal sealed class InventoryState : IInventoryReader
 
             _models.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
             _dirty = true;
+            if (_scheduled is null && _time.GetElapsedTime(_lastWriteTicks) >= WriteDelay)
+            {
+                Write(); // the first change after a quiet moment: readers (the gate) see it at once
+                return;
+            }
+
             _scheduled ??= _time.CreateTimer(_ => Flush(), null, WriteDelay, Timeout.InfiniteTimeSpan);
         }
     }

@@ -169,7 +169,7 @@ public sealed class ModelLifecycleTests : IDisposable
     }
 
     [Fact]
-    public void Changes_ManyInABatch_OneWriteAfterTheDelay()
+    public void Changes_ManyAtOnce_TheFirstWrittenAtOnceTheRestInOneWriteAfterTheDelay()
     {
         var before = _lifecycle.Snapshot().Generation;
 
@@ -178,11 +178,11 @@ public sealed class ModelLifecycleTests : IDisposable
             _lifecycle.KeptReady(Marker("1", _time.GetUtcNow()) with { Name = $"m{i:000}" });
         }
 
-        Assert.False(File.Exists(_layout.InventoryPath)); // nothing written yet
+        var first = InventoryFile.Read(_layout).Inventory!;
+        Assert.Equal((1, before + 1), (first.Models.Count, first.Generation)); // a reader sees the first change at once
         _time.Advance(InventoryState.WriteDelay);
 
         var after = InventoryFile.Read(_layout).Inventory!;
-        Assert.Equal(200, after.Models.Count);
-        Assert.Equal(before + 1, after.Generation);
+        Assert.Equal((200, before + 2), (after.Models.Count, after.Generation));
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
+using ModelSync.TestKit;
 using Xunit;
 
 namespace ModelSync.Daemon.IntegrationTests.Infrastructure;
@@ -187,6 +188,12 @@ public sealed class TestStore : IDisposable
             }
         }
     }
+
+    /// <summary>Waits until the inventory on disk shows <paramref name="name"/> in <paramref name="state"/>: a writer
+    /// batches the changes that follow one another, so what it did reaches the disk up to a write delay later.
+    /// A test that snapshots a store another process writes waits for that process's state first.</summary>
+    public Task WaitForEntryAsync(string name, ModelState state) =>
+        Eventually.WaitAsync(() => InventoryFile.Read(Layout).Inventory?.Find(name)?.State == state, $"{name} {state} in {Layout.InventoryPath}");
 
     /// <summary>Paths, link targets and content hashes of every entry under <paramref name="dir"/>.</summary>
     public static IReadOnlyList<string> Snapshot(string dir)
