@@ -34,6 +34,15 @@ internal sealed record GateOptions
 
     public bool Json { get; init; }
 
+    /// <summary><c>--hold</c>: wait, pin, then stay until SIGTERM (docs/gate.md, "Pins").</summary>
+    public bool Hold { get; init; }
+
+    /// <summary><c>--paths-file</c> of <c>--hold</c>: where the pinned paths are written, and read back on a restart.</summary>
+    public string? PathsFile { get; init; }
+
+    /// <summary>What follows <c>--</c>: the service to exec with the pins held; null without <c>--</c>.</summary>
+    public IReadOnlyList<string>? Command { get; init; }
+
     public bool Help { get; init; }
 
     public bool Version { get; init; }
