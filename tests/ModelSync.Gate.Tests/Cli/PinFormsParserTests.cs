@@ -1,0 +1,62 @@
+using ModelSync.Gate.Tests.Support;
+using ModelSync.Store.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ModelSync.Gate.Tests.Cli;
+
+/// <summary>The two forms that pin (<c>-- CMD</c>, <c>--hold</c>) on the real binary: what they refuse, and that
+/// the exec form leaves the service default signal dispositions and an empty mask.</summary>
+public sealed class PinFormsParserTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly StoreBuilder _store = new();
+
+    public void Dispose() => _store.Dispose();
+
+    [Theory]
+    [InlineData("--hold", "pinning needs an explicit --require")]
+    [InlineData("-- /bin/true", "pinning needs an explicit --require")]
+    [InlineData("--require m --", "nothing to run after '--'")]
+    [InlineData("--require m --hold -- /bin/true", "'-- CMD' and --hold are two forms of pinning: use one")]
+    [InlineData("--require m --hold --check", "--check pins nothing")]
+    [InlineData("--require m --json -- /bin/true", "--json cannot go with '-- CMD' or --hold")]
+    [InlineData("--require m --paths-file /tmp/p", "--paths-file (MODELSYNC_PATHS_FILE) needs --hold")]
+    public void Parse_PinFormMisused_Exits2WithOneLine(string args, string message)
+    {
+        var result = GateProcess.Run(log, args.Split(' '), null);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, Assert.Single(result.Stderr), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Hold_EmptyRequireVariable_IsNoRequire_Exits2()
+    {
+        var result = GateProcess.Run(log, ["--hold"], new Dictionary<string, string> { ["MODELSYNC_REQUIRE"] = "" });
+
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public void Exec_ServiceGetsDefaultSignalsAnEmptyMaskItsPathsAndArguments_AndItsExitCode()
+    {
+        _store.WriteInventory(_store.Publish("finbert-base", "1", ("a", StoreBuilder.Bytes(10))));
+        // /proc/self/status of the service: SigBlk (mask) and SigIgn (ignored) must be all zero.
+        var result = GateProcess.Run(log, ["--root", _store.Root, "--require", "finbert-base", "--",
+            "/bin/sh", "-c", "echo \"p=$MODELSYNC_PATH_FINBERT_BASE a=$0\"; grep -E '^Sig(Blk|Ign)' /proc/self/status; exit 7", "arg0"], null);
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Contains($"p={Path.GetFullPath(_store.Layout.VersionDir("finbert-base", "1"))} a=arg0", result.Stdout);
+        Assert.Contains(result.Stdout, l => l.StartsWith("SigBlk:", StringComparison.Ordinal) && l.EndsWith("0000000000000000", StringComparison.Ordinal));
+        Assert.Contains(result.Stdout, l => l.StartsWith("SigIgn:", StringComparison.Ordinal) && l.EndsWith("0000000000000000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Exec_CommandNotFound_Exits127()
+    {
+        _store.WriteInventory(_store.Publish("m", "1", ("a", StoreBuilder.Bytes(10))));
+        var result = GateProcess.Run(log, ["--root", _store.Root, "--require", "m", "--", "no-such-command-here"], null);
+
+        Assert.Equal(127, result.ExitCode);
+        Assert.Contains("not found", result.Err, StringComparison.Ordinal);
+    }
+}
