@@ -10,6 +10,8 @@ if (options is null)
 
 return options.Help ? Usage.Print()
     : options.Version ? Usage.PrintVersion()
+    : options.InstallDir is { } installDir ? ExecCommand.Install(installDir)
+    : options.PinnedProbe is { } pinned ? HoldCommand.Probe(pinned)
     : options.Check ? CheckCommand.Run(options)
     : options.Command is not null ? ExecCommand.Run(options)
     : options.Hold ? HoldCommand.Run(options)

@@ -43,6 +43,12 @@ internal sealed record GateOptions
     /// <summary>What follows <c>--</c>: the service to exec with the pins held; null without <c>--</c>.</summary>
     public IReadOnlyList<string>? Command { get; init; }
 
+    /// <summary><c>--pinned FILE</c>: exit 0 when every path FILE lists is pinned now (a startupProbe for --hold).</summary>
+    public string? PinnedProbe { get; init; }
+
+    /// <summary><c>--install DIR</c>: copy this binary to DIR/ModelSync.Gate (for the exec form's emptyDir).</summary>
+    public string? InstallDir { get; init; }
+
     public bool Help { get; init; }
 
     public bool Version { get; init; }

@@ -58,6 +58,32 @@ internal static class GateOptionsParser
                 continue;
             }
 
+            // Copies the gate into an emptyDir for the exec form (the gate image has no cp). Command line only.
+            if (arg is "--install")
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    error = "option '--install' needs a value";
+                    return null;
+                }
+
+                error = null;
+                return new GateOptions { InstallDir = args[i + 1] };
+            }
+
+            // The --hold sidecar's startupProbe. Command line only: an env var would turn the holder itself into a probe.
+            if (arg is "--pinned")
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    error = "option '--pinned' needs a value";
+                    return null;
+                }
+
+                error = null;
+                return new GateOptions { PinnedProbe = args[i + 1] };
+            }
+
             var eq = arg.IndexOf('=', StringComparison.Ordinal);
             var name = arg.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? arg[..eq] : arg;
             var known = Array.FindIndex(Known, k => k.Option == name);

@@ -10,6 +10,8 @@ internal static class Usage
                               [--check] [--json]
                ModelSync.Gate [options] --require LIST -- CMD [ARGS...]
                ModelSync.Gate [options] --require LIST --hold [--paths-file FILE]
+               ModelSync.Gate --pinned FILE
+               ModelSync.Gate --install DIR
 
           --root DIR          store root (env MODELSYNC_ROOT, default /app/models)
           --require LIST      models to wait for, NAME or NAME@VERSION, comma-separated
@@ -29,6 +31,9 @@ internal static class Usage
                               (env MODELSYNC_HOLD=true)
           --paths-file FILE   with --hold: write NAME=PATH lines there; a restarted holder pins
                               what FILE records (env MODELSYNC_PATHS_FILE)
+          --pinned FILE       exit 0 when every path FILE lists is pinned now, else 1
+                              (the startupProbe of a --hold sidecar; command line only)
+          --install DIR       copy this binary to DIR/ModelSync.Gate and exit (command line only)
           --version           print the gate's version and exit
           -h, --help          this text
 

@@ -98,6 +98,33 @@ internal static class ExecCommand
         return errno == 2 ? ExitCodes.CommandNotFound : ExitCodes.CannotExecute;
     }
 
+    /// <summary><c>--install DIR</c>: copies this executable to <c>DIR/ModelSync.Gate</c> (0755, temp file + rename),
+    /// so a service container can run it from an <c>emptyDir</c>. 0, or 1 with one line on stderr.</summary>
+    public static int Install(string dir)
+    {
+        try
+        {
+            var self = Environment.ProcessPath ?? throw new IOException("cannot tell this executable's path");
+            var target = Path.Combine(dir, "ModelSync.Gate");
+            var temp = Path.Combine(dir, $".ModelSync.Gate.{Environment.ProcessId}.tmp");
+            File.Copy(self, temp, overwrite: true);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+
+            File.Move(temp, target, overwrite: true);
+            Console.Out.WriteLine($"installed {target}");
+            return ExitCodes.Valid;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"ModelSync.Gate: --install {dir}: {ex.Message}");
+            return ExitCodes.NotValid;
+        }
+    }
+
     /// <summary>As a shell finds a command: a name with a slash as is, else the first executable file on PATH.</summary>
     private static string? Resolve(string name, string? pathVariable)
     {
@@ -162,6 +189,21 @@ internal static class HoldCommand
         shutdown.Token.WaitHandle.WaitOne();
         Console.Out.WriteLine($"stopped by {shutdown.Signal}: pins released");
         return ExitCodes.Valid;
+    }
+
+    /// <summary><c>--pinned FILE</c>: 0 when FILE lists at least one path and a holder pins each of them now (its
+    /// exclusive flock is refused), else 1. Reads only and needs no write access: fit for a startupProbe.</summary>
+    public static int Probe(string file)
+    {
+        var paths = PinSet.ReadPaths(file);
+        var unpinned = paths.Where(p => !VersionRemovalLock.IsPinned(p.Value)).Select(p => p.Key).ToList();
+        if (paths.Count > 0 && unpinned.Count == 0)
+        {
+            return ExitCodes.Valid;
+        }
+
+        Console.Out.WriteLine(paths.Count == 0 ? $"{file}: no pinned paths yet" : $"{file}: not pinned now: {string.Join(", ", unpinned)}");
+        return ExitCodes.NotValid;
     }
 
     /// <summary>A restarted holder pins what the paths file records (the versions the app started on), not

@@ -52,6 +52,7 @@ public sealed class PinTests(ITestOutputHelper log)
         {
             holder.WaitForLine(l => l.StartsWith("holding 1 pin", StringComparison.Ordinal));
             Assert.Equal($"m={Path.GetFullPath(v1)}\n", File.ReadAllText(paths));
+            Assert.Equal(0, GateProcess.Run(log, "--pinned", paths).ExitCode); // the sidecar's startupProbe
 
             // Two bumps with keepVersions 0: v2 goes at the second GC, v1 stays.
             foreach (var (version, seed) in new[] { ("v2", 2), ("v3", 3) })
@@ -100,6 +101,8 @@ public sealed class PinTests(ITestOutputHelper log)
         {
             restarted.Dispose();
         }
+
+        Assert.Equal(1, GateProcess.Run(log, "--pinned", paths).ExitCode);
 
         // pinGrace 0: the next GC after the last holder died removes it.
         var last = await Verb("gc", "--manifest", manifest);

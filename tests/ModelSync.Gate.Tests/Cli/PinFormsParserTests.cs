@@ -51,6 +51,21 @@ public sealed class PinFormsParserTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Install_CopiesTheGateIntoADirectory_WhichRunsFromThere()
+    {
+        var dir = Path.Combine(_store.Root, "gate");
+        Directory.CreateDirectory(dir);
+        Assert.Equal(0, GateProcess.Run(log, "--install", dir).ExitCode);
+
+        var copy = Path.Combine(dir, "ModelSync.Gate");
+        Assert.True((File.GetUnixFileMode(copy) & UnixFileMode.OtherExecute) != 0);
+        using var run = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(copy, ["--version"]) { RedirectStandardOutput = true })!;
+        Assert.StartsWith("ModelSync.Gate ", run.StandardOutput.ReadToEnd(), StringComparison.Ordinal);
+        run.WaitForExit();
+        Assert.Equal(0, run.ExitCode);
+    }
+
+    [Fact]
     public void Exec_CommandNotFound_Exits127()
     {
         _store.WriteInventory(_store.Publish("m", "1", ("a", StoreBuilder.Bytes(10))));
