@@ -142,4 +142,47 @@ public sealed class PinTests(ITestOutputHelper log)
         Assert.Contains("removed models/bert-base/v1", after, StringComparison.Ordinal);
         Assert.False(Directory.Exists(v1));
     }
+
+    [Fact]
+    public async Task Run_KeepsAPinnedVersionAcrossABump_ThenForPinGraceAfterItsHolderIsKilled_ThenRemovesIt()
+    {
+        using var nginx = new NginxServer();
+        using var dir = new TempDir();
+        var store = dir.Combine("store");
+        var layout = new StoreLayout(store);
+        var manifest = dir.Combine("models.yaml");
+        var grace = TimeSpan.FromSeconds(15);
+        ModelDef M(string version, int seed) => new("m", version, [ModelFiles.Serve(nginx, $"m/{version}/weights.bin", 20_000, seed)]);
+        string Yaml(ModelDef model) => Manifest(nginx, store, [model]).Replace("pinGrace: 0", "pinGrace: 15s", StringComparison.Ordinal);
+        File.WriteAllText(manifest, Yaml(M("v1", 1)));
+
+        await using var daemon = DaemonProcess.Run(manifest);
+        await daemon.WaitUpAsync();
+        await daemon.WaitModelAsync("m", "Ready", "v1");
+        var v1 = layout.VersionDir("m", "v1");
+        var before = Digests(v1);
+
+        using var holder = GateProcess.Start(log, ["--root", store, "--require", "m", "--hold", "--interval", "100ms"]);
+        holder.WaitForLine(l => l.StartsWith("holding 1 pin", StringComparison.Ordinal));
+
+        // The bump's pass ends with a GC (keepVersions 0): v1 is pinned, so it stays.
+        File.WriteAllText(manifest, Yaml(M("v2", 2)));
+        await daemon.WaitModelAsync("m", "Ready", "v2");
+        await Eventually.WaitAsync(() => daemon.Output.Contains("GC: kept models/m/v1 (kept: pinned)", StringComparison.Ordinal), "the pass's GC to keep v1", () => daemon.Output);
+        Assert.Equal(before, Digests(v1));
+
+        holder.Signal("KILL");
+        holder.WaitForExit();
+        var killed = DateTimeOffset.UtcNow;
+
+        // The daemon saw it pinned: it keeps it for store.pinGrace from the first look that finds it free.
+        var first = await Verb("gc", "--manifest", manifest);
+        Assert.Contains("kept models/m/v1 (kept: pin released", first, StringComparison.Ordinal);
+        Assert.Contains("within store.pinGrace 15s", first, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(v1));
+
+        await Eventually.WaitAsync(async () => (await Verb("gc", "--manifest", manifest)).Contains("removed models/m/v1", StringComparison.Ordinal), "a GC after pinGrace to remove v1", () => daemon.Output);
+        Assert.True(DateTimeOffset.UtcNow - killed >= grace, "removed before store.pinGrace passed");
+        Assert.False(Directory.Exists(v1));
+    }
 }
