@@ -66,6 +66,26 @@ public sealed class PinFormsParserTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Hold_WritesItsPaths_ProbeSaysPinned_AndSigtermReleasesThemWithExit0()
+    {
+        _store.WriteInventory(_store.Publish("a-b", "1", ("a", StoreBuilder.Bytes(10))), _store.Publish("c", "2", ("c", StoreBuilder.Bytes(5))));
+        var paths = Path.Combine(_store.Root, "paths");
+        using var holder = GateProcess.Start(log, ["--root", _store.Root, "--require", "a-b,c", "--hold", "--paths-file", paths]);
+        holder.WaitForLine(l => l == "holding 2 pin(s) until SIGTERM");
+
+        Assert.Equal(
+            $"a-b={Path.GetFullPath(_store.Layout.VersionDir("a-b", "1"))}\nc={Path.GetFullPath(_store.Layout.VersionDir("c", "2"))}\n",
+            File.ReadAllText(paths));
+        Assert.Equal(0, GateProcess.Run(log, "--pinned", paths).ExitCode);
+
+        holder.Signal("TERM");
+        var result = holder.WaitForExit();
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("stopped by SIGTERM: pins released", result.Stdout);
+        Assert.Equal(1, GateProcess.Run(log, "--pinned", paths).ExitCode);
+    }
+
+    [Fact]
     public void Exec_CommandNotFound_Exits127()
     {
         _store.WriteInventory(_store.Publish("m", "1", ("a", StoreBuilder.Bytes(10))));
