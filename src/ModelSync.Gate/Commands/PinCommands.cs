@@ -180,7 +180,17 @@ internal static class HoldCommand
 
         if (options.PathsFile is { } paths)
         {
-            AtomicFile.WriteAllBytes(paths, Encoding.UTF8.GetBytes(pins.PathsText()));
+            try
+            {
+                AtomicFile.WriteAllBytes(paths, Encoding.UTF8.GetBytes(pins.PathsText()));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The app would never learn its paths: fail (the kubelet restarts the sidecar) rather than hold blind.
+                Console.Error.WriteLine($"ModelSync.Gate: cannot write {paths}: {ex.Message}");
+                return ExitCodes.NotValid;
+            }
+
             Console.Out.WriteLine($"wrote {paths}");
         }
 
@@ -195,7 +205,17 @@ internal static class HoldCommand
     /// exclusive flock is refused), else 1. Reads only and needs no write access: fit for a startupProbe.</summary>
     public static int Probe(string file)
     {
-        var paths = PinSet.ReadPaths(file);
+        Dictionary<string, string> paths;
+        try
+        {
+            paths = PinSet.ReadPaths(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Out.WriteLine($"{file}: {ex.Message}");
+            return ExitCodes.NotValid;
+        }
+
         var unpinned = paths.Where(p => !VersionRemovalLock.IsPinned(p.Value)).Select(p => p.Key).ToList();
         if (paths.Count > 0 && unpinned.Count == 0)
         {
@@ -210,7 +230,18 @@ internal static class HoldCommand
     /// whatever is current now; a recorded version that left the store is pinned afresh after a wait.</summary>
     private static void Repin(GateOptions options, StoreLayout layout, string file, PinSet pins, CancellationToken ct)
     {
-        foreach (var (name, path) in PinSet.ReadPaths(file))
+        Dictionary<string, string> recorded;
+        try
+        {
+            recorded = PinSet.ReadPaths(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Out.WriteLine($"cannot read {file} ({ex.Message}): pinning what validates now");
+            return;
+        }
+
+        foreach (var (name, path) in recorded)
         {
             var requirement = options.Requirements!.FirstOrDefault(r => r.Name == name);
             var version = Path.GetFileName(path.TrimEnd('/'));

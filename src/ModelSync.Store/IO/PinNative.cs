@@ -136,6 +136,9 @@ internal static partial class PinNative
             }
 
             var file = Utf8(path);
+            // Everything is allocated above: from here to execve no managed allocation happens. The runtime's own
+            // signals (its thread-suspension one among them) are default for these few calls; the gate's other
+            // threads are idle by now, so nothing is expected to raise them in this window.
             for (var signal = 1; signal <= 64; signal++)
             {
                 // SIGKILL and SIGSTOP cannot be changed; 32 and 33 are glibc's own (it refuses them).

@@ -86,6 +86,16 @@ public sealed class PinFormsParserTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Hold_PathsFileCannotBeWritten_Exits1RatherThanHoldBlind()
+    {
+        _store.WriteInventory(_store.Publish("m", "1", ("a", StoreBuilder.Bytes(10))));
+        var result = GateProcess.Run(log, ["--root", _store.Root, "--require", "m", "--hold", "--paths-file", Path.Combine(_store.Root, "no-dir", "paths")], null);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("cannot write", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Exec_CommandNotFound_Exits127()
     {
         _store.WriteInventory(_store.Publish("m", "1", ("a", StoreBuilder.Bytes(10))));
