@@ -8,4 +8,11 @@ if (options is null)
     return ExitCodes.Usage;
 }
 
-return options.Help ? Usage.Print() : options.Version ? Usage.PrintVersion() : options.Check ? CheckCommand.Run(options) : WaitCommand.Run(options);
+return options.Help ? Usage.Print()
+    : options.Version ? Usage.PrintVersion()
+    : options.InstallDir is { } installDir ? ExecCommand.Install(installDir)
+    : options.PinnedProbe is { } pinned ? HoldCommand.Probe(pinned)
+    : options.Check ? CheckCommand.Run(options)
+    : options.Command is not null ? ExecCommand.Run(options)
+    : options.Hold ? HoldCommand.Run(options)
+    : WaitCommand.Run(options);

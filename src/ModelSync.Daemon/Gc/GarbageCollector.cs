@@ -13,6 +13,9 @@ namespace ModelSync.Daemon.Gc;
 internal sealed record GcResult(DateTimeOffset At, bool DryRun, IReadOnlyList<GcItem> Removed, IReadOnlyList<string> Failures)
 {
     public long FreedBytes { get; init; }
+
+    /// <summary>What the rules would remove but pins keep (docs/store-format.md, "Pins").</summary>
+    public IReadOnlyList<GcKept> Kept { get; init; } = [];
 }
 
 /// <summary>
@@ -20,9 +23,14 @@ internal sealed record GcResult(DateTimeOffset At, bool DryRun, IReadOnlyList<Gc
 /// <c>.modelsync/trash/</c> (one atomic step, so nobody sees a half-deleted version under <c>models/</c>),
 /// then deleted. A failure is logged and the rest goes on; the next run tries again.
 /// Callers hold the store lock and run no download at the same time (run mode: after each reconcile pass).
+/// Pins: every version directory (and trash entry) is probed with <c>flock(LOCK_EX|LOCK_NB)</c>; a pinned one, or
+/// one released within <c>store.pinGrace</c> (<see cref="PinWatch"/>), is kept; a removal takes the exclusive
+/// lock again and holds it across the rename into trash, so a pin taken after the look keeps the version too.
 /// </summary>
 internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, ILogger<GarbageCollector> logger)
 {
+    private readonly PinWatch _pins = new(time);
+
     public GcResult Collect(StoreLayout layout, ModelManifest manifest, bool dryRun)
     {
         // A hub model's version is the commit its last pass resolved, recorded in the inventory; keeping
@@ -32,20 +40,31 @@ internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, 
             m => m.Name,
             m => m.SourceKey is null ? m.Version : inventory?.Find(m.Name)?.Version ?? "",
             StringComparer.Ordinal);
-        var plan = GcPlanner.Plan(layout, StoreScan.Read(layout), wanted, manifest.Store.KeepVersions);
+        var scan = StoreScan.Read(layout);
+        var holds = _pins.Look(ProbePins(layout, scan), manifest.Store.PinGrace);
+        var (plan, kept) = GcPlanner.Plan(layout, scan, wanted, manifest.Store.KeepVersions, holds);
         var freed = DiskUsage.FreedBy(plan.Select(i => i.Path));
         if (dryRun)
         {
-            return new GcResult(time.GetUtcNow(), true, plan, []) { FreedBytes = freed };
+            return new GcResult(time.GetUtcNow(), true, plan, []) { FreedBytes = freed, Kept = kept };
         }
 
         var removed = new List<GcItem>();
         var failures = new List<string>();
+        var keptNow = kept.ToList();
         foreach (var item in plan)
         {
             try
             {
-                Remove(layout, item);
+                if (!Remove(layout, item))
+                {
+                    // Pinned between the look and the removal: the exclusive lock was refused.
+                    _pins.SeenPinned(item.What);
+                    keptNow.Add(new GcKept(item, "pinned"));
+                    freed -= DiskUsage.FreedBy([item.Path]);
+                    continue;
+                }
+
                 removed.Add(item);
                 if (item.Kind != GcKind.Trash)
                 {
@@ -60,22 +79,100 @@ internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, 
         }
 
         changes.Raise(layout); // the removed versions leave hub/ too
-        return new GcResult(time.GetUtcNow(), false, removed, failures) { FreedBytes = freed };
+        foreach (var k in keptNow)
+        {
+            Log.GcKeptPinned(logger, k.Item.What, k.Why);
+        }
+
+        return new GcResult(time.GetUtcNow(), false, removed, failures) { FreedBytes = freed, Kept = keptNow };
     }
 
-    private static void Remove(StoreLayout layout, GcItem item)
+    /// <summary>One look at every version directory and trash entry: pinned now or not (relative path → pinned).</summary>
+    private static Dictionary<string, bool> ProbePins(StoreLayout layout, StoreScan scan)
+    {
+        var pinned = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var model in scan.Models)
+        {
+            foreach (var v in model.Versions)
+            {
+                var dir = layout.VersionDir(model.Name, v.Version);
+                pinned[Path.GetRelativePath(layout.Root, dir)] = VersionRemovalLock.IsPinned(dir);
+            }
+        }
+
+        // A re-published version's old copy is parked in trash: a holder may still have it pinned.
+        foreach (var entry in scan.TrashEntries)
+        {
+            var dir = Path.Combine(layout.TrashDir, entry);
+            pinned[Path.GetRelativePath(layout.Root, dir)] = VersionRemovalLock.IsPinned(dir);
+        }
+
+        return pinned;
+    }
+
+    /// <summary>False when a pin refused the exclusive lock: nothing was touched.</summary>
+    private static bool Remove(StoreLayout layout, GcItem item)
     {
         if (item.Kind is GcKind.Version or GcKind.Model)
         {
-            var trash = layout.TrashDir;
-            Directory.CreateDirectory(trash);
-            var parked = Path.Combine(trash, $"gc-{item.What.Replace('/', '-')}-{Guid.NewGuid():N}");
-            Directory.Move(item.Path, parked);
-            Durable.FsyncDirectory(Path.GetDirectoryName(item.Path)!);
-            TreeRemover.Remove(parked);
-            return;
+            // A model dir goes whole only when none of its versions was pinned at the look; lock each version
+            // across the rename so a pin taken since then keeps the whole model dir.
+            var locks = new List<VersionRemovalLock>();
+            try
+            {
+                var versions = item.Kind == GcKind.Model
+                    ? Directory.EnumerateDirectories(item.Path).Where(d => new DirectoryInfo(d).LinkTarget is null).ToList()
+                    : [item.Path];
+                foreach (var dir in versions)
+                {
+                    switch (VersionRemovalLock.TryTake(dir, out var held))
+                    {
+                        case RemovalLockState.Pinned:
+                            return false;
+                        case RemovalLockState.Locked:
+                            locks.Add(held!);
+                            break;
+                    }
+                }
+
+                var trash = layout.TrashDir;
+                Directory.CreateDirectory(trash);
+                var parked = Path.Combine(trash, $"gc-{item.What.Replace('/', '-')}-{Guid.NewGuid():N}");
+                Directory.Move(item.Path, parked);
+                Durable.FsyncDirectory(Path.GetDirectoryName(item.Path)!);
+                foreach (var held in locks)
+                {
+                    held.Dispose();
+                }
+
+                locks.Clear();
+                TreeRemover.Remove(parked);
+                return true;
+            }
+            finally
+            {
+                foreach (var held in locks)
+                {
+                    held.Dispose();
+                }
+            }
+        }
+
+        if (item.Kind == GcKind.Trash && Directory.Exists(item.Path) && new DirectoryInfo(item.Path).LinkTarget is null)
+        {
+            if (VersionRemovalLock.TryTake(item.Path, out var held) == RemovalLockState.Pinned)
+            {
+                return false;
+            }
+
+            using (held)
+            {
+                TreeRemover.Remove(item.Path);
+                return true;
+            }
         }
 
         TreeRemover.Remove(item.Path);
+        return true;
     }
 }

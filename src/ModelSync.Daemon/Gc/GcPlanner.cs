@@ -32,12 +32,20 @@ internal sealed record GcItem(GcKind Kind, string Path, string What, string Why)
 /// <c>publishedAt</c>); removes the rest, and any version dir without a marker that is neither of the first two;</item>
 /// <item>staging of versions not in the manifest; everything in trash.</item>
 /// </list>
+/// A version (or trash entry) in <c>holds</c> (pinned, or released within <c>store.pinGrace</c>; docs/store-format.md,
+/// "Pins") is never removed whatever the rules above say: it goes to <see cref="GcPlan.Kept"/>, and a model
+/// not in the manifest keeps <c>models/&lt;name&gt;/</c> with it (its other versions go one by one).
 /// </summary>
 internal static class GcPlanner
 {
-    public static IReadOnlyList<GcItem> Plan(StoreLayout layout, StoreScan scan, IReadOnlyDictionary<string, string> wanted, int keepVersions)
+    public static IReadOnlyList<GcItem> Plan(StoreLayout layout, StoreScan scan, IReadOnlyDictionary<string, string> wanted, int keepVersions) =>
+        Plan(layout, scan, wanted, keepVersions, new Dictionary<string, PinHold>()).Remove;
+
+    /// <param name="holds">Keyed by the path relative to the store root (<see cref="GcItem.What"/>).</param>
+    public static GcPlan Plan(StoreLayout layout, StoreScan scan, IReadOnlyDictionary<string, string> wanted, int keepVersions, IReadOnlyDictionary<string, PinHold> holds)
     {
         var items = new List<GcItem>();
+        var kept = new List<GcKept>();
         foreach (var link in scan.CurrentLinks.Where(l => !wanted.ContainsKey(l)))
         {
             items.Add(Item(layout, GcKind.CurrentLink, layout.CurrentLink(link), "model not in the manifest"));
@@ -52,7 +60,18 @@ internal static class GcPlanner
         {
             if (!wanted.TryGetValue(model.Name, out var version))
             {
-                items.Add(Item(layout, GcKind.Model, layout.ModelDir(model.Name), "model not in the manifest"));
+                var pinned = model.Versions.Where(v => holds.ContainsKey(What(layout, layout.VersionDir(model.Name, v.Version)))).ToList();
+                if (pinned.Count == 0)
+                {
+                    items.Add(Item(layout, GcKind.Model, layout.ModelDir(model.Name), "model not in the manifest"));
+                    continue;
+                }
+
+                foreach (var v in model.Versions)
+                {
+                    AddUnlessHeld(items, kept, holds, Item(layout, GcKind.Version, layout.VersionDir(model.Name, v.Version), "model not in the manifest"));
+                }
+
                 continue;
             }
 
@@ -67,13 +86,13 @@ internal static class GcPlanner
                 .OrderByDescending(v => v.PublishedAt)
                 .ThenByDescending(v => v.Version, StringComparer.Ordinal)
                 .ToList();
-            var kept = previous.Take(keepVersions).Select(v => v.Version).ToHashSet(StringComparer.Ordinal);
-            foreach (var v in model.Versions.Where(v => !keep.Contains(v.Version) && !kept.Contains(v.Version)))
+            var newest = previous.Take(keepVersions).Select(v => v.Version).ToHashSet(StringComparer.Ordinal);
+            foreach (var v in model.Versions.Where(v => !keep.Contains(v.Version) && !newest.Contains(v.Version)))
             {
                 var why = v.PublishedAt is null
                     ? "no marker: not a published version"
                     : $"older than the {keepVersions} previous version(s) kept (store.keepVersions)";
-                items.Add(Item(layout, GcKind.Version, layout.VersionDir(model.Name, v.Version), why));
+                AddUnlessHeld(items, kept, holds, Item(layout, GcKind.Version, layout.VersionDir(model.Name, v.Version), why));
             }
         }
 
@@ -99,12 +118,32 @@ internal static class GcPlanner
 
         foreach (var entry in scan.TrashEntries)
         {
-            items.Add(Item(layout, GcKind.Trash, Path.Combine(layout.TrashDir, entry), "trash"));
+            AddUnlessHeld(items, kept, holds, Item(layout, GcKind.Trash, Path.Combine(layout.TrashDir, entry), "trash"));
         }
 
-        return items;
+        return new GcPlan(items, kept);
     }
 
+    private static void AddUnlessHeld(List<GcItem> items, List<GcKept> kept, IReadOnlyDictionary<string, PinHold> holds, GcItem item)
+    {
+        if (holds.TryGetValue(item.What, out var hold))
+        {
+            kept.Add(new GcKept(item, hold.Why));
+        }
+        else
+        {
+            items.Add(item);
+        }
+    }
+
+    private static string What(StoreLayout layout, string path) => Path.GetRelativePath(layout.Root, path);
+
     private static GcItem Item(StoreLayout layout, GcKind kind, string path, string why) =>
-        new(kind, path, Path.GetRelativePath(layout.Root, path), why);
+        new(kind, path, What(layout, path), why);
 }
+
+/// <summary>A version GC would remove but keeps: <see cref="Why"/> is <c>pinned</c> or how long ago its pin was released.</summary>
+internal sealed record GcKept(GcItem Item, string Why);
+
+/// <summary>What to remove, and what the rules would remove but pins keep.</summary>
+internal sealed record GcPlan(IReadOnlyList<GcItem> Remove, IReadOnlyList<GcKept> Kept);

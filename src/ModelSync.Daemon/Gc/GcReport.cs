@@ -9,7 +9,12 @@ internal static class GcReport
     {
         var verb = result.DryRun ? "would remove" : "removed";
         var lines = result.Removed.Select(item => $"{verb} {item.What} ({item.Why})").ToList();
+        lines.AddRange(result.Kept.Select(k => $"kept {k.Item.What} (kept: {k.Why}; otherwise: {k.Item.Why})"));
         lines.Add($"gc: {result.Removed.Count} {(result.DryRun ? "to remove" : "removed")}, {result.Failures.Count} failed, {(result.DryRun ? "would free" : "freed")} {ByteText.Format(result.FreedBytes)} (files shared with kept versions stay)");
+        if (result.Kept.Count > 0)
+        {
+            lines.Add($"gc: {result.Kept.Count} kept: pinned (docs/store-format.md, \"Pins\")");
+        }
         return lines;
     }
 

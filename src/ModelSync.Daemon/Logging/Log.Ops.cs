@@ -44,6 +44,9 @@ internal static partial class Log
     [LoggerMessage(2201, LogLevel.Warning, "GC: could not remove {What}; retried after the next reconcile")]
     public static partial void GcRemoveFailed(ILogger logger, Exception exception, string what);
 
+    [LoggerMessage(2202, LogLevel.Information, "GC: kept {What} (kept: {Why})")]
+    public static partial void GcKeptPinned(ILogger logger, string what, string why);
+
     [LoggerMessage(2300, LogLevel.Information, "Scrub: verifying {ModelCount} ready models at up to {Rate} bytes/s")]
     public static partial void ScrubStarted(ILogger logger, int modelCount, long rate);
 

@@ -7,6 +7,9 @@ public static class ManifestDefaults
     /// starts deleting images above 85 % used (<c>imageGCHighThresholdPercent</c>); the store stays out of both.</summary>
     public static readonly ReserveSize Reserve = ReserveSize.Share(15);
     public const int KeepVersions = 1;
+
+    /// <summary>store.pinGrace: covers a holder's container restart.</summary>
+    public static readonly TimeSpan PinGrace = TimeSpan.FromMinutes(5);
     public const int Concurrency = 2;
     public const int MaxAttempts = 5;
     public const long SegmentSize = 16L << 20;

@@ -28,6 +28,9 @@ public sealed record StoreSettings
     public ReserveSize Reserve { get; init; } = ManifestDefaults.Reserve;
 
     public int KeepVersions { get; init; } = ManifestDefaults.KeepVersions;
+
+    /// <summary>How long a version GC would remove stays after its last pin was seen released (0: until the next GC).</summary>
+    public TimeSpan PinGrace { get; init; } = ManifestDefaults.PinGrace;
 }
 
 public sealed record SyncSettings

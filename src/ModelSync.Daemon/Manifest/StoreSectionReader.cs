@@ -22,6 +22,7 @@ internal static class StoreSectionReader
         var capacity = m.Size("capacity", min: 1);
         var reserve = m.Reserve("reserve");
         var keep = m.Int("keepVersions", 0, int.MaxValue);
+        var pinGrace = m.Duration("pinGrace", positive: false);
         // Only when both are written: the default reserve says nothing about what the author meant.
         if (capacity is { } c && reserve is { IsPercent: false, Bytes: var r } && c <= r)
         {
@@ -36,6 +37,7 @@ internal static class StoreSectionReader
             Capacity = capacity,
             Reserve = reserve ?? ManifestDefaults.Reserve,
             KeepVersions = keep ?? ManifestDefaults.KeepVersions,
+            PinGrace = pinGrace ?? ManifestDefaults.PinGrace,
         };
     }
 

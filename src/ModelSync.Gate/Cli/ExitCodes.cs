@@ -18,4 +18,10 @@ internal static class ExitCodes
     /// <summary>Waiting cannot help: the daemon is live and idle, and a required model has been absent from the
     /// inventory, or parked on a failure retrying cannot change, for the whole <c>--absent-grace</c>.</summary>
     public const int CannotSucceed = 4;
+
+    /// <summary><c>-- CMD</c>: CMD was found but execve refused it (as a shell reports it).</summary>
+    public const int CannotExecute = 126;
+
+    /// <summary><c>-- CMD</c>: CMD was not found (as a shell reports it).</summary>
+    public const int CommandNotFound = 127;
 }

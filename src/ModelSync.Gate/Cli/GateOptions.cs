@@ -34,6 +34,21 @@ internal sealed record GateOptions
 
     public bool Json { get; init; }
 
+    /// <summary><c>--hold</c>: wait, pin, then stay until SIGTERM (docs/gate.md, "Pins").</summary>
+    public bool Hold { get; init; }
+
+    /// <summary><c>--paths-file</c> of <c>--hold</c>: where the pinned paths are written, and read back on a restart.</summary>
+    public string? PathsFile { get; init; }
+
+    /// <summary>What follows <c>--</c>: the service to exec with the pins held; null without <c>--</c>.</summary>
+    public IReadOnlyList<string>? Command { get; init; }
+
+    /// <summary><c>--pinned FILE</c>: exit 0 when every path FILE lists is pinned now (a startupProbe for --hold).</summary>
+    public string? PinnedProbe { get; init; }
+
+    /// <summary><c>--install DIR</c>: copy this binary to DIR/ModelSync.Gate (for the exec form's emptyDir).</summary>
+    public string? InstallDir { get; init; }
+
     public bool Help { get; init; }
 
     public bool Version { get; init; }

@@ -16,6 +16,8 @@ internal static class GateOptionsParser
         ("--verify", "MODELSYNC_VERIFY", false),
         ("--check", "MODELSYNC_CHECK", true),
         ("--json", "MODELSYNC_JSON", true),
+        ("--hold", "MODELSYNC_HOLD", true),
+        ("--paths-file", "MODELSYNC_PATHS_FILE", false),
     ];
 
     /// <summary>Returns null and a one-line <paramref name="error"/> naming the argument on a usage error.</summary>
@@ -34,9 +36,16 @@ internal static class GateOptionsParser
 
         var help = false;
         var version = false;
+        List<string>? command = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
+            if (arg == "--")
+            {
+                command = [.. args.Skip(i + 1)];
+                break;
+            }
+
             if (arg is "--help" or "-h")
             {
                 help = true;
@@ -47,6 +56,32 @@ internal static class GateOptionsParser
             {
                 version = true;
                 continue;
+            }
+
+            // Copies the gate into an emptyDir for the exec form (the gate image has no cp). Command line only.
+            if (arg is "--install")
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    error = "option '--install' needs a value";
+                    return null;
+                }
+
+                error = null;
+                return new GateOptions { InstallDir = args[i + 1] };
+            }
+
+            // The --hold sidecar's startupProbe. Command line only: an env var would turn the holder itself into a probe.
+            if (arg is "--pinned")
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    error = "option '--pinned' needs a value";
+                    return null;
+                }
+
+                error = null;
+                return new GateOptions { PinnedProbe = args[i + 1] };
             }
 
             var eq = arg.IndexOf('=', StringComparison.Ordinal);
@@ -89,6 +124,24 @@ internal static class GateOptionsParser
             return new GateOptions { Help = help, Version = version && !help };
         }
 
-        return OptionValues.Build(raw, out error);
+        var options = OptionValues.Build(raw, out error);
+        return options is null ? null : PinForms(options with { Command = command }, out error);
+    }
+
+    /// <summary>The two forms that hold pins (docs/gate.md, "Pins") and what they refuse.</summary>
+    private static GateOptions? PinForms(GateOptions options, out string? error)
+    {
+        error = options switch
+        {
+            { Command: { Count: 0 } } => "nothing to run after '--'",
+            { Command: not null, Hold: true } => "'-- CMD' and --hold are two forms of pinning: use one",
+            { Command: not null, Check: true } or { Hold: true, Check: true } => "--check pins nothing: it cannot go with '-- CMD' or --hold",
+            { Command: not null, Json: true } or { Hold: true, Json: true } => "--json cannot go with '-- CMD' or --hold",
+            { PathsFile: not null, Hold: false } => "--paths-file (MODELSYNC_PATHS_FILE) needs --hold",
+            { Requirements: null } and ({ Command: not null } or { Hold: true }) =>
+                "pinning needs an explicit --require (or MODELSYNC_REQUIRE): a pod pins the models it uses, never every model on the node",
+            _ => null,
+        };
+        return error is null ? options : null;
     }
 }

@@ -58,12 +58,25 @@ internal static class OptionValues
             options = options with { Verify = mode.Value };
         }
 
-        if (!TryFlag(raw, "--check", out var check, ref error) || !TryFlag(raw, "--json", out var json, ref error))
+        if (!TryFlag(raw, "--check", out var check, ref error) || !TryFlag(raw, "--json", out var json, ref error)
+            || !TryFlag(raw, "--hold", out var hold, ref error))
         {
             return null;
         }
 
-        return options with { Check = check, Json = json };
+        string? pathsFile = null;
+        if (raw.TryGetValue("--paths-file", out var paths))
+        {
+            if (string.IsNullOrWhiteSpace(paths.Value))
+            {
+                error = $"{paths.Source}: the paths file is empty";
+                return null;
+            }
+
+            pathsFile = paths.Value;
+        }
+
+        return options with { Check = check, Json = json, Hold = hold, PathsFile = pathsFile };
     }
 
     private static bool TryDuration(Dictionary<string, (string Value, string Source)> raw, string option, TimeSpan fallback, bool allowZero, out TimeSpan value, ref string? error)

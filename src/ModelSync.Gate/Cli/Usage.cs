@@ -8,6 +8,10 @@ internal static class Usage
         Usage: ModelSync.Gate [--root DIR] [--require NAME[@VERSION],...] [--timeout DUR]
                               [--interval DUR] [--absent-grace DUR] [--verify size|full]
                               [--check] [--json]
+               ModelSync.Gate [options] --require LIST -- CMD [ARGS...]
+               ModelSync.Gate [options] --require LIST --hold [--paths-file FILE]
+               ModelSync.Gate --pinned FILE
+               ModelSync.Gate --install DIR
 
           --root DIR          store root (env MODELSYNC_ROOT, default /app/models)
           --require LIST      models to wait for, NAME or NAME@VERSION, comma-separated
@@ -21,13 +25,23 @@ internal static class Usage
                               (env MODELSYNC_VERIFY, default size)
           --check             validate once and exit (env MODELSYNC_CHECK=true)
           --json              print the report as one JSON document (env MODELSYNC_JSON=true)
+          -- CMD [ARGS...]    wait, pin the versions validated, then exec CMD with the pins held
+                              and MODELSYNC_PATH_<NAME> set to each pinned directory
+          --hold              wait, pin, then stay until SIGTERM/SIGINT (a native sidecar)
+                              (env MODELSYNC_HOLD=true)
+          --paths-file FILE   with --hold: write NAME=PATH lines there; a restarted holder pins
+                              what FILE records (env MODELSYNC_PATHS_FILE)
+          --pinned FILE       exit 0 when every path FILE lists is pinned now, else 1
+                              (the startupProbe of a --hold sidecar; command line only)
+          --install DIR       copy this binary to DIR/ModelSync.Gate and exit (command line only)
           --version           print the gate's version and exit
           -h, --help          this text
 
         Durations: 500ms, 2s, 5m, 1h, 1h30m (each unit once, largest first).
         The command line wins over the environment.
         Exit codes: 0 valid, 1 not valid or timed out, 2 usage error, 3 no or corrupt inventory,
-        4 cannot succeed (waiting cannot help).
+        4 cannot succeed (waiting cannot help), 126/127 CMD could not be executed / not found.
+        Pins: only '-- CMD' and --hold pin; the plain wait and --check hold no pin.
         """;
 
     /// <summary>The same string <c>ModelSync.Daemon --version</c> prints: the informational version.</summary>

@@ -12,6 +12,13 @@ internal static class WaitCommand
     public static int Run(GateOptions options)
     {
         using var shutdown = new StopSignal();
+        return Run(options, shutdown, out _);
+    }
+
+    /// <summary>The wait; <paramref name="last"/> is the last look (valid when this returns 0).</summary>
+    public static int Run(GateOptions options, StopSignal shutdown, out ProbeResult? last)
+    {
+        last = null;
         // With --json, stdout carries only the final document; the waiting lines go to stderr.
         var log = options.Json ? Console.Error : Console.Out;
         var reporter = new WaitReporter();
@@ -25,7 +32,7 @@ internal static class WaitCommand
         {
             while (true)
             {
-                probe = StoreProbe.Run(options, time, shutdown.Token);
+                probe = last = StoreProbe.Run(options, time, shutdown.Token);
                 if (probe.IsValid)
                 {
                     break;
