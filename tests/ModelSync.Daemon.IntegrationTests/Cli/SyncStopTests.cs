@@ -17,7 +17,7 @@ public sealed class SyncStopTests(FaultServer server, ITestOutputHelper output) 
     [Theory]
     [InlineData("TERM", 143)]
     [InlineData("INT", 130)]
-    public async Task Sync_SignalMidDownload_ExitsWithin5sFlushedAndResumable(string signal, int exitCode)
+    public async Task Sync_SignalMidDownload_StopsMidResponseFlushedAndResumable(string signal, int exitCode)
     {
         // 64 KiB then 20 ms: about 3 MiB/s, so the download is well under way and far from done when signalled.
         var content = new GeneratedContent(Size, seed: 17);
