@@ -59,7 +59,11 @@ public sealed class PinFormsParserTests(ITestOutputHelper log) : IDisposable
 
         var copy = Path.Combine(dir, "ModelSync.Gate");
         Assert.True((File.GetUnixFileMode(copy) & UnixFileMode.OtherExecute) != 0);
-        using var run = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(copy, ["--version"]) { RedirectStandardOutput = true })!;
+        // Under the emulator the arm64 run uses (an arm64 copy does not start on the x64 host by itself).
+        var start = ModelSync.TestKit.Emulator.StartInfo(copy);
+        start.ArgumentList.Add("--version");
+        start.RedirectStandardOutput = true;
+        using var run = System.Diagnostics.Process.Start(start)!;
         Assert.StartsWith("ModelSync.Gate ", run.StandardOutput.ReadToEnd(), StringComparison.Ordinal);
         run.WaitForExit();
         Assert.Equal(0, run.ExitCode);
