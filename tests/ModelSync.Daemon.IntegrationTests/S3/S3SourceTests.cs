@@ -191,7 +191,8 @@ public sealed class S3SourceTests : IDisposable
     public async Task Sync_KilledMidDownload_ResumesAndNoSignatureInTheResumeRecord()
     {
         var content = await PutAsync("model.safetensors", RandomNumberGenerator.GetBytes(16 << 20));
-        var manifest = Manifest(extraSync: "  bandwidthLimit: 2Mi\n");
+        // 1 MiB/s: the record past byte 0 comes within a second; the rest would take 15 s, ample time to see it under load.
+        var manifest = Manifest(extraSync: "  bandwidthLimit: 1Mi\n");
         var info = DaemonRunner.StartInfo("sync", "--manifest", manifest);
         foreach (var (key, value) in _s3.Environment())
         {
