@@ -104,12 +104,7 @@ internal sealed class ModelLifecycle(InventoryState inventory, ISyncObserver obs
     /// more. Refused when the entry is not that publication Ready (a check racing a switch or a repair).</summary>
     public bool Corrupted(string name, string version, DateTimeOffset? publishedAt, string message, string? file, DateTimeOffset nextRetryAt)
     {
-        var known = inventory.Find(name);
-        if (known?.Previous?.Version == version)
-        {
-            inventory.Update(name, e => ModelEntries.WithoutPrevious(e, version));
-        }
-
+        inventory.Update(name, e => ModelEntries.WithoutPrevious(e, version)); // unchanged (no write) unless offered
         return Change(name, nameof(Corrupted), version,
             e => e.State == ModelState.Ready && e.Version == version && (publishedAt is null || e.ReadyAt == publishedAt),
             e => ModelEntries.Corrupted(e, version, publishedAt, message, file, nextRetryAt));
