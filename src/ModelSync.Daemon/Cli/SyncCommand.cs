@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
@@ -62,6 +63,13 @@ internal static class SyncCommand
             try
             {
                 var result = await reconciler.ReconcileAsync(manifest, cancel.Token);
+                if (result.Shortfall > 0
+                    && provider.GetRequiredService<GarbageCollector>().Collect(new StoreLayout(manifest.Store.Root), manifest, dryRun: false, result.Shortfall).Evicted.Count > 0)
+                {
+                    // Previous versions were evicted for a download that did not fit: one more pass takes the room.
+                    result = await reconciler.ReconcileAsync(manifest, cancel.Token);
+                }
+
                 return result.AllReady ? ExitCodes.Ok : ExitCodes.Failed;
             }
             catch (OperationCanceledException) when (stop.Signal is { } signal)

@@ -5,6 +5,7 @@ using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using ModelSync.Daemon.Content;
+using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Gc;
 
@@ -16,6 +17,9 @@ internal sealed record GcResult(DateTimeOffset At, bool DryRun, IReadOnlyList<Gc
 
     /// <summary>What the rules would remove but pins keep (docs/store-format.md, "Pins").</summary>
     public IReadOnlyList<GcKept> Kept { get; init; } = [];
+
+    /// <summary>What of <see cref="Removed"/> was evicted to make room for a download that did not fit.</summary>
+    public IReadOnlyList<GcItem> Evicted { get; init; } = [];
 }
 
 /// <summary>
@@ -31,7 +35,9 @@ internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, 
 {
     private readonly PinWatch _pins = new(time);
 
-    public GcResult Collect(StoreLayout layout, ModelManifest manifest, bool dryRun)
+    /// <param name="evictBytes">Bytes a download of the last pass lacked (<c>ReconcileResult.Shortfall</c>): after what
+    /// the rules remove, previous versions are evicted, least recently used first, until that much is free.</param>
+    public GcResult Collect(StoreLayout layout, ModelManifest manifest, bool dryRun, long evictBytes = 0)
     {
         // A hub model's version is the commit its last pass resolved, recorded in the inventory; keeping
         // it keeps a half-downloaded commit's staging for the next pass to resume.
@@ -42,11 +48,22 @@ internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, 
             StringComparer.Ordinal);
         var scan = StoreScan.Read(layout);
         var holds = _pins.Look(ProbePins(layout, scan), manifest.Store.PinGrace);
-        var (plan, kept) = GcPlanner.Plan(layout, scan, wanted, manifest.Store.KeepVersions, holds);
+        var planned = GcPlanner.Plan(layout, scan, wanted, manifest.Store.KeepVersions, holds);
+        var kept = planned.Kept;
+        var plan = planned.Remove.ToList();
         var freed = DiskUsage.FreedBy(plan.Select(i => i.Path));
+        var evicted = Eviction.Choose(planned.Evictable, evictBytes - freed, _pins.LastSeenPinned,
+            chosen => DiskUsage.FreedBy(plan.Select(i => i.Path).Concat(chosen)) - freed, time.GetUtcNow());
+        if (evicted.Count > 0)
+        {
+            plan.AddRange(evicted);
+            freed = DiskUsage.FreedBy(plan.Select(i => i.Path));
+            Log.Evicting(logger, evicted.Count, ByteText.Format(evictBytes));
+        }
+
         if (dryRun)
         {
-            return new GcResult(time.GetUtcNow(), true, plan, []) { FreedBytes = freed, Kept = kept };
+            return new GcResult(time.GetUtcNow(), true, plan, []) { FreedBytes = freed, Kept = kept, Evicted = evicted };
         }
 
         var removed = new List<GcItem>();
@@ -84,7 +101,12 @@ internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, 
             Log.GcKeptPinned(logger, k.Item.What, k.Why);
         }
 
-        return new GcResult(time.GetUtcNow(), false, removed, failures) { FreedBytes = freed, Kept = keptNow };
+        return new GcResult(time.GetUtcNow(), false, removed, failures)
+        {
+            FreedBytes = freed,
+            Kept = keptNow,
+            Evicted = [.. removed.Where(evicted.Contains)],
+        };
     }
 
     /// <summary>One look at every version directory and trash entry: pinned now or not (relative path → pinned).</summary>

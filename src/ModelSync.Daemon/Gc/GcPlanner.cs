@@ -46,6 +46,7 @@ internal static class GcPlanner
     {
         var items = new List<GcItem>();
         var kept = new List<GcKept>();
+        var evictable = new List<GcEvictable>();
         foreach (var link in scan.CurrentLinks.Where(l => !wanted.ContainsKey(l)))
         {
             items.Add(Item(layout, GcKind.CurrentLink, layout.CurrentLink(link), "model not in the manifest"));
@@ -94,6 +95,16 @@ internal static class GcPlanner
                     : $"older than the {keepVersions} previous version(s) kept (store.keepVersions)";
                 AddUnlessHeld(items, kept, holds, Item(layout, GcKind.Version, layout.VersionDir(model.Name, v.Version), why));
             }
+
+            // Kept only for a rollback: what eviction under capacity pressure may take, unless a pin holds it.
+            foreach (var v in previous.Where(v => newest.Contains(v.Version)))
+            {
+                var item = Item(layout, GcKind.Version, layout.VersionDir(model.Name, v.Version), "previous version (store.keepVersions)");
+                if (!holds.ContainsKey(item.What))
+                {
+                    evictable.Add(new GcEvictable(item, v.PublishedAt!.Value));
+                }
+            }
         }
 
         foreach (var staged in scan.Staging)
@@ -121,7 +132,7 @@ internal static class GcPlanner
             AddUnlessHeld(items, kept, holds, Item(layout, GcKind.Trash, Path.Combine(layout.TrashDir, entry), "trash"));
         }
 
-        return new GcPlan(items, kept);
+        return new GcPlan(items, kept) { Evictable = evictable };
     }
 
     private static void AddUnlessHeld(List<GcItem> items, List<GcKept> kept, IReadOnlyDictionary<string, PinHold> holds, GcItem item)
@@ -145,5 +156,12 @@ internal static class GcPlanner
 /// <summary>A version GC would remove but keeps: <see cref="Why"/> is <c>pinned</c> or how long ago its pin was released.</summary>
 internal sealed record GcKept(GcItem Item, string Why);
 
-/// <summary>What to remove, and what the rules would remove but pins keep.</summary>
-internal sealed record GcPlan(IReadOnlyList<GcItem> Remove, IReadOnlyList<GcKept> Kept);
+/// <summary>A previous version kept for a rollback that no manifest entry needs and no pin holds: evicted, least
+/// recently used first, when a download does not fit (<see cref="Eviction"/>).</summary>
+internal sealed record GcEvictable(GcItem Item, DateTimeOffset PublishedAt);
+
+/// <summary>What to remove, what the rules would remove but pins keep, and what pressure may evict.</summary>
+internal sealed record GcPlan(IReadOnlyList<GcItem> Remove, IReadOnlyList<GcKept> Kept)
+{
+    public IReadOnlyList<GcEvictable> Evictable { get; init; } = [];
+}

@@ -18,6 +18,7 @@ internal sealed class PinWatch(TimeProvider time)
     private readonly object _gate = new();
     private readonly HashSet<string> _seenPinned = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _unpinnedSince = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastSeenPinned = new(StringComparer.Ordinal);
 
     /// <summary>Records one look at every version (<paramref name="pinned"/>: relative path → pinned now) and
     /// returns the versions GC must keep, with why. Versions not in the look are forgotten.</summary>
@@ -28,6 +29,11 @@ internal sealed class PinWatch(TimeProvider time)
         lock (_gate)
         {
             _seenPinned.RemoveWhere(v => !pinned.ContainsKey(v));
+            foreach (var gone in _lastSeenPinned.Keys.Where(v => !pinned.ContainsKey(v)).ToList())
+            {
+                _lastSeenPinned.Remove(gone);
+            }
+
             foreach (var gone in _unpinnedSince.Keys.Where(v => !pinned.ContainsKey(v)).ToList())
             {
                 _unpinnedSince.Remove(gone);
@@ -37,6 +43,7 @@ internal sealed class PinWatch(TimeProvider time)
             {
                 if (isPinned)
                 {
+                    _lastSeenPinned[version] = now;
                     _seenPinned.Add(version);
                     _unpinnedSince.Remove(version);
                     held[version] = new PinHold("pinned");
@@ -66,6 +73,16 @@ internal sealed class PinWatch(TimeProvider time)
         return held;
     }
 
+    /// <summary>When a look (or a refused removal) last found <paramref name="version"/> pinned, in this process: its
+    /// last use as far as the daemon can tell (a holder's own reads are invisible to it).</summary>
+    public DateTimeOffset? LastSeenPinned(string version)
+    {
+        lock (_gate)
+        {
+            return _lastSeenPinned.TryGetValue(version, out var at) ? at : null;
+        }
+    }
+
     /// <summary>A version GC just found pinned at its removal (the lock was refused): hold it from now.</summary>
     public void SeenPinned(string version)
     {
@@ -73,6 +90,7 @@ internal sealed class PinWatch(TimeProvider time)
         {
             _seenPinned.Add(version);
             _unpinnedSince.Remove(version);
+            _lastSeenPinned[version] = time.GetUtcNow();
         }
     }
 }

@@ -136,7 +136,13 @@ internal sealed class ReconcileLoop : BackgroundService
         session.Lifecycle.NextPassAt(next);
         try
         {
-            _status.GcDone(_gc.Collect(session.Layout, manifest, dryRun: false));
+            var gc = _gc.Collect(session.Layout, manifest, dryRun: false, evictBytes: result.Shortfall);
+            _status.GcDone(gc);
+            if (gc.Evicted.Count > 0)
+            {
+                // Room was made for a refused download: it goes now, not an interval later.
+                _trigger.Request(interruptCurrent: false);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

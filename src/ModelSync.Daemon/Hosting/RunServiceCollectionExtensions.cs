@@ -23,7 +23,6 @@ internal static class RunServiceCollectionExtensions
         services.AddSingleton<ReconcileStatus>();
         services.AddSingleton<DaemonExit>();
         services.AddSingleton<StoreWork>();
-        services.AddSingleton<GarbageCollector>();
         services.AddHostedService<ReconcileLoop>();
         services.AddHostedService(sp => new IdleTrim(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<IdleTrim>>(), () => sp.GetRequiredService<ReconcileStatus>().View().InProgress));

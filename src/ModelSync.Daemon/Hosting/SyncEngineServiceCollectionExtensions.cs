@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Content;
+using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.HubView;
 using ModelSync.Daemon.Lifecycle;
@@ -40,6 +41,7 @@ internal static class SyncEngineServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<Random>(),
             sp.GetService<ISyncObserver>()));
+        services.AddSingleton<GarbageCollector>(); // run mode after each pass; sync when a download lacked room
         services.AddSingleton<Func<ModelLifecycle, Reconciler>>(sp => lifecycle => new Reconciler(
             lifecycle,
             sp.GetRequiredService<PassFactory>(),

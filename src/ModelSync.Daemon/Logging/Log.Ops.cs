@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(2202, LogLevel.Information, "GC: kept {What} (kept: {Why})")]
     public static partial void GcKeptPinned(ILogger logger, string what, string why);
 
+    [LoggerMessage(2203, LogLevel.Warning, "GC: evicting {Count} previous version(s), least recently used first, for a download that lacked {Shortfall}")]
+    public static partial void Evicting(ILogger logger, int count, string shortfall);
+
     [LoggerMessage(2300, LogLevel.Information, "Scrub: verifying {ModelCount} ready models at up to {Rate} bytes/s")]
     public static partial void ScrubStarted(ILogger logger, int modelCount, long rate);
 

@@ -21,17 +21,34 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, CapacityNeed> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _shortfalls = new(StringComparer.Ordinal);
+
+    /// <summary>Bytes the refused downloads of this pass lacked, together: what GC evicts for after the pass.</summary>
+    public long Shortfall
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _shortfalls.Values.Sum();
+            }
+        }
+    }
 
     /// <summary>A reservation released when the model's download ends, or null with why it does not fit.</summary>
     public IDisposable? TryReserve(CapacityNeed need, out string? problem)
     {
         lock (_lock)
         {
-            problem = Check(need);
+            problem = Check(need, out var shortfall);
             if (problem is not null)
             {
+                _shortfalls[need.Name] = shortfall;
+                problem += PinnedVersions.InTheWay(layout);
                 return null;
             }
+
+            _shortfalls.Remove(need.Name);
 
             _inFlight[need.Name] = need;
             return new Reservation(this, need.Name);
@@ -42,8 +59,9 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
     // of a published file is not the download's own.
     private static long StillToCome(CapacityNeed need) => Math.Max(0, need.FetchBytes - DiskUsage.OwnBytes(need.FetchTargets));
 
-    private string? Check(CapacityNeed model)
+    private string? Check(CapacityNeed model, out long shortfall)
     {
+        shortfall = 0;
         var needed = StillToCome(model);
         var othersStillToCome = _inFlight.Values.Sum(StillToCome);
         if (store.Capacity is { } capacity)
@@ -51,6 +69,7 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
             var used = DiskUsage.StoreBytes(layout) + othersStillToCome;
             if (used + needed > capacity)
             {
+                shortfall = used + needed - capacity;
                 return $"needs {ByteText.Format(needed)} more; the store uses {ByteText.Format(used)} (with downloads in flight) of its {ByteText.Format(capacity)} capacity";
             }
         }
@@ -61,6 +80,7 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
         // whose preallocated bytes are all staged needs none, but it could not publish on a full disk.
         var reserve = Math.Max(store.Reserve.BytesOf(drive.TotalSize), RecordsRoom);
         var what = store.Reserve.IsPercent ? $"{ByteText.Format(reserve)} (store.reserve {store.Reserve} of {ByteText.Format(drive.TotalSize)})" : ByteText.Format(reserve);
+        shortfall = Math.Max(0, reserve - (free - needed));
         return free - needed < reserve
             ? $"needs {ByteText.Format(needed)} but the filesystem has {ByteText.Format(free)} free (after downloads in flight) and {what} must stay free"
             : null;

@@ -19,6 +19,9 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
 {
     private readonly ILogger _logger = engine.Loggers.CreateLogger<ModelSyncer>();
 
+    /// <summary>The pass's capacity guard: what the refused downloads lacked.</summary>
+    public CapacityGuard Capacity => capacity;
+
     public async Task<bool> SyncAsync(ModelSpec spec, CancellationToken ct)
     {
         var gate = policy.Before(spec);

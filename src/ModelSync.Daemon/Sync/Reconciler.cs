@@ -15,6 +15,9 @@ namespace ModelSync.Daemon.Sync;
 public sealed record ReconcileResult(int Ready, int Failed, DateTimeOffset FinishedAt)
 {
     public bool AllReady => Failed == 0;
+
+    /// <summary>Bytes the downloads refused for room lacked: what GC evicts for after the pass.</summary>
+    public long Shortfall { get; init; }
 }
 
 /// <summary>One pass that makes the store match a manifest: up to <c>sync.concurrency</c> models at
@@ -48,6 +51,6 @@ internal sealed class Reconciler(ModelLifecycle lifecycle, PassFactory parts, Ti
 
         lifecycle.Flush(); // the pass's last changes on disk now, not a write delay later
         Log.ReconcileFinished(logger, ready, failed, time.GetElapsedTime(started));
-        return new ReconcileResult(ready, failed, time.GetUtcNow());
+        return new ReconcileResult(ready, failed, time.GetUtcNow()) { Shortfall = syncer.Capacity.Shortfall };
     }
 }
