@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text;
+using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
@@ -35,7 +37,7 @@ internal static class StatusCommand
 
             Console.Out.Write(parse.GetValue(json)
                 ? JsonSerializer.Serialize(inventory, StoreJsonContext.Default.StoreInventory) + "\n"
-                : Table(inventory, WriterCheck.Check(new StoreLayout(root), inventory, DateTimeOffset.UtcNow)) + OnDisk(new StoreLayout(root), inventory));
+                : Table(inventory, WriterCheck.Check(new StoreLayout(root), inventory, DateTimeOffset.UtcNow)) + OnDisk(new StoreLayout(root), inventory) + Versions(new StoreLayout(root)));
             return inventory.Models.All(m => m.State == ModelState.Ready) ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
@@ -46,6 +48,20 @@ internal static class StatusCommand
     {
         var listed = inventory.Models.Where(m => m.State == ModelState.Ready).Sum(m => m.Bytes);
         return $"store on disk {ByteText.Format(DiskUsage.StoreBytes(layout))} (files shared between versions counted once); ready models list {ByteText.Format(listed)}\n";
+    }
+
+    /// <summary>Versions other than a plain current one: previous ones and those pods pin (docs/operations.md, "Pins in status").</summary>
+    private static string Versions(StoreLayout layout)
+    {
+        var versions = VersionsOnDisk.Look(layout, _ => null, DateTimeOffset.UtcNow);
+        var lines = new StringBuilder($"versions on disk {versions.Count}, pinned by pods {versions.Count(v => v.Pinned)}\n");
+        foreach (var v in versions.Where(v => v.Pinned || !v.Current).OrderByDescending(v => v.Pinned).ThenBy(v => v.Model, StringComparer.Ordinal))
+        {
+            var used = v.Pinned || v.LastUsed is null ? "" : $", last used {WriterCheck.Iso(v.LastUsed.Value)}";
+            lines.Append($"  {v.Model} {v.Version}: {(v.Pinned ? "pinned, " : "")}{(v.Current ? "current" : "previous")}{used}\n");
+        }
+
+        return lines.ToString();
     }
 
     /// <summary>Attempts made so far; none for a model found damaged on disk (Corrupted), which was not fetched.</summary>

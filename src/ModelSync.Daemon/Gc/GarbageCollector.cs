@@ -35,6 +35,9 @@ internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, 
 {
     private readonly PinWatch _pins = new(time);
 
+    /// <summary>When a GC look last found a version (relative path) pinned: its last use, for status.</summary>
+    public DateTimeOffset? LastSeenPinned(string version) => _pins.LastSeenPinned(version);
+
     /// <param name="evictBytes">Bytes a download of the last pass lacked (<c>ReconcileResult.Shortfall</c>): after what
     /// the rules remove, previous versions are evicted, least recently used first, until that much is free.</param>
     public GcResult Collect(StoreLayout layout, ModelManifest manifest, bool dryRun, long evictBytes = 0)

@@ -14,6 +14,7 @@ internal sealed class DaemonView(
     ReconcileStatus loop,
     LiveRates rates,
     StoreUsage usage,
+    VersionsSnapshot versions,
     TimeProvider time) : IDaemonView
 {
     public StoreInventory? Inventory => storeLock.Session?.Lifecycle.Snapshot();
@@ -31,7 +32,8 @@ internal sealed class DaemonView(
             inventory,
             usage.Read(state.Manifest.Store, inventory?.Generation),
             last is null ? null : new LastPass(last.FinishedAt, last.AllReady),
-            new ManifestReloads(state.LoadedAt, state.LastFailure is not null, state.Rejections));
+            new ManifestReloads(state.LoadedAt, state.LastFailure is not null, state.Rejections),
+            versions.Read(state.Manifest.Store.Root).Count(v => v.Pinned));
     }
 
     /// <summary>This daemon while it holds the lock; before, whoever holds it (a setup Job's sync, or one that died).</summary>
@@ -90,6 +92,7 @@ internal sealed class DaemonView(
                 state.RestartRequired),
             Store = new StoreSection(store.Root, store.BytesUsed, store.CapacityBytes, store.ReserveBytes, store.FilesystemFreeBytes, store.FilesystemTotalBytes, manifest.Store.KeepVersions),
             Writer = Writer(store.Root, inventory, view.LockHeld),
+            Versions = [.. versions.Read(store.Root).Select(v => new VersionSection(v.Model, v.Version, v.Current, v.Pinned, v.PublishedAt, v.LastUsed))],
             Gc = view.LastGc is { } gc
                 ? new GcSection(gc.At, [.. gc.Removed.Select(i => $"{i.What} ({i.Why})")], gc.Failures)
                 : null,

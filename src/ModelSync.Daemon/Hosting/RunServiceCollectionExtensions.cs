@@ -45,6 +45,7 @@ internal static class RunServiceCollectionExtensions
     {
         services.AddSingleton<LiveRates>();
         services.AddSingleton<StoreUsage>();
+        services.AddSingleton<VersionsSnapshot>();
         services.AddSingleton<DaemonMetrics>();
         services.AddSingleton<ISyncObserver, RunObserver>();
         services.AddSingleton<IDaemonView, DaemonView>();

@@ -36,6 +36,9 @@ internal sealed record StatusDocument
 
     public GcSection? Gc { get; init; }
 
+    /// <summary>Every version directory on disk: current, pinned by a pod, last used (docs/operations.md, "Pins in status").</summary>
+    public IReadOnlyList<VersionSection> Versions { get; init; } = [];
+
     /// <summary>Who writes the inventory and whether it is still there (<c>WriterCheck</c>); null before any inventory.</summary>
     public WriterSection? Writer { get; init; }
 }
@@ -66,6 +69,8 @@ internal sealed record ManifestSection(
     IReadOnlyList<string> RestartRequired);
 
 internal sealed record StoreSection(string Root, long BytesUsed, long? CapacityBytes, long ReserveBytes, long FilesystemFreeBytes, long FilesystemTotalBytes, int KeepVersions);
+
+internal sealed record VersionSection(string Model, string Version, bool Current, bool Pinned, DateTimeOffset? PublishedAt, DateTimeOffset? LastUsed);
 
 internal sealed record GcSection(DateTimeOffset At, IReadOnlyList<string> Removed, IReadOnlyList<string> Failures);
 

@@ -180,6 +180,7 @@ internal static class StatusPageBody
         }
 
         h.Append("</div></div>\n");
+        StatusPageVersions.Render(h, s);
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);

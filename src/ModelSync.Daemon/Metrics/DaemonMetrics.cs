@@ -36,6 +36,7 @@ internal sealed class DaemonMetrics : ISyncObserver
     private readonly Gauge _reloadFailed;
     private readonly Counter _reloadFailures;
     private readonly Gauge _manifestLoaded;
+    private readonly Gauge _pinned;
     private readonly LiveRates _rates;
 
     public DaemonMetrics(LiveRates rates)
@@ -62,6 +63,7 @@ internal sealed class DaemonMetrics : ISyncObserver
         _parked = f.CreateGauge("modelsync_models_parked", "Failed models parked by the failure policy: not fetched again until their manifest entry, their source or an operator's retry changes.");
         _reloadFailed = f.CreateGauge("modelsync_manifest_reload_failed", "1 while the manifest file on disk is refused (not valid, unreadable, or store.root changed) and the last good one stays in force, else 0.");
         _reloadFailures = f.CreateCounter("modelsync_manifest_reload_failures_total", "Manifest reloads refused since start; a file that stays bad across checks counts once.");
+        _pinned = f.CreateGauge("modelsync_versions_pinned", "Version directories a pod holds pinned now (docs/store-format.md, \"Pins\"): never removed or evicted.");
         _manifestLoaded = f.CreateGauge("modelsync_manifest_loaded_timestamp_seconds", "Unix time the manifest in force was loaded: at start, or by the last good reload.");
         _reloadFailed.Set(0);
         _reloadFailures.IncTo(0);
@@ -124,8 +126,9 @@ internal sealed class DaemonMetrics : ISyncObserver
     }
 
     /// <summary>Sets the gauges from a <c>StatusDocument</c>-style read of the daemon.</summary>
-    public void Refresh(StoreInventory? inventory, StoreUsageView usage, LastPass? last, ManifestReloads reloads)
+    public void Refresh(StoreInventory? inventory, StoreUsageView usage, LastPass? last, ManifestReloads reloads, int pinnedVersions)
     {
+        _pinned.Set(pinnedVersions);
         _reloadFailed.Set(reloads.Failing ? 1 : 0);
         _reloadFailures.IncTo(reloads.Rejections);
         _manifestLoaded.Set(reloads.LoadedAt.ToUnixTimeMilliseconds() / 1000.0);

@@ -66,6 +66,9 @@ public sealed class PinTests(ITestOutputHelper log)
             }
 
             Assert.False(Directory.Exists(layout.VersionDir("m", "v2")), "an unpinned superseded version still goes");
+            var status = (await DaemonRunner.VerbAsync("status", "--manifest", manifest)).Stdout;
+            Assert.Contains("versions on disk 3, pinned by pods 1", status, StringComparison.Ordinal); // m v1, m v3, other v1
+            Assert.Contains("  m v1: pinned, previous\n", status, StringComparison.Ordinal);
 
             // Dropped from the manifest: current/m may go; the pinned version and models/m/ stay.
             File.WriteAllText(manifest, Manifest(nginx, store, [other]));

@@ -166,7 +166,7 @@ public sealed class ManifestReloadTests : IDisposable
         async Task<string> Scrape()
         {
             var state = inForce.Snapshot();
-            metrics.Refresh(null, new StoreUsageView("/var/lib/models", 0, null, 0, 0, 0), null, new ManifestReloads(state.LoadedAt, state.LastFailure is not null, state.Rejections));
+            metrics.Refresh(null, new StoreUsageView("/var/lib/models", 0, null, 0, 0, 0), null, new ManifestReloads(state.LoadedAt, state.LastFailure is not null, state.Rejections), pinnedVersions: 0);
             using var text = new MemoryStream();
             await metrics.Registry.CollectAndExportAsTextAsync(text);
             return System.Text.Encoding.UTF8.GetString(text.ToArray());
