@@ -11,7 +11,7 @@ internal static class FailureKinds
     public static bool Parks(DownloadException error) => error.Reason switch
     {
         FailureReason.ChecksumMismatch or FailureReason.SizeMismatch => true,
-        FailureReason.InsufficientCapacity or FailureReason.StorageError or FailureReason.Stalled
+        FailureReason.InsufficientCapacity or FailureReason.VersionPinned or FailureReason.StorageError or FailureReason.Stalled
             or FailureReason.SourceUnreachable or FailureReason.Corrupted => false,
         _ => !error.Transient,
     };

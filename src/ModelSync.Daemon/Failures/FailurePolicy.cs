@@ -120,6 +120,11 @@ internal sealed class FailurePolicy(IInventoryReader inventory, SourceProbe prob
             record = record with { NotBefore = null };
             Log.ModelWaitingForRoom(logger, spec.Name, version, record.Passes);
         }
+        else if (error.Reason == FailureReason.VersionPinned)
+        {
+            record = record with { NotBefore = null };
+            Log.ModelWaitingForPin(logger, spec.Name, version);
+        }
         else
         {
             Log.ModelBackingOff(logger, spec.Name, version, record.Passes, record.NotBefore!.Value);

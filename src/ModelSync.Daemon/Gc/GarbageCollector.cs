@@ -129,7 +129,13 @@ internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, 
         foreach (var entry in scan.TrashEntries)
         {
             var dir = Path.Combine(layout.TrashDir, entry);
-            pinned[Path.GetRelativePath(layout.Root, dir)] = VersionRemovalLock.IsPinned(dir);
+            var isPinned = VersionRemovalLock.IsPinned(dir);
+            pinned[Path.GetRelativePath(layout.Root, dir)] = isPinned;
+            if (isPinned && StoreLayout.ParkedCopyOf(entry) is var (name, version))
+            {
+                // A repaired copy's pod reads the good copy at the version's path from now on: hold that too.
+                pinned[StoreLayout.VersionRelativePath(name, version)] = true;
+            }
         }
 
         return pinned;

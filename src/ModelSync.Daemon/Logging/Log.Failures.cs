@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(1806, LogLevel.Warning, "{Model}@{Version}: waiting for room (pass {Passes} in a row); the capacity guard is asked again at every pass, no backoff")]
     public static partial void ModelWaitingForRoom(ILogger logger, string model, string version, int passes);
 
+    [LoggerMessage(1807, LogLevel.Warning, "{Model}@{Version}: a running pod pins this version and the manifest gives it other content; published once the pin is released (asked again at every pass)")]
+    public static partial void ModelWaitingForPin(ILogger logger, string model, string version);
+
     [LoggerMessage(1802, LogLevel.Debug, "{Model}: backing off until {NotBefore:u}; skipped this pass")]
     public static partial void ModelBackoffSkipped(ILogger logger, string model, DateTimeOffset notBefore);
 

@@ -51,6 +51,11 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
                 return false;
             }
 
+            if (PinnedChange.Check(layout, model) is { } pinned)
+            {
+                throw pinned;
+            }
+
             download = new ModelDownload(engine, model);
             await download.RunAsync(capacity, StoreReads.Previous(layout, model.Name), ct);
             return true;

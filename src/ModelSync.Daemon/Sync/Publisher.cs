@@ -63,7 +63,7 @@ internal static class Publisher
                 }
 
                 Durable.Exchange(staging, target);
-                var trash = Path.Combine(layout.TrashDir, $"{model.Name}-{model.Version}-{Guid.NewGuid():N}");
+                var trash = layout.ParkedCopy(model.Name, model.Version);
                 Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
                 Directory.Move(staging, trash);
             }

@@ -63,6 +63,14 @@ public sealed class StoreLayout
     /// <summary>Where replaced or collected versions wait for deletion: one rename away from <c>models/</c>.</summary>
     public string TrashDir => Path.Combine(StateDir, "trash");
 
+    /// <summary>Where a version's replaced copy is parked (<c>trash/&lt;name&gt;+&lt;version&gt;+&lt;id&gt;</c>; '+' is in
+    /// neither a name nor a version), so GC can tell whose copy a pinned trash entry is.</summary>
+    public string ParkedCopy(string name, string version) => Path.Combine(TrashDir, $"{name}+{version}+{Guid.NewGuid():N}");
+
+    /// <summary>The model and version a trash entry named by <see cref="ParkedCopy"/> was; null for any other entry.</summary>
+    public static (string Name, string Version)? ParkedCopyOf(string trashEntry) =>
+        trashEntry.Split('+') is [var name, var version, { Length: > 0 }] && name.Length > 0 && version.Length > 0 ? (name, version) : null;
+
     public string ModelDir(string name) => Path.Combine(ModelsDir, name);
 
     public string VersionDir(string name, string version) => Path.Combine(ModelsDir, name, version);

@@ -189,4 +189,85 @@ public sealed class PinTests(ITestOutputHelper log)
         Assert.True(DateTimeOffset.UtcNow - killed >= grace, "removed before store.pinGrace passed");
         Assert.False(Directory.Exists(v1));
     }
+
+    private static void FlipAByte(string path)
+    {
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+    }
+
+    [Fact]
+    public async Task Hold_RepairOfThePinnedVersion_PodReadsTheGoodCopyAtItsPath_AndGcKeepsItThroughABumpUntilReleased()
+    {
+        using var nginx = await NginxFixture.StartAsync();
+        using var dir = new TempDir();
+        var store = dir.Combine("store");
+        var layout = new StoreLayout(store);
+        var manifest = dir.Combine("models.yaml");
+        ModelDef M(string version, int seed) => new("m", version, [ModelFiles.Serve(nginx, $"m/{version}/weights.bin", 50_000, seed)]);
+        File.WriteAllText(manifest, Manifest(nginx, store, [M("v1", 1)]));
+        await Verb("sync", "--manifest", manifest);
+        var v1 = layout.VersionDir("m", "v1");
+        var good = Digests(v1)["weights.bin"];
+
+        using var holder = GateProcess.Start(log, ["--root", store, "--require", "m", "--hold", "--interval", "100ms"]);
+        holder.WaitForLine(l => l.StartsWith("holding 1 pin", StringComparison.Ordinal));
+
+        FlipAByte(Path.Combine(v1, "weights.bin"));
+        var (verifyCode, verifyOut) = await DaemonRunner.VerbAsync("verify", "--manifest", manifest);
+        Assert.True(verifyCode != 0, verifyOut);
+        await Verb("sync", "--manifest", manifest); // the repair: a good copy swapped in at the version's path
+        Assert.Equal(good, Digests(v1)["weights.bin"]); // the marker differs: a new publishedAt
+
+        // The pin is on the damaged copy now parked in trash; the pod reads the good one at its path: both stay.
+        File.WriteAllText(manifest, Manifest(nginx, store, [M("v2", 2)]));
+        await Verb("sync", "--manifest", manifest);
+        var gc = await Verb("gc", "--manifest", manifest);
+        Assert.Contains("kept models/m/v1 (kept: pinned", gc, StringComparison.Ordinal);
+        Assert.Equal(good, Digests(v1)["weights.bin"]); // the marker differs: a new publishedAt
+
+        holder.Signal("KILL");
+        holder.WaitForExit();
+        var after = await Verb("gc", "--manifest", manifest);
+        Assert.Contains("removed models/m/v1", after, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(layout.TrashDir));
+    }
+
+    [Fact]
+    public async Task Sync_SameVersionOtherContentWhilePinned_FailsVersionPinned_ThePodKeepsItsContent_PublishedAfterRelease()
+    {
+        using var nginx = await NginxFixture.StartAsync();
+        using var dir = new TempDir();
+        var store = dir.Combine("store");
+        var layout = new StoreLayout(store);
+        var manifest = dir.Combine("models.yaml");
+        File.WriteAllText(manifest, Manifest(nginx, store, [new("m", "v1", [ModelFiles.Serve(nginx, "m/a/weights.bin", 50_000, 1)])]));
+        await Verb("sync", "--manifest", manifest);
+        var v1 = layout.VersionDir("m", "v1");
+        var first = Digests(v1);
+
+        var holder = GateProcess.Start(log, ["--root", store, "--require", "m", "--hold", "--interval", "100ms"]);
+        try
+        {
+            holder.WaitForLine(l => l.StartsWith("holding 1 pin", StringComparison.Ordinal));
+            File.WriteAllText(manifest, Manifest(nginx, store, [new("m", "v1", [ModelFiles.Serve(nginx, "m/b/weights.bin", 50_000, 2)])]));
+            var (code, output) = await DaemonRunner.VerbAsync("sync", "--manifest", manifest);
+            Assert.True(code != 0, output);
+            Assert.Contains("models/m/v1 is pinned by a running pod and the manifest gives version v1 other content", output, StringComparison.Ordinal);
+            Assert.Equal(first, Digests(v1));
+            Assert.Empty(nginx.Requests("/m/b/weights.bin"));
+            holder.Signal("KILL");
+            holder.WaitForExit();
+        }
+        finally
+        {
+            holder.Dispose();
+        }
+
+        await Verb("sync", "--manifest", manifest);
+        Assert.NotEqual(first, Digests(v1));
+    }
 }
