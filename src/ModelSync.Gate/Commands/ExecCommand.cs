@@ -42,6 +42,11 @@ internal static class ExecCommand
         foreach (var p in pins.Pins)
         {
             env[PinSet.Variable(p.Name)] = p.Pin.Path;
+            if (PinSet.HubRevision(p) is { } revision)
+            {
+                env[PinSet.RevisionVariable(p.Name)] = revision;
+            }
+
             p.Pin.KeepAcrossExec();
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using ModelSync.Store.Validation;
@@ -51,6 +52,16 @@ internal sealed class PinSet : IDisposable
     /// <summary><c>MODELSYNC_PATH_&lt;NAME&gt;</c>: NAME upper-cased, <c>-</c> as <c>_</c>.</summary>
     public static string Variable(string name) =>
         "MODELSYNC_PATH_" + name.ToUpperInvariant().Replace('-', '_');
+
+    /// <summary><c>MODELSYNC_REVISION_&lt;NAME&gt;</c>: the pinned commit of an <c>hf://</c> model, for services that
+    /// load it through <c>HF_HUB_CACHE</c> (<c>from_pretrained(..., revision=...)</c>): the hub view's ref moves with
+    /// <c>current</c>, the pinned commit's snapshot stays while the pin holds.</summary>
+    public static string RevisionVariable(string name) =>
+        "MODELSYNC_REVISION_" + name.ToUpperInvariant().Replace('-', '_');
+
+    /// <summary>The commit a pinned <c>hf://</c> version is (its version); null for other sources.</summary>
+    public static string? HubRevision(ModelPin pin) =>
+        MarkerFile.TryRead(pin.Pin.Path) is { Source: { } source } && source.StartsWith("hf://", StringComparison.Ordinal) ? pin.Version : null;
 
     /// <summary>The <c>NAME=PATH</c> lines of a paths file.</summary>
     public string PathsText() =>

@@ -33,7 +33,11 @@ public sealed class StoreBuilder : IDisposable
     }
 
     /// <summary>Publishes a version with both digests recorded and returns its Ready entry.</summary>
-    public ModelEntry Publish(string name, string version, params (string Path, byte[] Content)[] files)
+    public ModelEntry Publish(string name, string version, params (string Path, byte[] Content)[] files) =>
+        PublishFrom(null, name, version, files);
+
+    /// <summary>As <see cref="Publish"/>, with the marker's <c>source</c> (e.g. an <c>hf://</c> reference).</summary>
+    public ModelEntry PublishFrom(string? source, string name, string version, params (string Path, byte[] Content)[] files)
     {
         var dir = Layout.VersionDir(name, version);
         var entries = new List<FileEntry>();
@@ -50,7 +54,7 @@ public sealed class StoreBuilder : IDisposable
         }
 
         var publishedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        MarkerFile.Write(dir, new ModelMarker { Name = name, Version = version, PublishedAt = publishedAt, Files = entries });
+        MarkerFile.Write(dir, new ModelMarker { Name = name, Version = version, Source = source, PublishedAt = publishedAt, Files = entries });
         CurrentLink.Switch(Layout, name, version);
         return new ModelEntry
         {
