@@ -205,32 +205,56 @@ c.pop("livenessProbe", None); c.pop("readinessProbe", None)
 c["env"] = [e for e in c["env"] if "valueFrom" not in e] + [{"name": "MODELSYNC_NODE", "value": "e2e-node"}]
 yaml.safe_dump_all([cm, daemon], open(f"{work}/daemon.yaml", "w"), sort_keys=False)
 
-# 2. the sentiment service, gated; its container checks what it can do with /app/models
+# 2. the sentiment service, gated by its pin-holding sidecar; its container checks what it can do with /app/models
 svc = by[("Deployment", "sentiment-service")]
 pod = as_pod("sentiment-service", svc["spec"]["template"])
 spec = pod["spec"]
 store_to(spec, pv)
 spec["volumes"].append({"name": "results", "hostPath": {"path": results, "type": "Directory"}})
-c = spec["containers"][0]
+# podman kube play runs no native sidecar (it waits for an init container with restartPolicy Always to
+# exit): the --hold gate runs as the pod's first regular container here, as the notes say; its startupProbe
+# (an in-container healthcheck in podman) is dropped and the app waits for the paths file itself.
+holder = spec["initContainers"].pop(0)
+assert holder.get("restartPolicy") == "Always" and "--hold" in holder["args"], holder
+holder.pop("restartPolicy"); holder.pop("startupProbe", None)
+spec["containers"].insert(0, holder)
+if not spec["initContainers"]: spec.pop("initContainers")
+c = spec["containers"][1]
 c["image"] = service_image
 c["command"] = ["/bin/busybox", "sh", "-c", """
   id -u > /results/uid
-  cat "$MODEL_DIR/config.json" > /results/read.txt 2>/results/read.err
+  while [ ! -s /pins/paths ]; do sleep 0.2; done
+  dir=$(sed -n 's/^finbert=//p' /pins/paths)
+  echo "$dir" > /results/pinned-dir
+  cat "$dir/config.json" > /results/read.txt 2>/results/read.err
   if (echo x > /app/models/written-by-service) 2>/results/write.err; then echo WRITABLE; else echo READONLY; fi > /results/write.txt
   touch /results/done
   trap 'exit 0' TERM
-  while :; do sleep 1; done
+  # Answers /results/ask-N with the sha256 of what the pod reads at its pinned path now (or the error).
+  while :; do
+    for q in /results/ask-*; do
+      [ -e "$q" ] || continue
+      n=${q#/results/ask-}
+      [ -e /results/answer-$n ] && continue
+      (cd "$dir" && sha256sum config.json weights.bin) > /results/answer-$n.tmp 2>&1 || echo "READ FAILED" >> /results/answer-$n.tmp
+      mv /results/answer-$n.tmp /results/answer-$n
+    done
+    sleep 0.2
+  done
 """]
 c.pop("ports", None)
 c["resources"] = {"limits": {"memory": "64Mi"}}
 c["volumeMounts"].append({"name": "results", "mountPath": "/results"})
 yaml.safe_dump(pod, open(f"{work}/service.yaml", "w"), sort_keys=False)
 
-# 3. a service requiring a model that nobody publishes: the gate must time out and fail the pod
+# 3. a service requiring a model that nobody publishes, gated by the plain init container (waits, holds
+#    no pin): the gate must time out and fail the pod
 missing = copy.deepcopy(pod)
 missing["metadata"]["name"] = "missing-model-service"
 missing["metadata"]["labels"] = {"app.kubernetes.io/name": "missing-model-service"}
-gate = missing["spec"]["initContainers"][0]
+gate = missing["spec"]["containers"].pop(0)
+gate.pop("args")
+missing["spec"]["initContainers"] = [gate]
 for e in gate["env"]:
     if e["name"] == "MODELSYNC_REQUIRE": e["value"] = "finbert,no-such-model"
     if e["name"] == "MODELSYNC_TIMEOUT": e["value"] = "4s"
@@ -286,15 +310,17 @@ fi
 rc=0
 wait "$play_pid" || rc=$?
 ((rc == 0)) || { cat "$work/play-service.log" >&2; die "podman kube play of the service returned $rc"; }
-for _ in $(seq 50); do [ -e "$results/done" ] && break; sleep 0.1; done
-[ -e "$results/done" ] || die "the service container did not run"
-log "ok: gate exited 0 after $(($(date +%s) - started)) s and the service started ($(ready_models) models Ready)"
+for _ in $(seq 1200); do [ -e "$results/done" ] && break; sleep 0.1; done
+[ -e "$results/done" ] || die "the service container did not run (or never saw its pins)"
+pinned_dir=$(cat "$results/pinned-dir")
+[ "$pinned_dir" = /app/models/models/finbert/e2e-1 ] || die "the holder pinned '$pinned_dir', not /app/models/models/finbert/e2e-1"
+log "ok: the gate pinned finbert after $(($(date +%s) - started)) s and the service started ($(ready_models) models Ready)"
 
-grep -q '"model": "finbert"' "$results/read.txt" || die "the service could not read /app/models/current/finbert/config.json: $(cat "$results/read.err")"
+grep -q '"model": "finbert"' "$results/read.txt" || die "the service could not read $pinned_dir/config.json: $(cat "$results/read.err")"
 [ "$(cat "$results/write.txt")" = READONLY ] || die "the service could write to /app/models"
 grep -qi 'read-only file system' "$results/write.err" || die "write failed, but not as read-only: $(cat "$results/write.err")"
 [ ! -e "$store/written-by-service" ] || die "a file written by the service appeared in the store"
-log "ok: service (uid $(cat "$results/uid")) reads /app/models/current/finbert, writing fails: $(cat "$results/write.err")"
+log "ok: service (uid $(cat "$results/uid")) reads its pinned $pinned_dir, writing fails: $(cat "$results/write.err")"
 
 if [ "$mode" = daemon ]; then
   for _ in $(seq 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$daemon_port/readyz")" = 200 ] && break; sleep 0.2; done
@@ -333,6 +359,68 @@ if [ "$mode" = daemon ]; then
   podman kube down "$work/daemon.yaml" >/dev/null
   log "ok: daemon pod stopped in $((($(date +%s%N) - t0) / 1000000)) ms (SIGTERM handled if well under 10 s)"
 fi
+if [ "$mode" = daemon ]; then
+  # --- pins: the service pod's holder (uid 10001, store mounted read-only, its own PID namespace) pins
+  # finbert e2e-1; the daemon image's verbs (uid 65532, another container) repair it, bump it twice and drop
+  # it, each followed by a GC. The pod must read e2e-1's bytes at its path after every step (no ENOENT, no
+  # other version), and e2e-1 must leave the node once the pod is gone.
+  want=$(cd "$www/finbert" && sha256sum config.json weights.bin)
+  asked=0
+  pod_reads() { # what the pod reads at its pinned path now (sha256 lines), asked through /results
+    asked=$((asked + 1))
+    touch "$results/ask-$asked"
+    for _ in $(seq 100); do [ -e "$results/answer-$asked" ] && break; sleep 0.1; done
+    cat "$results/answer-$asked" 2>/dev/null || echo "no answer from the service pod"
+  }
+  verb() { # the daemon image's CLI on the node's store, as the setup Job runs it
+    podman run --rm --network=host -v "$store:/var/lib/k3s-storage/ml-models" -v "$work/pins.yaml:/etc/modelsync/models.yaml:ro" \
+      "$daemon_image" "$@" --manifest /etc/modelsync/models.yaml
+  }
+  finbert_manifest() { # VERSION DIR (empty: finbert dropped)
+    sed '/^  - name: finbert$/,$d' "$manifest" | sed 's/^  keepVersions: 1$/  keepVersions: 0\n  pinGrace: 0s/'
+    [ -z "$1" ] && return
+    printf '  - name: finbert\n    version: "%s"\n    baseUrl: http://127.0.0.1:%s/%s/\n    files:\n' "$1" "$http_port" "$2"
+    for f in config.json weights.bin; do
+      printf '      - path: %s\n        size: %s\n        sha256: %s\n' "$f" "$(stat -c %s "$www/$2/$f")" "$(sha256sum "$www/$2/$f" | cut -d' ' -f1)"
+    done
+  }
+  check_pod() { # STEP
+    local seen; seen=$(pod_reads)
+    [ "$seen" = "$want" ] || die "after $1 the pinned pod read other bytes or nothing at $pinned_dir: $seen"
+    log "ok: after $1 the pod reads e2e-1's bytes at its pinned path"
+  }
+  for v in 2 3; do
+    mkdir -p "$www/finbert$v"; cp "$www/finbert/config.json" "$www/finbert$v/"; head -c $((1024 * 1024)) /dev/urandom >"$www/finbert$v/weights.bin"
+  done
+  finbert_manifest e2e-1 finbert >"$work/pins.yaml"
+  check_pod "the daemon's downloads"
+
+  weights=$store/models/finbert/e2e-1/weights.bin
+  chmod u+w "$weights" && printf 'X' | dd of="$weights" bs=1 seek=4096 conv=notrunc status=none && chmod 0444 "$weights"
+  ! verb verify >"$work/verify.log" 2>&1 || die "verify passed a damaged copy: $(cat "$work/verify.log")"
+  verb sync >"$work/repair.log" 2>&1 || die "sync did not repair the damaged copy: $(tail "$work/repair.log")"
+  check_pod "a repair"
+
+  for v in 2 3; do
+    finbert_manifest "e2e-$v" "finbert$v" >"$work/pins.yaml"
+    verb sync >"$work/bump$v.log" 2>&1 || die "sync of e2e-$v failed: $(tail "$work/bump$v.log")"
+    gc=$(verb gc 2>&1) || die "gc failed: $gc"
+    grep -q "kept models/finbert/e2e-1 (kept: pinned" <<<"$gc" || die "gc after bump $v did not keep the pinned e2e-1: $gc"
+    check_pod "bump $v (current/finbert -> $(readlink "$store/current/finbert"))"
+  done
+  finbert_manifest "" >"$work/pins.yaml"
+  verb sync >"$work/drop.log" 2>&1 || die "sync without finbert failed: $(tail "$work/drop.log")"
+  gc=$(verb gc 2>&1) || die "gc failed: $gc"
+  grep -q "kept models/finbert/e2e-1 (kept: pinned; otherwise: model not in the manifest)" <<<"$gc" || die "gc after the drop: $gc"
+  [ ! -e "$store/current/finbert" ] || die "current/finbert survived the drop"
+  check_pod "the drop"
+
+  podman kube down "$work/service.yaml" >/dev/null
+  gc=$(verb gc 2>&1) || die "gc failed: $gc"
+  [ ! -e "$store/models/finbert" ] || die "models/finbert stayed after the pinned pod was removed: $gc"
+  log "ok: e2e-1 left the node with the pod (pinGrace 0s): $(grep -c '^removed' <<<"$gc") removed"
+fi
+
 log "uninstall --purge: its DaemonSet, played as a Pod on this node, deletes $store"
 TMPDIR=$work bash deploy/k3s-models.sh --dry-run --store-path "$store" -t "$tag" uninstall --purge >"$work/purge-plan.txt" 2>/dev/null
 purge_ds=$(sed -nE 's/^kubectl apply -f (.*purge\.yaml)$/\1/p' "$work/purge-plan.txt")
