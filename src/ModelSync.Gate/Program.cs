@@ -10,7 +10,7 @@ if (options is null)
 
 return options.Help ? Usage.Print()
     : options.Version ? Usage.PrintVersion()
-    : options.InstallDir is { } installDir ? ExecCommand.Install(installDir)
+    : options.InstallDir is { } installDir ? InstallCommand.Run(installDir)
     : options.PinnedProbe is { } pinned ? HoldCommand.Probe(pinned)
     : options.Check ? CheckCommand.Run(options)
     : options.Command is not null ? ExecCommand.Run(options)

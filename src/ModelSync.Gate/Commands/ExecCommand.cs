@@ -66,33 +66,6 @@ internal static class ExecCommand
         return errno == 2 ? ExitCodes.CommandNotFound : ExitCodes.CannotExecute;
     }
 
-    /// <summary><c>--install DIR</c>: copies this executable to <c>DIR/ModelSync.Gate</c> (0755, temp file + rename),
-    /// so a service container can run it from an <c>emptyDir</c>. 0, or 1 with one line on stderr.</summary>
-    public static int Install(string dir)
-    {
-        try
-        {
-            var self = Environment.ProcessPath ?? throw new IOException("cannot tell this executable's path");
-            var target = Path.Combine(dir, "ModelSync.Gate");
-            var temp = Path.Combine(dir, $".ModelSync.Gate.{Environment.ProcessId}.tmp");
-            File.Copy(self, temp, overwrite: true);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                    | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            }
-
-            File.Move(temp, target, overwrite: true);
-            Console.Out.WriteLine($"installed {target}");
-            return ExitCodes.Valid;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"ModelSync.Gate: --install {dir}: {ex.Message}");
-            return ExitCodes.NotValid;
-        }
-    }
-
     /// <summary>As a shell finds a command: a name with a slash as is, else the first executable file on PATH.</summary>
     private static string? Resolve(string name, string? pathVariable)
     {
