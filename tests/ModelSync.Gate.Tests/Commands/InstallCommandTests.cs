@@ -23,12 +23,14 @@ public sealed class InstallCommandTests(ITestOutputHelper log) : IDisposable
         var install = GateProcess.Run(log, "--install", gate);
 
         Assert.Equal(0, install.ExitCode);
-        Assert.Contains(install.Stdout, l => l.StartsWith($"installed {gate}/ModelSync.Gate with ", StringComparison.Ordinal) && l.Contains("libc.so.6", StringComparison.Ordinal));
-        Assert.True(File.Exists(Path.Combine(gate, "ld.so")) && File.Exists(Path.Combine(gate, "libc.so.6")));
+        Assert.True(File.Exists(Path.Combine(gate, "ModelSync.Gate")));
         if (Emulator.Command.Count > 0)
         {
-            return; // an arm64 bundle would need the emulator inside the root below; the x64 run covers it
+            return; // what qemu-user shows of /proc/self/maps is its own business, and the root below would need it too
         }
+
+        Assert.Contains(install.Stdout, l => l.StartsWith($"installed {gate}/ModelSync.Gate with ", StringComparison.Ordinal) && l.Contains("libc.so.6", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(gate, "ld.so")) && File.Exists(Path.Combine(gate, "libc.so.6")));
 
         // The store's root is the whole filesystem the service sees: no /lib, no /usr, no libc but the bundle's.
         Assert.False(Directory.Exists(Path.Combine(_store.Root, "lib")));
