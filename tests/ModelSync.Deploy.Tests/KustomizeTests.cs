@@ -224,7 +224,18 @@ public class KustomizeTests
             Assert.Equal(0, pod.InitContainers!.IndexOf(gate)); // nothing runs before the models are there
             var env = gate.Env.ToDictionary(e => e.Name, e => e.Value);
             Assert.All(env.Keys, name => Assert.True(GateEnv.Contains(name), $"{owner}: the gate does not read {name}"));
-            Assert.Null(gate.Args);
+            // The plain gate takes no arguments; the pin-holding sidecar (restartPolicy Always) takes --hold and a
+            // paths file, and a startupProbe that keeps the app from starting before the pins are held.
+            if (gate.RestartPolicy == "Always")
+            {
+                Assert.Equal(["--hold", "--paths-file", "/pins/paths"], gate.Args);
+                Assert.Equal(["/usr/local/bin/ModelSync.Gate", "--pinned", "/pins/paths"], gate.StartupProbe.Exec.Command);
+            }
+            else
+            {
+                Assert.Null(gate.Args);
+            }
+
             Assert.Null(gate.Command);
 
             var root = env["MODELSYNC_ROOT"];
