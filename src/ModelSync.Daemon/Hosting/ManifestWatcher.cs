@@ -69,7 +69,7 @@ internal sealed class ManifestWatcher(ManifestReloader reloader, TimeProvider ti
 
     private FileSystemWatcher? Watch()
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(reloader.Path))!;
+        var directory = reloader.WatchedDirectory;
         try
         {
             var watcher = new FileSystemWatcher(directory)
