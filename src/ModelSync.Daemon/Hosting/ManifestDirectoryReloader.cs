@@ -60,21 +60,27 @@ internal sealed partial class ManifestDirectoryReloader
         }
 
         var changed = manifest.ContentSha256 != before.ContentSha256;
+        var failure = outcome.Problems.Count == 0 ? null : new ReloadFailure(_time.GetUtcNow(), [.. outcome.Problems.Select(p => p.ToString())]);
         if (changed)
         {
-            var restart = RestartRequired(manifest);
-            _inForce.Replace(manifest, _time.GetUtcNow(), restart);
+            // One step: the files held back stay on /status without a moment of "no failure" in between.
+            if (_inForce.Replace(manifest, _time.GetUtcNow(), RestartRequired(manifest), failure))
+            {
+                LogHeldBack(outcome.Problems);
+            }
+
             Log.DirectoryReloaded(_logger, _directory, string.Join(", ", outcome.Applied.Select(Path.GetFileName)), manifest.Models.Count);
+            return ReloadOutcome.Reloaded;
         }
 
-        if (outcome.Problems.Count > 0)
+        if (failure is not null)
         {
             Reject(outcome.Problems);
-            return changed ? ReloadOutcome.Reloaded : ReloadOutcome.Rejected;
+            return ReloadOutcome.Rejected;
         }
 
         _inForce.ClearFailure();
-        return changed ? ReloadOutcome.Reloaded : ReloadOutcome.Unchanged;
+        return ReloadOutcome.Unchanged;
     }
 
     private List<string> RestartRequired(ModelManifest manifest)
@@ -102,10 +108,15 @@ internal sealed partial class ManifestDirectoryReloader
     {
         if (_inForce.Reject(new ReloadFailure(_time.GetUtcNow(), [.. problems.Select(p => p.ToString())])))
         {
-            foreach (var problem in problems)
-            {
-                Log.FileHeldBack(_logger, problem.File, problem.ToString());
-            }
+            LogHeldBack(problems);
+        }
+    }
+
+    private void LogHeldBack(IReadOnlyList<ManifestProblem> problems)
+    {
+        foreach (var problem in problems)
+        {
+            Log.FileHeldBack(_logger, problem.File, problem.ToString());
         }
     }
 

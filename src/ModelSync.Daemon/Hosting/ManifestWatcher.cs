@@ -67,7 +67,8 @@ internal sealed class ManifestWatcher(ManifestReloader reloader, TimeProvider ti
         }
     }
 
-    private FileSystemWatcher? Watch()
+    /// <summary>The file system watch alone, signalling this loop (tests start it before <see cref="RunAsync"/>).</summary>
+    internal FileSystemWatcher? Watch()
     {
         var directory = reloader.WatchedDirectory;
         try

@@ -34,7 +34,7 @@ internal sealed class LastGoodFiles(IReadOnlyDictionary<string, byte[]>? inForce
             var bad = composed.Problems.Select(p => p.File).Distinct().Where(f => candidates.TryGetValue(f, out var c) && c.IsNew).ToList();
             if (bad.Count == 0)
             {
-                bad = [.. candidates.Where(c => c.Value.IsNew).Select(c => c.Key)];
+                bad = Culprits(candidates, composed);
                 if (bad.Count == 0)
                 {
                     problems.AddRange(composed.Problems);
@@ -92,6 +92,17 @@ internal sealed class LastGoodFiles(IReadOnlyDictionary<string, byte[]>? inForce
             FileSet = new ManifestFileSet(new Dictionary<string, byte[]>(_good, StringComparer.Ordinal), problems),
         };
         return new FileSetOutcome(manifest, problems, applied, [.. carried.Select(c => (c.Model.Name, c.File))], settingsLeftOut);
+    }
+
+    /// <summary>When the problems lie in files that did not change: the changed files that hold settings (what
+    /// another file's models are read against) when any did, else every changed file.</summary>
+    private List<string> Culprits(SortedDictionary<string, (byte[]? Bytes, bool IsNew)> candidates, Composition composed)
+    {
+        var changed = candidates.Where(c => c.Value.IsNew).Select(c => c.Key).ToList();
+        var settings = changed.Where(f => candidates[f].Bytes is null
+            || composed.Parts.FirstOrDefault(p => p.Path == f)?.HoldsSettings == true
+            || (_good.TryGetValue(f, out var good) && ManifestPart.Parse(f, good, false).HoldsSettings)).ToList();
+        return settings.Count > 0 ? settings : changed;
     }
 
     /// <summary>Every file read, marked new when it differs from its last good content; a file that went away is a
