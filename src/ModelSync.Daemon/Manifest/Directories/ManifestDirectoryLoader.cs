@@ -16,7 +16,9 @@ internal static class ManifestDirectoryLoader
         var unreadable = read.Files.Where(f => f.Bytes is null).Select(f => new ManifestProblem(f.Path, 0, 0, "", $"cannot read the file: {f.ReadError}")).ToList();
         var composed = DirectoryComposer.Compose(directory, [.. read.Files.Where(f => f.Bytes is not null).Select(f => (f.Path, f.Bytes!, true))], kinds);
         IReadOnlyList<ManifestProblem> problems = [.. unreadable, .. composed.Problems];
-        return new ManifestLoadResult(problems.Count == 0 ? composed.Manifest : null, problems);
+        return problems.Count == 0 && composed.Manifest is { } manifest
+            ? new ManifestLoadResult(manifest with { FileSet = new ManifestFileSet(read.Files.ToDictionary(f => f.Path, f => f.Bytes!, StringComparer.Ordinal), []) }, [])
+            : new ManifestLoadResult(null, problems);
     }
 
     /// <summary>
