@@ -428,10 +428,12 @@ find_daemon_binary() {
   return 1
 }
 
-# lint_manifest FILE LABEL: ModelSync.Daemon validate FILE (its lines name LABEL instead of FILE, so
-# "LABEL:LINE:COL: problem"); fails when FILE is not a valid manifest for the daemon's pods.
+# lint_manifest FILE LABEL [SHOWN]: ModelSync.Daemon validate FILE (its lines name LABEL instead of FILE, so
+# "LABEL:LINE:COL: problem"); fails when FILE is not a valid manifest for the daemon's pods. A directory
+# (lint_volume): each line names the ConfigMap and key of its file, and SHOWN (the path in the pods) stands
+# for the directory inside messages.
 lint_manifest() {
-  local file=$1 label=$2 bin engine image seen root rc=0 out line cmd name src
+  local file=$1 label=$2 shown=${3:-} rest bin engine image seen root rc=0 out line cmd name src
   # store.root is the path inside the daemon's pods, where the DaemonSet mounts the store; the node
   # directory is --store-path. Another root would be written into the pod's read-only filesystem.
   # shellcheck disable=SC2016
@@ -465,7 +467,9 @@ lint_manifest() {
       # A file of a manifest directory: named by the ConfigMap and key it comes from.
       name=${line#"$seen/"}; name=${name%%:*}
       src=$(awk -F'\t' -v n="$name" '$1 == n { print $2; exit }' "$file.sources")
-      [ -z "$src" ] || { info "$kustomization: $src${line#"$seen/$name"}"; continue; }
+      rest=${line#"$seen/$name"}
+      [ -z "$shown" ] || rest=${rest//"$seen/"/"$shown/"}
+      [ -z "$src" ] || { info "$kustomization: $src$rest"; continue; }
     fi
     info "${line/#"$seen"/$label}"
   done <<<"$out"
@@ -504,7 +508,7 @@ lint_volume() {
     done
   done
   info "linting $path, a manifest directory of $(wc -l <"$dir.sources") files from ConfigMaps $(printf '%s\n' "${srcs[@]%%:*}" | paste -sd, - | sed 's/,/, /g') (DaemonSet $ns/$ds, container $container)"
-  lint_manifest "$dir" "$kustomization: $path" || rc=1
+  lint_manifest "$dir" "$kustomization: $path" "$path" || rc=1
   return $rc
 }
 
@@ -517,7 +521,7 @@ cmd_validate() {
   mkdir -p "$work/manifests"
   while IFS=$'\t' read -r status ns ds container path cm key; do
     if [ "$status" = dir ]; then
-      [[ $'\t'$cm$'\t'$key != *$'\t'modelsync-models[$'\t':]* ]] || [ -z "$manifest" ] || used_manifest=1
+      [[ $'\t'$cm$'\t'$key$'\t' != *$'\t'modelsync-models[$'\t':]* ]] || [ -z "$manifest" ] || used_manifest=1
       lint_volume "$out" "$ns" "$ds" "$container" "$path" "$cm${key:+$'\t'$key}" || rc=1
       continue
     fi

@@ -89,7 +89,7 @@ public sealed class K3sModelsScriptTests : IDisposable
         var (code, output) = RunScript("--overlay", overlay, "validate");
 
         Assert.True(code == 1, $"exit {code}: {output}");
-        Assert.Contains($"{overlay}: ConfigMap modelsync/modelsync-models-team-nlp, team-nlp.yaml:2:11: models[0].name: model 'finbert' is also in ", output, StringComparison.Ordinal);
+        Assert.Contains($"{overlay}: ConfigMap modelsync/modelsync-models-team-nlp, team-nlp.yaml:2:11: models[0].name: model 'finbert' is also in /etc/modelsync/models.yaml (models[0].name, line 19); a model name may appear in one file of the directory only", output, StringComparison.Ordinal);
         Assert.Contains($"{overlay}: not valid", output, StringComparison.Ordinal);
     }
 
