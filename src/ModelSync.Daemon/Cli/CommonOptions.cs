@@ -14,7 +14,7 @@ internal static class CommonOptions
 
     public static Option<string> Manifest() => new("--manifest", "-m")
     {
-        Description = "The manifest (YAML). Env: MODELSYNC_MANIFEST.",
+        Description = "The manifest (YAML), or a directory of them (every *.yaml/*.yml, e.g. a projected volume). Env: MODELSYNC_MANIFEST.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MODELSYNC_MANIFEST") is { Length: > 0 } m ? m : DefaultManifest,
     };
 

@@ -187,6 +187,19 @@ public sealed class ManifestDirectoryReloadTests : IDisposable
     }
 
     [Fact]
+    public void CheckNow_SettingsFileRemoved_RemovalHeldBack_StoreStays_TeamChangesApply()
+    {
+        var (inForce, reloader) = Start(Files(Models(("a1", "1")), Models(("b1", "1"))));
+
+        // Without it store.root would fall back to the default: the store cannot move, so the removal waits.
+        _volume.Write(new Dictionary<string, string> { ["team-a.yaml"] = Models(("a1", "2")), ["team-b.yaml"] = Models(("b1", "1")) });
+
+        Assert.Equal(ReloadOutcome.Reloaded, reloader.CheckNow());
+        Assert.Equal(("/var/lib/models", "2"), (inForce.Current.Store.Root, Version(inForce, "a1")));
+        Assert.Contains($"{FileIn("00-settings.yaml")}: its removal is not applied: with it, the files have the problems listed", inForce.LastFailure!.Problems);
+    }
+
+    [Fact]
     public async Task Watcher_KubeletSwap_IsSeenByTheDirectoryWatch_NotTheNextPoll()
     {
         var (inForce, reloader) = Start(Files(Models(("a1", "1")), Models(("b1", "1"))));
