@@ -7,7 +7,8 @@
 #   setup       apply the kustomization, wait for the DaemonSet rollout
 #   status      DaemonSet, pods, and `ModelSync.Daemon status` inside each daemon pod
 #   monitor     status every --interval seconds, or --logs to follow the daemon logs
-#   validate    render the kustomization, lint the manifest each daemon DaemonSet mounts (needs no cluster)
+#   validate    render the kustomization, lint the manifest each daemon DaemonSet mounts, a file or a
+#               directory of ConfigMaps (--manifest DIR, a projected volume) (needs no cluster)
 #   update      apply a changed manifest and/or image tag
 #   uninstall   delete what setup applied (--purge: also the models on every node)
 #
@@ -144,6 +145,7 @@ node_store() {
 #   E  NS DS CONTAINER VALUE         its MODELSYNC_MANIFEST
 #   M  NS DS CONTAINER VOLUME MOUNTPATH SUBPATH
 #   V  NS DS VOLUME CONFIGMAP [KEY=PATH...]   each ConfigMap volume, with its items
+#   P  NS DS VOLUME CONFIGMAP [KEY=PATH...]   each ConfigMap source of a projected volume, with its items
 daemonset_facts() {
   local t='{{"\t"}}'
   kubectl annotate --local -f "$1" k3s-models- -o go-template="$(cat <<EOF
@@ -153,7 +155,8 @@ daemonset_facts() {
 {{range .env}}{{if eq .name "MODELSYNC_MANIFEST"}}{{"E"}}$t{{\$ns}}$t{{\$ds}}$t{{\$c}}$t{{.value}}
 {{end}}{{end}}{{range .volumeMounts}}{{"M"}}$t{{\$ns}}$t{{\$ds}}$t{{\$c}}$t{{.name}}$t{{.mountPath}}$t{{or .subPath ""}}
 {{end}}{{end}}{{range \$t.spec.volumes}}{{\$v := .name}}{{with .configMap}}{{"V"}}$t{{\$ns}}$t{{\$ds}}$t{{\$v}}$t{{.name}}{{range .items}}$t{{.key}}={{.path}}{{end}}
-{{end}}{{end}}{{end}}
+{{end}}{{with .projected}}{{range .sources}}{{with .configMap}}{{"P"}}$t{{\$ns}}$t{{\$ds}}$t{{\$v}}$t{{.name}}{{range .items}}$t{{.key}}={{.path}}{{end}}
+{{end}}{{end}}{{end}}{{end}}{{end}}
 EOF
 )" | grep -v '^$' || true
 }
@@ -180,8 +183,10 @@ find_daemons() {
 
 # daemon_manifests: for each daemon DaemonSet ($work/daemonsets.tsv), the ConfigMap and key its
 # `ModelSync.Daemon run` container reads the manifest from (--manifest, -m, MODELSYNC_MANIFEST, else
-# /etc/modelsync/models.yaml), through the mount and volume that hold that path:
-#   ok NS DS CONTAINER PATH CONFIGMAP KEY    or    error MESSAGE
+# /etc/modelsync/models.yaml), through the mount and volume that hold that path; or, when the path is
+# the mount itself (--manifest DIR), the ConfigMaps of that volume (one, or each source of a projected
+# volume), each as CONFIGMAP or CONFIGMAP:KEY=PATH,KEY=PATH when it lists items:
+#   ok NS DS CONTAINER PATH CONFIGMAP KEY    or    dir NS DS CONTAINER PATH SOURCE...    or    error MESSAGE
 daemon_manifests() {
   awk -F'\t' -v sel="$daemon_selector" '
     $1 == "D" { n = split(sel, terms, ","); ok = 1; for (i = 1; i <= n; i++) if (index("," $4, "," terms[i] ",") == 0) ok = 0
@@ -196,6 +201,8 @@ daemon_manifests() {
     $1 == "E" { env[$2 FS $3 FS $4] = $5 }
     $1 == "M" { mounts[$2 FS $3 FS $4] = mounts[$2 FS $3 FS $4] $5 SUBSEP $6 SUBSEP $7 FS }
     $1 == "V" { cm[$2 FS $3 FS $4] = $5; items[$2 FS $3 FS $4] = ""; for (i = 6; i <= NF; i++) items[$2 FS $3 FS $4] = items[$2 FS $3 FS $4] $i FS }
+    $1 == "P" { src = $5; for (i = 6; i <= NF; i++) src = src (i == 6 ? ":" : ",") $i
+                proj[$2 FS $3 FS $4] = proj[$2 FS $3 FS $4] FS src }
     END {
       for (d = 1; d <= nd; d++) {
         split(order[d], id, FS); what = "DaemonSet " id[1] "/" id[2]
@@ -209,11 +216,17 @@ daemon_manifests() {
           for (m = 1; m < nm; m++) {
             split(ms[m], f, SUBSEP)
             if (f[3] != "" && f[2] == path && length(f[2]) > length(bestpath)) { best = f[1]; bestpath = f[2]; rel = f[3] }
+            else if (f[3] == "" && f[2] == path && length(f[2]) > length(bestpath)) { best = f[1]; bestpath = f[2]; rel = "" }
             else if (f[3] == "" && index(path, f[2] "/") == 1 && length(f[2]) > length(bestpath)) { best = f[1]; bestpath = f[2]; rel = substr(path, length(f[2]) + 2) }
           }
           where = what " (container " cs[c] ") reads its manifest from " path
           if (best == "") { print "error" FS where ", which no volume mounts"; continue }
           v = order[d] FS best
+          if (rel == "" && (v in cm)) {
+            src = cm[v]; ni = split(items[v], it, FS); for (i = 1; i < ni; i++) src = src (i == 1 ? ":" : ",") it[i]
+            print "dir" FS id[1] FS id[2] FS cs[c] FS path FS src; continue
+          }
+          if (rel == "" && (v in proj)) { print "dir" FS id[1] FS id[2] FS cs[c] FS path proj[v]; continue }
           if (!(v in cm)) { print "error" FS where ", in volume " best ", which is not a ConfigMap: validate cannot read it"; continue }
           key = ""
           if (items[v] != "") {
@@ -239,6 +252,15 @@ configmap_value() {
   [ "$(head -c 2 "$raw")" = += ] || return 2
   tail -c +3 "$raw" >"$5"
   rm -f "$raw"
+}
+
+# configmap_keys RENDERED NS NAME: the keys of ConfigMap NS/NAME, one a line. Exit 1: no such ConfigMap.
+configmap_keys() {
+  local raw
+  # shellcheck disable=SC2016 # $k and $v are the template's variables
+  raw=$(kubectl annotate --local -f "$1" k3s-models- -o go-template="$(printf '{{if and (eq .kind "ConfigMap") (eq .metadata.name "%s") (eq (or .metadata.namespace "default") "%s")}}+{{range $k, $v := .data}}{{"\\n"}}{{$k}}{{end}}{{end}}' "$3" "$2")")
+  [ "${raw:0:1}" = + ] || return 1
+  tail -n +2 <<<"$raw"
 }
 
 # need_cluster: one clear line, naming the context and server tried, when the API server does not answer.
@@ -406,13 +428,21 @@ find_daemon_binary() {
   return 1
 }
 
-# lint_manifest FILE LABEL: ModelSync.Daemon validate FILE (its lines name LABEL instead of FILE, so
-# "LABEL:LINE:COL: problem"); fails when FILE is not a valid manifest for the daemon's pods.
+# lint_manifest FILE LABEL [SHOWN]: ModelSync.Daemon validate FILE (its lines name LABEL instead of FILE, so
+# "LABEL:LINE:COL: problem"); fails when FILE is not a valid manifest for the daemon's pods. A directory
+# (lint_volume): each line names the ConfigMap and key of its file, and SHOWN (the path in the pods) stands
+# for the directory inside messages.
 lint_manifest() {
-  local file=$1 label=$2 bin engine image seen root rc=0 out line cmd
+  local file=$1 label=$2 shown=${3:-} rest bin engine image seen root rc=0 out line cmd name src
   # store.root is the path inside the daemon's pods, where the DaemonSet mounts the store; the node
   # directory is --store-path. Another root would be written into the pod's read-only filesystem.
-  root=$(awk '/^[^ #]/ { in_store = ($0 ~ /^store:/) } in_store && /^  root:/ { print $2; exit }' "$file")
+  # shellcheck disable=SC2016
+  local find_root='/^[^ #]/ { in_store = ($0 ~ /^store:/) } in_store && /^  root:/ { print $2; exit }'
+  if [ -d "$file" ]; then
+    root=$(find "$file" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) -exec awk "$find_root" {} + | head -n 1)
+  else
+    root=$(awk "$find_root" "$file")
+  fi
   if [ -n "$root" ] && [ "$root" != "$store_root" ]; then
     info "$label: store.root is $root; in the pods the store is at $store_root: keep store.root there and"
     info "move the store on the nodes with --store-path $root instead (docs/deploy.md, \"Where the store lives\")"
@@ -426,14 +456,60 @@ lint_manifest() {
     [ -n "$engine" ] || die "no ModelSync.Daemon binary (set MODELSYNC_DAEMON) and no podman/docker to run the image"
     image="${registry:-localhost}/modelsync-daemon:${tag:-dev}"
     seen=/etc/modelsync/models.yaml
+    [ ! -d "$file" ] || seen=/etc/modelsync
     cmd=("$engine" run --rm --network=none --read-only -v "$(realpath "$file"):$seen:ro" "$image" validate "$seen")
   fi
   show "${cmd[@]}"
   out=$("${cmd[@]}" 2>&1) || rc=$?
   while IFS= read -r line; do
-    [ -z "$line" ] || info "${line/#"$seen"/$label}"
+    [ -n "$line" ] || continue
+    if [ -f "$file.sources" ] && [[ $line == "$seen/"* ]]; then
+      # A file of a manifest directory: named by the ConfigMap and key it comes from.
+      name=${line#"$seen/"}; name=${name%%:*}
+      src=$(awk -F'\t' -v n="$name" '$1 == n { print $2; exit }' "$file.sources")
+      rest=${line#"$seen/$name"}
+      [ -z "$shown" ] || rest=${rest//"$seen/"/"$shown/"}
+      [ -z "$src" ] || { info "$kustomization: $src$rest"; continue; }
+    fi
+    info "${line/#"$seen"/$label}"
   done <<<"$out"
   ((rc == 0)) || { info "$label: not a valid manifest (ModelSync.Daemon validate exit $rc)"; return 1; }
+}
+
+# lint_volume RENDERED NS DS CONTAINER PATH SOURCES: a daemon that reads --manifest DIR: the files kubelet
+# would put in DIR, from each ConfigMap of the volume (tab-separated SOURCES, as daemon_manifests prints
+# them), linted together by ModelSync.Daemon validate DIR; each problem names its ConfigMap and key.
+lint_volume() {
+  local out=$1 ns=$2 ds=$3 container=$4 path=$5 dir src cm items pair key name rc=0 srcs pairs
+  dir=$work/manifests/$ns.$ds.$container.d
+  mkdir -p "$dir"
+  : >"$dir.sources"
+  IFS=$'\t' read -ra srcs <<<"$6"
+  for src in "${srcs[@]}"; do
+    cm=${src%%:*}; items=""
+    [[ $src != *:* ]] || items=${src#*:}
+    if [ -n "$items" ]; then
+      IFS=, read -ra pairs <<<"$items"
+    elif keys=$(configmap_keys "$out" "$ns" "$cm"); then
+      pairs=(); while IFS= read -r key; do [ -z "$key" ] || pairs+=("$key=$key"); done <<<"$keys"
+    else
+      info "$kustomization: DaemonSet $ns/$ds mounts ConfigMap $ns/$cm at $path, which $kustomization does not render (its pods would not start)"
+      rc=1; continue
+    fi
+    for pair in "${pairs[@]}"; do
+      key=${pair%%=*}; name=${pair#*=}
+      if [ -e "$dir/$name" ]; then
+        info "$kustomization: DaemonSet $ns/$ds: $path/$name comes from two ConfigMaps of its volume (the second: $ns/$cm, $key)"
+        rc=1; continue
+      fi
+      mkdir -p "$(dirname "$dir/$name")"
+      configmap_value "$out" "$ns" "$cm" "$key" "$dir/$name" || { info "$kustomization: DaemonSet $ns/$ds reads $path, but ConfigMap $ns/$cm has no key $key (its pods would not start)"; rc=1; continue; }
+      printf '%s\t%s\n' "$name" "ConfigMap $ns/$cm, $key" >>"$dir.sources"
+    done
+  done
+  info "linting $path, a manifest directory of $(wc -l <"$dir.sources") files from ConfigMaps $(printf '%s\n' "${srcs[@]%%:*}" | paste -sd, - | sed 's/,/, /g') (DaemonSet $ns/$ds, container $container)"
+  lint_manifest "$dir" "$kustomization: $path" "$path" || rc=1
+  return $rc
 }
 
 # validate lints what would be applied: the manifest in the ConfigMap each daemon DaemonSet of the
@@ -444,6 +520,11 @@ cmd_validate() {
   find_daemons "$out"
   mkdir -p "$work/manifests"
   while IFS=$'\t' read -r status ns ds container path cm key; do
+    if [ "$status" = dir ]; then
+      [[ $'\t'$cm$'\t'$key$'\t' != *$'\t'modelsync-models[$'\t':]* ]] || [ -z "$manifest" ] || used_manifest=1
+      lint_volume "$out" "$ns" "$ds" "$container" "$path" "$cm${key:+$'\t'$key}" || rc=1
+      continue
+    fi
     if [ "$status" != ok ]; then
       info "$kustomization: $ns"; rc=1; continue # an error line: the message is the second field
     fi

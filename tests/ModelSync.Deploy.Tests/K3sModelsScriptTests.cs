@@ -62,6 +62,38 @@ public sealed class K3sModelsScriptTests : IDisposable
     }
 
     [Fact]
+    public void Validate_TeamsExample_LintsTheProjectedVolumeAsOneDirectory()
+    {
+        var (code, output) = RunScript("--overlay", "deploy/kustomize/overlays/teams-example", "validate");
+
+        Assert.True(code == 0, $"exit {code}: {output}");
+        Assert.Contains("a manifest directory of 3 files from ConfigMaps modelsync-models, modelsync-models-team-nlp, modelsync-models-team-vision", output, StringComparison.Ordinal);
+        Assert.Contains("deploy/kustomize/overlays/teams-example: /etc/modelsync: OK (3 files: 4 models", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ProjectedVolumeWithABadTeamFile_NamesItsConfigMapKeyAndLine()
+    {
+        var overlay = Path.Combine(_dir, "bad-team");
+        Directory.CreateDirectory(overlay);
+        File.WriteAllText(Path.Combine(overlay, "team-nlp.yaml"), "models:\n  - name: finbert\n    source: hf://a/b\n");
+        File.WriteAllText(Path.Combine(overlay, "kustomization.yaml"), $"""
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources: [{Path.GetRelativePath(overlay, Path.Combine(Rendered.KustomizeDir, "overlays", "teams-example"))}]
+            configMapGenerator:
+              - {"{"} name: modelsync-models-team-nlp, namespace: modelsync, behavior: replace, files: [team-nlp.yaml] {"}"}
+
+            """);
+
+        var (code, output) = RunScript("--overlay", overlay, "validate");
+
+        Assert.True(code == 1, $"exit {code}: {output}");
+        Assert.Contains($"{overlay}: ConfigMap modelsync/modelsync-models-team-nlp, team-nlp.yaml:2:11: models[0].name: model 'finbert' is also in /etc/modelsync/models.yaml (models[0].name, line 19); a model name may appear in one file of the directory only", output, StringComparison.Ordinal);
+        Assert.Contains($"{overlay}: not valid", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Status_RenamedAndAddedDaemonSets_EveryDaemonPodFoundByTheBaseLabel()
     {
         var overlay = RenamedAndAdded(gpuManifest: File.ReadAllText(Path.Combine(Rendered.KustomizeDir, "base", "models.yaml")));

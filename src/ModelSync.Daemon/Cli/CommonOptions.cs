@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Manifest.Directories;
 using ModelSync.Daemon.Sources;
 using Serilog.Events;
 
@@ -13,7 +14,7 @@ internal static class CommonOptions
 
     public static Option<string> Manifest() => new("--manifest", "-m")
     {
-        Description = "The manifest (YAML). Env: MODELSYNC_MANIFEST.",
+        Description = "The manifest (YAML), or a directory of them (every *.yaml/*.yml, e.g. a projected volume). Env: MODELSYNC_MANIFEST.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MODELSYNC_MANIFEST") is { Length: > 0 } m ? m : DefaultManifest,
     };
 
@@ -47,12 +48,22 @@ internal static class CommonOptions
 
     /// <summary>Loads the manifest with the daemon's source kinds (<see cref="SourceKinds.Create"/>, the host's
     /// registration) or prints every problem to stderr; null means exit <see cref="ExitCodes.Usage"/>.</summary>
-    public static ModelManifest? LoadManifest(string path)
+    /// <param name="leaveOutBadFiles">For a directory, as run mode starts: a bad file is left out (its problems
+    /// printed) unless it holds the settings (<see cref="ManifestDirectoryLoader.LoadLeavingOut"/>).</param>
+    public static ModelManifest? LoadManifest(string path, bool leaveOutBadFiles = false)
     {
-        var result = ManifestLoader.Load(path, SourceKinds.Create().Syntax);
+        var result = leaveOutBadFiles && Directory.Exists(path)
+            ? ManifestDirectoryLoader.LoadLeavingOut(path, SourceKinds.Create().Syntax)
+            : ManifestLoader.Load(path, SourceKinds.Create().Syntax);
         foreach (var problem in result.Problems)
         {
             Console.Error.WriteLine(problem);
+        }
+
+        if (result.Manifest?.FileSet is { } set && set.HeldBackFiles(path) is { Count: > 0 } left)
+        {
+            Console.Error.WriteLine($"{path}: left out, their models not in force: {string.Join(", ", left)}");
+            return result.Manifest;
         }
 
         return result.Problems.Count == 0 ? result.Manifest : null;

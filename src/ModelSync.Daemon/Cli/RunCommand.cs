@@ -58,7 +58,7 @@ internal static class RunCommand
             }
 
             var manifestPath = Path.GetFullPath(parse.GetValue(manifestOption)!);
-            var manifest = CommonOptions.LoadManifest(manifestPath);
+            var manifest = CommonOptions.LoadManifest(manifestPath, leaveOutBadFiles: true);
             if (manifest is null)
             {
                 return ExitCodes.Usage;

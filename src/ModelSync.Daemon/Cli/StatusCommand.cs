@@ -22,7 +22,7 @@ internal static class StatusCommand
         var command = new Command("status", "Show every model's state, version, size, progress and error.") { manifestOption, rootOption, json };
         command.SetAction(parse =>
         {
-            var root = parse.GetValue(rootOption) ?? CommonOptions.LoadManifest(parse.GetValue(manifestOption)!)?.Store.Root;
+            var root = parse.GetValue(rootOption) ?? CommonOptions.LoadManifest(parse.GetValue(manifestOption)!, leaveOutBadFiles: true)?.Store.Root;
             if (root is null)
             {
                 return ExitCodes.Usage;

@@ -6,12 +6,13 @@ using ModelSync.Store.Text;
 
 namespace ModelSync.Daemon.Cli;
 
-/// <summary><c>validate FILE [--json]</c>: lints a manifest without touching the store.</summary>
+/// <summary><c>validate FILE|DIR [--json]</c>: lints a manifest (or a directory of them, as the daemon reads
+/// <c>--manifest DIR</c>) without touching the store.</summary>
 public static class ValidateCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "The manifest (YAML) to check." };
+        var file = new Argument<string>("file") { Description = "The manifest (YAML) to check, or a directory of them (every *.yaml/*.yml, as --manifest DIR)." };
         var json = new Option<bool>("--json") { Description = "Print the problems as a JSON array on stdout." };
         var command = new Command("validate", "Check a manifest and print every problem as FILE:LINE:COL: field: message.")
         {
@@ -41,7 +42,7 @@ public static class ValidateCommand
                 .Select(g => $"{g.Count()} from {g.Key}");
             var later = string.Join(", ", resolved);
             output.WriteLine(
-                $"{path}: OK ({CountText.Of(manifest.Models.Count, "model")}, {CountText.Of(files, "file")}, {ByteText.Format(bytes)}{(later.Length == 0 ? "" : $"; {later}, listed at sync")})");
+                $"{path}: OK ({(manifest.FileSet is { } set ? $"{CountText.Of(set.InForce.Count, "file")}: " : "")}{CountText.Of(manifest.Models.Count, "model")}, {CountText.Of(files, "file")}, {ByteText.Format(bytes)}{(later.Length == 0 ? "" : $"; {later}, listed at sync")})");
         }
         else
         {

@@ -30,7 +30,7 @@ internal static class VerifyCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var root = parse.GetValue(rootOption) ?? CommonOptions.LoadManifest(parse.GetValue(manifestOption)!)?.Store.Root;
+            var root = parse.GetValue(rootOption) ?? CommonOptions.LoadManifest(parse.GetValue(manifestOption)!, leaveOutBadFiles: true)?.Store.Root;
             if (root is null)
             {
                 return ExitCodes.Usage;

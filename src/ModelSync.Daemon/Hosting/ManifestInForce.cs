@@ -75,17 +75,22 @@ internal sealed class ManifestInForce
     /// <summary>Raised after a new manifest is in force (on the reloading thread).</summary>
     public event Action<ModelManifest>? Changed;
 
-    public void Replace(ModelManifest manifest, DateTimeOffset at, IReadOnlyList<string> restartRequired)
+    /// <param name="heldBack">For a manifest directory: the problems of the files held back while the rest applied
+    /// (null: none), recorded as by <see cref="Reject"/> in the same step. True when they are news.</param>
+    public bool Replace(ModelManifest manifest, DateTimeOffset at, IReadOnlyList<string> restartRequired, ReloadFailure? heldBack = null)
     {
+        bool news;
         lock (_lock)
         {
             _manifest = manifest;
             _loadedAt = at;
-            _lastFailure = null;
+            news = heldBack is not null && Record(heldBack);
+            _lastFailure = heldBack;
             _restartRequired = restartRequired;
         }
 
         Changed?.Invoke(manifest);
+        return news;
     }
 
     /// <summary>Records a refused reload. True when its problems are news (the last check found none, or
@@ -95,15 +100,20 @@ internal sealed class ManifestInForce
     {
         lock (_lock)
         {
-            var news = _lastFailure is null || !_lastFailure.Problems.SequenceEqual(failure.Problems, StringComparer.Ordinal);
-            _lastFailure = failure;
-            if (news)
-            {
-                _rejections++;
-            }
-
-            return news;
+            return Record(failure);
         }
+    }
+
+    private bool Record(ReloadFailure failure)
+    {
+        var news = _lastFailure is null || !_lastFailure.Problems.SequenceEqual(failure.Problems, StringComparer.Ordinal);
+        _lastFailure = failure;
+        if (news)
+        {
+            _rejections++;
+        }
+
+        return news;
     }
 
     /// <summary>The file went back to the content in force (someone reverted a bad edit).</summary>

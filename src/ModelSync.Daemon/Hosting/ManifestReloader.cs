@@ -29,6 +29,7 @@ internal sealed class ManifestReloader
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SourceKinds _kinds;
+    private readonly ManifestDirectoryReloader? _directory;
     private string? _seenHash;
     private string? _inForceHash;
 
@@ -43,12 +44,22 @@ internal sealed class ManifestReloader
         // The bytes the startup manifest came from, not a second read: an edit landing in between is then
         // seen as a change at the first check instead of being taken for what is in force.
         _seenHash = _inForceHash = _startup.ContentSha256;
+        _directory = _startup.FileSet is null ? null : new ManifestDirectoryReloader(path, inForce, kinds, time, logger);
     }
 
     public string Path => _path;
 
+    /// <summary>Where changes show: the manifest directory itself, or the directory of the manifest file (where a
+    /// ConfigMap update swaps <c>..data</c>; the file itself never changes).</summary>
+    public string WatchedDirectory => _directory is not null ? _path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_path))!;
+
     public ReloadOutcome CheckNow()
     {
+        if (_directory is not null)
+        {
+            return _directory.CheckNow();
+        }
+
         var bytes = TryRead(_path, out var readError);
         if (bytes is null)
         {

@@ -67,9 +67,10 @@ internal sealed class ManifestWatcher(ManifestReloader reloader, TimeProvider ti
         }
     }
 
-    private FileSystemWatcher? Watch()
+    /// <summary>The file system watch alone, signalling this loop (tests start it before <see cref="RunAsync"/>).</summary>
+    internal FileSystemWatcher? Watch()
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(reloader.Path))!;
+        var directory = reloader.WatchedDirectory;
         try
         {
             var watcher = new FileSystemWatcher(directory)

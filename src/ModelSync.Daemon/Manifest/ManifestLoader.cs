@@ -6,6 +6,7 @@ namespace ModelSync.Daemon.Manifest;
 /// <summary>
 /// Loads and validates a manifest (docs/manifest.md). Strict: unknown keys and wrong types are errors,
 /// and every problem is reported at once, each as <c>FILE:LINE:COL: field.path: message</c>.
+/// A directory is read as its files together (<see cref="Directories.DirectoryComposer"/>).
 /// </summary>
 internal static class ManifestLoader
 {
@@ -16,9 +17,7 @@ internal static class ManifestLoader
     {
         if (Directory.Exists(path))
         {
-            // Reading a directory fails with "access denied", which sends people to check permissions.
-            return new ManifestLoadResult(null, [new ManifestProblem(path, 0, 0, "",
-                $"is a directory, not a manifest file; give the YAML file itself, e.g. {Path.Combine(path, "models.yaml")}")]);
+            return Directories.ManifestDirectoryLoader.Load(path, kinds);
         }
 
         byte[] bytes;
@@ -67,7 +66,7 @@ internal static class ManifestLoader
     }
 
     /// <summary>A manifest whose models cannot all fit is refused now, not after hours of downloading.</summary>
-    private static void CheckCapacity(YNode? at, ModelManifest manifest, ProblemList problems)
+    internal static void CheckCapacity(YNode? at, ModelManifest manifest, ProblemList problems)
     {
         if (manifest.Store.Capacity is not { } capacity || at is null)
         {

@@ -15,6 +15,10 @@ public sealed record ModelManifest
     public required SyncSettings Sync { get; init; }
 
     public required IReadOnlyList<ModelSpec> Models { get; init; }
+
+    /// <summary>When loaded from a directory (<c>--manifest DIR</c>): each file's content in force and the files held
+    /// back; null for a single file.</summary>
+    public Directories.ManifestFileSet? FileSet { get; init; }
 }
 
 public sealed record StoreSettings

@@ -67,17 +67,6 @@ public sealed class DaemonCliTests
     }
 
     [Fact]
-    public void Run_ValidateADirectory_SaysItIsADirectoryExit2()
-    {
-        var dir = Path.GetTempPath().TrimEnd('/');
-
-        var (exit, _, stderr) = DaemonRunner.Run("validate", dir);
-
-        Assert.Equal(ExitCodes.Usage, exit);
-        Assert.Equal($"{dir}: is a directory, not a manifest file; give the YAML file itself, e.g. {dir}/models.yaml", stderr.Trim());
-    }
-
-    [Fact]
     public void Run_SyncOfNoModels_LogsTheDurationAsTheManifestWritesIt()
     {
         using var store = new TestStore();
