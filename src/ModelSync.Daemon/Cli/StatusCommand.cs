@@ -35,7 +35,8 @@ internal static class StatusCommand
 
             Console.Out.Write(parse.GetValue(json)
                 ? JsonSerializer.Serialize(inventory, StoreJsonContext.Default.StoreInventory) + "\n"
-                : Table(inventory, WriterCheck.Check(new StoreLayout(root), inventory, DateTimeOffset.UtcNow)) + OnDisk(new StoreLayout(root), inventory));
+                : Table(inventory, WriterCheck.Check(new StoreLayout(root), inventory, DateTimeOffset.UtcNow)) + OnDisk(new StoreLayout(root), inventory)
+                    + (Placement.PlacementView.Read(new StoreLayout(root))?.Text() ?? ""));
             return inventory.Models.All(m => m.State == ModelState.Ready) ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;

@@ -14,11 +14,12 @@ internal sealed class DaemonView(
     ReconcileStatus loop,
     LiveRates rates,
     StoreUsage usage,
-    TimeProvider time) : IDaemonView
+    TimeProvider time,
+    Placement.NodePlacement placement) : IDaemonView
 {
     public StoreInventory? Inventory => storeLock.Session?.Lifecycle.Snapshot();
 
-    public string? NotReady() => Readiness.Check(manifests.Current, Inventory);
+    public string? NotReady() => Readiness.Check(placement.Filter(manifests.Current), Inventory);
 
     public string? Unhealthy() => HealthPolicy.Check(loop.View(), manifests.Current.Sync, time.GetUtcNow());
 
@@ -57,7 +58,7 @@ internal sealed class DaemonView(
         var view = loop.View();
         var store = usage.Read(manifest.Store, inventory?.Generation);
         var failure = state.LastFailure;
-        var notReady = Readiness.Check(manifest, inventory);
+        var notReady = Readiness.Check(placement.Filter(manifest), inventory);
         var unhealthy = HealthPolicy.Check(view, manifest.Sync, time.GetUtcNow());
         return new StatusDocument
         {
@@ -90,6 +91,7 @@ internal sealed class DaemonView(
                 state.RestartRequired),
             Store = new StoreSection(store.Root, store.BytesUsed, store.CapacityBytes, store.ReserveBytes, store.FilesystemFreeBytes, store.FilesystemTotalBytes, manifest.Store.KeepVersions),
             Writer = Writer(store.Root, inventory, view.LockHeld),
+            Placement = placement.View,
             Gc = view.LastGc is { } gc
                 ? new GcSection(gc.At, [.. gc.Removed.Select(i => $"{i.What} ({i.Why})")], gc.Failures)
                 : null,

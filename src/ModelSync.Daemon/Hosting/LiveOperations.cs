@@ -26,7 +26,8 @@ internal sealed class LiveOperations(
     StoreChanges changes,
     DaemonMetrics metrics,
     TimeProvider time,
-    ILogger<LiveOperations> logger) : ILiveOperations
+    ILogger<LiveOperations> logger,
+    Placement.NodePlacement placement) : ILiveOperations
 {
     /// <summary>How long a live gc waits for a reconcile pass to end before answering busy.</summary>
     public static readonly TimeSpan GcWait = TimeSpan.FromSeconds(30);
@@ -54,7 +55,7 @@ internal sealed class LiveOperations(
             return Logged("gc", "", new ControlReply(ControlOutcome.Busy, [], [$"gc: a reconcile pass is still running after {GcWait.TotalSeconds:0}s; the daemon collects after every pass anyway, or try again"]));
         }
 
-        var result = gc.Collect(session.Layout, manifests.Current, dryRun);
+        var result = gc.Collect(session.Layout, placement.Filter(manifests.Current), dryRun);
         if (!dryRun)
         {
             status.GcDone(result);

@@ -36,6 +36,9 @@ internal sealed record StatusDocument
 
     public GcSection? Gc { get; init; }
 
+    /// <summary>Which models are for this node and why (docs/daemon.md, "Placement"); null before the first pass decided.</summary>
+    public Placement.PlacementView? Placement { get; init; }
+
     /// <summary>Who writes the inventory and whether it is still there (<c>WriterCheck</c>); null before any inventory.</summary>
     public WriterSection? Writer { get; init; }
 }
