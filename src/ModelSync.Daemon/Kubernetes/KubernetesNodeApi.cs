@@ -22,7 +22,7 @@ internal sealed class KubernetesNodeApi(string node, Func<KubernetesClientConfig
 
     public async Task<IReadOnlyDictionary<string, string>> LabelsAsync(CancellationToken ct)
     {
-        var found = await Call(c => c.CoreV1.ReadNodeAsync(node, cancellationToken: ct));
+        var found = await Call(c => c.CoreV1.ReadNodeAsync(node, cancellationToken: ct), ct);
         return Labels(found);
     }
 
@@ -30,7 +30,7 @@ internal sealed class KubernetesNodeApi(string node, Func<KubernetesClientConfig
     public async Task<IReadOnlyDictionary<string, string>> PatchLabelsAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken ct)
     {
         var patch = new V1Patch(MergePatch(changes), V1Patch.PatchType.MergePatch);
-        var patched = await Call(c => c.CoreV1.PatchNodeAsync(patch, node, cancellationToken: ct));
+        var patched = await Call(c => c.CoreV1.PatchNodeAsync(patch, node, cancellationToken: ct), ct);
         return Labels(patched);
     }
 
@@ -66,19 +66,21 @@ internal sealed class KubernetesNodeApi(string node, Func<KubernetesClientConfig
     private static Dictionary<string, string> Labels(V1Node n) =>
         new(n.Metadata?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
 
-    private async Task<T> Call<T>(Func<k8s.Kubernetes, Task<T>> call)
+    private async Task<T> Call<T>(Func<k8s.Kubernetes, Task<T>> call, CancellationToken ct)
     {
+        var client = Client();
         try
         {
-            return await call(Client());
+            return await call(client);
         }
         catch (k8s.Autorest.HttpOperationException ex)
         {
             var status = (int)ex.Response.StatusCode;
             throw new NodeApiException($"the API answered {status} for node '{node}'{Hint(status)}", ex);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or System.Security.Authentication.AuthenticationException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // Refused, reset, TLS, the client's own timeout, a body it cannot read: all "not reachable" to placement.
             throw new NodeApiException($"the API server does not answer ({ex.GetBaseException().Message})", ex);
         }
     }
@@ -95,32 +97,33 @@ internal sealed class KubernetesNodeApi(string node, Func<KubernetesClientConfig
     {
         lock (_lock)
         {
-            return _client ??= new k8s.Kubernetes(WithTimeout(configuration is null ? Configuration() : configuration()));
+            try
+            {
+                return _client ??= new k8s.Kubernetes(WithTimeout(configuration is null ? Configuration() : configuration()));
+            }
+            catch (Exception ex) when (ex is not NodeApiException)
+            {
+                // A kubeconfig that is not YAML, a CA that is not PEM: said, and tried again at the next read.
+                throw new NodeApiException($"the Kubernetes API configuration cannot be loaded: {ex.Message}", ex);
+            }
         }
     }
 
     private static KubernetesClientConfiguration Configuration()
     {
-        try
+        if (KubernetesClientConfiguration.IsInCluster())
         {
-            if (KubernetesClientConfiguration.IsInCluster())
-            {
-                return KubernetesClientConfiguration.InClusterConfig();
-            }
-
-            var file = Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } k ? k : KubernetesClientConfiguration.KubeConfigDefaultLocation;
-            if (!File.Exists(file))
-            {
-                throw new NodeApiException(
-                    $"no Kubernetes API configuration: not in a pod with a service account token (KUBERNETES_SERVICE_HOST and /var/run/secrets/kubernetes.io/serviceaccount; the base turns automount off, the placement component on) and no kubeconfig at {file} (KUBECONFIG)");
-            }
-
-            return KubernetesClientConfiguration.BuildConfigFromConfigFile(file);
+            return KubernetesClientConfiguration.InClusterConfig();
         }
-        catch (k8s.Exceptions.KubeConfigException ex)
+
+        var file = Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } k ? k : KubernetesClientConfiguration.KubeConfigDefaultLocation;
+        if (!File.Exists(file))
         {
-            throw new NodeApiException($"the Kubernetes API configuration cannot be loaded: {ex.Message}", ex);
+            throw new NodeApiException(
+                $"no Kubernetes API configuration: not in a pod with a service account token (KUBERNETES_SERVICE_HOST and /var/run/secrets/kubernetes.io/serviceaccount; the base turns automount off, the placement component on) and no kubeconfig at {file} (KUBECONFIG)");
         }
+
+        return KubernetesClientConfiguration.BuildConfigFromConfigFile(file);
     }
 
     /// <summary>The client's default is 100 s: a label read must not hold a pass that long.</summary>
