@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Placement;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
@@ -36,7 +37,7 @@ internal static class StatusCommand
             Console.Out.Write(parse.GetValue(json)
                 ? JsonSerializer.Serialize(inventory, StoreJsonContext.Default.StoreInventory) + "\n"
                 : Table(inventory, WriterCheck.Check(new StoreLayout(root), inventory, DateTimeOffset.UtcNow)) + OnDisk(new StoreLayout(root), inventory)
-                    + (Placement.PlacementView.Read(new StoreLayout(root))?.Text() ?? ""));
+                    + (PlacementView.Read(new StoreLayout(root))?.Text() ?? ""));
             return inventory.Models.All(m => m.State == ModelState.Ready) ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;

@@ -1,5 +1,6 @@
 using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Placement;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
 
@@ -15,7 +16,7 @@ internal sealed class DaemonView(
     LiveRates rates,
     StoreUsage usage,
     TimeProvider time,
-    Placement.NodePlacement placement) : IDaemonView
+    NodePlacement placement) : IDaemonView
 {
     public StoreInventory? Inventory => storeLock.Session?.Lifecycle.Snapshot();
 

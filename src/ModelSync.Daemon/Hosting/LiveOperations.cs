@@ -5,6 +5,7 @@ using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Placement;
 using ModelSync.Daemon.Sync;
 using ModelSync.Daemon.Verify;
 using ModelSync.Store.Inventory;
@@ -27,7 +28,7 @@ internal sealed class LiveOperations(
     DaemonMetrics metrics,
     TimeProvider time,
     ILogger<LiveOperations> logger,
-    Placement.NodePlacement placement) : ILiveOperations
+    NodePlacement placement) : ILiveOperations
 {
     /// <summary>How long a live gc waits for a reconcile pass to end before answering busy.</summary>
     public static readonly TimeSpan GcWait = TimeSpan.FromSeconds(30);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ModelSync.Daemon.Placement;
 using ModelSync.Store.Inventory;
 
 namespace ModelSync.Daemon.Http;
@@ -37,7 +38,7 @@ internal sealed record StatusDocument
     public GcSection? Gc { get; init; }
 
     /// <summary>Which models are for this node and why (docs/daemon.md, "Placement"); null before the first pass decided.</summary>
-    public Placement.PlacementView? Placement { get; init; }
+    public PlacementView? Placement { get; init; }
 
     /// <summary>Who writes the inventory and whether it is still there (<c>WriterCheck</c>); null before any inventory.</summary>
     public WriterSection? Writer { get; init; }

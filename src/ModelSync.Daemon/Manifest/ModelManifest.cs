@@ -100,7 +100,7 @@ public sealed record ModelSpec
     public string Wanted => Version.Length > 0 ? Version : Source.Written;
 
     /// <summary>Which nodes keep it (docs/manifest.md, "Placement"); null: every node.</summary>
-    public Placement.PlacementSpec? Placement { get; init; }
+    public PlacementSpec? Placement { get; init; }
 }
 
 public sealed record FileSpec

@@ -52,7 +52,7 @@ internal static class ModelSectionReader
         }
 
         // Read before the kind's model, whose end reports the keys nobody asked for.
-        var placement = Placement.PlacementSectionReader.Read(m);
+        var placement = PlacementSectionReader.Read(m);
         return KindOf(m, reading.Kinds).ReadModel(m, name ?? "", reading) with { Placement = placement };
     }
 

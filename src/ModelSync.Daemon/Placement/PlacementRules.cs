@@ -1,3 +1,5 @@
+using ModelSync.Daemon.Manifest;
+
 namespace ModelSync.Daemon.Placement;
 
 /// <summary>Whether a model is for this node: yes, no, or not known (labels needed and unknown; no node name).</summary>
@@ -17,15 +19,13 @@ internal sealed record PlacementDecision(string Model, PlacementVerdict Verdict,
 /// <summary>The rules, pure: node name first (a name that does not match needs no labels), then the selector.</summary>
 internal static class PlacementRules
 {
-    public const string EveryNode = "every node";
-
     /// <param name="node">The node's name; null when neither --node nor MODELSYNC_NODE says it.</param>
     /// <param name="labels">The node's labels; null when they could not be read.</param>
     public static PlacementDecision Decide(string model, PlacementSpec? spec, string? node, IReadOnlyDictionary<string, string>? labels)
     {
         if (spec is null || (spec.Nodes.Count == 0 && spec.Selector is null))
         {
-            return new(model, PlacementVerdict.Here, EveryNode);
+            return new(model, PlacementVerdict.Here, PlacementSpec.EveryNode);
         }
 
         if (node is null)

@@ -1,3 +1,4 @@
+using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Placement;
 using ModelSync.Daemon.Tests.Manifest;
 

@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Http;
+using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Placement;
 using ModelSync.Store.Inventory;
 

@@ -1,4 +1,4 @@
-namespace ModelSync.Daemon.Placement;
+namespace ModelSync.Daemon.Manifest;
 
 /// <summary>Label keys and values as the API server accepts them (a selector it would refuse is refused here, where
 /// the manifest says where it is), and node-name globs.</summary>

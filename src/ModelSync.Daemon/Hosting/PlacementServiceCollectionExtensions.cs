@@ -2,8 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Kubernetes;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Placement;
 
-namespace ModelSync.Daemon.Placement;
+namespace ModelSync.Daemon.Hosting;
 
 internal static class PlacementServiceCollectionExtensions
 {

@@ -1,7 +1,6 @@
-using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Manifest.Yaml;
 
-namespace ModelSync.Daemon.Placement;
+namespace ModelSync.Daemon.Manifest;
 
 /// <summary>Reads <c>models[].placement</c> strictly, every problem at its FILE:LINE:COL (docs/manifest.md, "Placement").</summary>
 internal static class PlacementSectionReader

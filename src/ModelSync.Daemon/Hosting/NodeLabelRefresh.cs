@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Hosting;
-using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Kubernetes;
+using ModelSync.Daemon.Placement;
 
-namespace ModelSync.Daemon.Placement;
+namespace ModelSync.Daemon.Hosting;
 
 /// <summary>
 /// Run mode: reads the node's labels every <see cref="KubernetesDefaults.LabelRefresh"/> while some model's placement

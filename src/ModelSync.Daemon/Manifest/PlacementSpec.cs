@@ -1,4 +1,4 @@
-namespace ModelSync.Daemon.Placement;
+namespace ModelSync.Daemon.Manifest;
 
 /// <summary>
 /// A model's <c>placement</c> (docs/manifest.md, "Placement"): which nodes keep it. <see cref="Nodes"/> and
@@ -11,6 +11,9 @@ public sealed record PlacementSpec
     public IReadOnlyList<string> Nodes { get; init; } = [];
 
     public NodeSelector? Selector { get; init; }
+
+    /// <summary>What status says for a model without placement.</summary>
+    public const string EveryNode = "every node";
 
     /// <summary>Label this node <c>modelsync.io/&lt;model&gt;=ready</c> while the model is Ready here.</summary>
     public bool LabelNode { get; init; }
@@ -34,7 +37,7 @@ public sealed record PlacementSpec
                 parts.Add(s.Text);
             }
 
-            return parts.Count == 0 ? PlacementRules.EveryNode : string.Join(" and ", parts);
+            return parts.Count == 0 ? EveryNode : string.Join(" and ", parts);
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace ModelSync.Daemon.Placement;
+namespace ModelSync.Daemon.Manifest;
 
 /// <summary>Node-name globs: <c>*</c> any run of characters, <c>?</c> one; everything else literal.</summary>
 internal static class NodeGlob
