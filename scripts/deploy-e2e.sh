@@ -88,6 +88,9 @@ for m in finbert:8 minilm:4; do
   printf '{"model": "%s"}\n' "$name" >"$www/$name/config.json"
   head -c $((${m#*:} * 1024 * 1024)) /dev/urandom >"$www/$name/weights.bin"
 done
+# gpu-llm is for nodes named gpu-* only (models[].placement): this pod's node (e2e-node) must never ask for it.
+mkdir -p "$www/gpu-llm"
+head -c $((1024 * 1024)) /dev/urandom >"$www/gpu-llm/weights.bin"
 # minilm also comes as hf://e2e/minilm@main from a static hub mirror on the same server: its hub/ view
 # (HF_HUB_CACHE layout) is what the service reads below, through the pod's read-only mount.
 minilm_commit=$(bash examples/hub-mirror.sh "$www/minilm" e2e/minilm "$www/hub" 'weights.bin')
@@ -132,6 +135,8 @@ EOF
   for f in config.json weights.bin; do
     printf '      - path: %s\n        size: %s\n        sha256: %s\n' "$f" "$(stat -c %s "$www/finbert/$f")" "$(sha256sum "$www/finbert/$f" | cut -d' ' -f1)"
   done
+  printf '  - name: gpu-llm\n    version: "e2e-1"\n    placement: { nodes: ["gpu-*"] }\n    baseUrl: http://127.0.0.1:%s/gpu-llm/\n    files:\n' "$http_port"
+  printf '      - path: weights.bin\n        size: %s\n        sha256: %s\n' "$(stat -c %s "$www/gpu-llm/weights.bin")" "$(sha256sum "$www/gpu-llm/weights.bin" | cut -d' ' -f1)"
 } >"$manifest"
 
 # --- render the overlay with that manifest, then turn it into what podman kube play accepts
@@ -332,6 +337,11 @@ if [ "$mode" = daemon ]; then
   podman exec modelsync-daemon-daemon ModelSync.Daemon status --root /var/lib/k3s-storage/ml-models >&2 \
     || die "ModelSync.Daemon status inside the pod failed (the k3s-models.sh status path)"
   log "ok: /readyz 200, /metrics, status inside the pod"
+  # Placement: gpu-llm is for nodes gpu-* and this node is e2e-node: not one request, not one byte, and /status says why.
+  ! grep -q '/gpu-llm/' "$work/http.log" || die "the daemon asked the server for gpu-llm, which is not for this node: $(grep '/gpu-llm/' "$work/http.log" | head -n 3)"
+  [ ! -e "$store/models/gpu-llm" ] || die "gpu-llm is in the store of a node it is not for"
+  curl -fsS "http://127.0.0.1:$daemon_port/status" | grep -q '"why": "not for this node (nodes gpu-\*)"' || die "/status does not say gpu-llm is not for this node"
+  log "ok: gpu-llm (placement nodes gpu-*) never requested on e2e-node; /status: not for this node"
   # The service reads minilm as a Hugging Face loader would: refs/main -> snapshots/<commit>/<file>, every
   # link relative, resolved inside the pod's read-only /app/models.
   svc_container=$(podman ps --format '{{.Names}}' | grep '^sentiment-service-' | grep -v -e '-infra$' -e 'modelsync-gate' | head -n 1)

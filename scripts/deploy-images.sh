@@ -8,7 +8,7 @@
 #   localhost/modelsync-gate:TAG-multiarch, localhost/modelsync-daemon:TAG-multiarch   image indexes of both
 # Bases come from Debian packages (apt-get download + dpkg-deb -x; arm64 ones through a private apt
 # state in artifacts/deploy-cache, the host's apt untouched), cut to the libraries the binaries need.
-# Then asserts the sizes (gate <= 20 MB, daemon <= 40 MB) and tests the images: amd64 with podman run,
+# Then asserts the sizes (gate <= 20 MB, daemon <= 60 MB) and tests the images: amd64 with podman run,
 # arm64 by running its binaries under qemu-aarch64-static with the image's own rootfs as the sysroot.
 #
 # usage: scripts/deploy-images.sh [--tag TAG] [--arch amd64|arm64|all] [--gate-bin FILE] [--daemon-dir DIR]
@@ -29,7 +29,9 @@ daemon_dir=$deploy_repo/artifacts/daemon
 run_tests=1
 rebuild_base=0
 gate_max_bytes=$((20 * 1000 * 1000))
-daemon_max_bytes=$((40 * 1000 * 1000))
+# The official Kubernetes client (KubernetesClient.Aot, for placement by node label: issue 30) adds ~18 MB to the
+# daemon binary (its source-generated JSON for every API type): 35 MB -> 53.5 MB measured for the amd64 image.
+daemon_max_bytes=$((60 * 1000 * 1000))
 while (($#)); do
   case $1 in
     --tag) tag=$2; shift 2 ;;

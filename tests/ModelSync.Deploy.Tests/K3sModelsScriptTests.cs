@@ -53,6 +53,15 @@ public sealed class K3sModelsScriptTests : IDisposable
     }
 
     [Fact]
+    public void Validate_PlacementExampleOverlay_Ok()
+    {
+        var (code, output) = RunScript("--overlay", "deploy/kustomize/overlays/placement-example", "validate");
+
+        Assert.True(code == 0, $"exit {code}: {output}");
+        Assert.Contains("models.yaml: OK", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_ExampleOverlay_Ok()
     {
         var (code, output) = RunScript("--overlay", "deploy/kustomize/overlays/k3s-example", "validate");

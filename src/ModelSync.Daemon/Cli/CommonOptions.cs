@@ -39,6 +39,11 @@ internal static class CommonOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MODELSYNC_NODE") is { Length: > 0 } n ? n : Environment.MachineName,
     };
 
+    /// <summary>The node's name as the operator gave it (the option, else <c>MODELSYNC_NODE</c>); null when neither did.
+    /// Placement decides on it, so it never falls back to the host name as the inventory's node does.</summary>
+    public static string? GivenNode(ParseResult parse, Option<string> node) =>
+        parse.GetResult(node) is { Implicit: false } || Environment.GetEnvironmentVariable("MODELSYNC_NODE") is { Length: > 0 } ? parse.GetValue(node) : null;
+
     public static Option<string?> Root() => new("--root")
     {
         Description = "Store root; defaults to store.root of --manifest.",

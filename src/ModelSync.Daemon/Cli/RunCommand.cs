@@ -9,6 +9,7 @@ using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Placement;
 using ModelSync.Store.Layout;
 using Serilog;
 using Log = ModelSync.Daemon.Logging.Log;
@@ -70,6 +71,13 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
+            var givenNode = CommonOptions.GivenNode(parse, node);
+            if (PlacementServiceCollectionExtensions.NodeNameProblem(manifest, givenNode) is { } nodeProblem)
+            {
+                Console.Error.WriteLine(nodeProblem);
+                return ExitCodes.Usage;
+            }
+
             var layout = new StoreLayout(manifest.Store.Root);
             if (!StoreAccess.IsWritable(layout))
             {
@@ -77,7 +85,7 @@ internal static class RunCommand
             }
 
             await using var logger = LoggingSetup.Create(parse.GetValue(logFormat), parse.GetValue(logLevel) ?? Serilog.Events.LogEventLevel.Information, ListenAddress.IsReportedByRun);
-            await using var app = Build(manifest, manifestPath, layout, listenUrl, parse.GetValue(node), scrubBytesPerSecond, logger);
+            await using var app = Build(manifest, manifestPath, layout, listenUrl, parse.GetValue(node), givenNode, scrubBytesPerSecond, logger);
             var exit = app.Services.GetRequiredService<DaemonExit>();
             var log = app.Services.GetRequiredService<ILogger<DaemonExit>>();
             try
@@ -99,7 +107,7 @@ internal static class RunCommand
         return command;
     }
 
-    private static WebApplication Build(ModelManifest manifest, string manifestPath, StoreLayout layout, string listen, string? node, long scrubRate, Serilog.ILogger logger)
+    private static WebApplication Build(ModelManifest manifest, string manifestPath, StoreLayout layout, string listen, string? node, string? givenNode, long scrubRate, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders().AddSerilog(logger);
@@ -116,7 +124,9 @@ internal static class RunCommand
             .AddReconcileLoop(layout)
             .AddScrub(scrubRate)
             .AddStoreMetrics()
-            .AddControlChannel();
+            .AddControlChannel()
+            .AddPlacement(givenNode)
+            .AddNodeLabelRefresh(givenNode);
 
         var app = builder.Build();
         app.MapDaemonEndpoints(app.Services.GetRequiredService<IDaemonView>(), app.Services.GetRequiredService<DaemonMetrics>());

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text;
 using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Placement;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
@@ -37,7 +38,8 @@ internal static class StatusCommand
 
             Console.Out.Write(parse.GetValue(json)
                 ? JsonSerializer.Serialize(inventory, StoreJsonContext.Default.StoreInventory) + "\n"
-                : Table(inventory, WriterCheck.Check(new StoreLayout(root), inventory, DateTimeOffset.UtcNow)) + OnDisk(new StoreLayout(root), inventory) + Versions(new StoreLayout(root)));
+                : Table(inventory, WriterCheck.Check(new StoreLayout(root), inventory, DateTimeOffset.UtcNow)) + OnDisk(new StoreLayout(root), inventory)
+                    + (PlacementView.Read(new StoreLayout(root))?.Text() ?? "") + Versions(new StoreLayout(root)));
             return inventory.Models.All(m => m.State == ModelState.Ready) ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;

@@ -5,6 +5,7 @@ using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
+using ModelSync.Daemon.Placement;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Layout;
 using ModelSync.Store.Signals;
@@ -39,6 +40,13 @@ internal static class SyncCommand
                 return ExitCodes.Usage;
             }
 
+            var givenNode = CommonOptions.GivenNode(parse, node);
+            if (PlacementServiceCollectionExtensions.NodeNameProblem(manifest, givenNode) is { } nodeProblem)
+            {
+                Console.Error.WriteLine(nodeProblem);
+                return ExitCodes.Usage;
+            }
+
             using var storeLock = StoreAccess.OpenForWriting(new StoreLayout(manifest.Store.Root));
             if (storeLock is null)
             {
@@ -50,7 +58,8 @@ internal static class SyncCommand
             await using var logger = LoggingSetup.Create(parse.GetValue(logFormat), parse.GetValue(logLevel) ?? (terminal ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information));
             var services = new ServiceCollection()
                 .AddLogging(b => b.AddSerilog(logger))
-                .AddSyncEngine(manifest, parse.GetValue(node), "sync");
+                .AddSyncEngine(manifest, parse.GetValue(node), "sync")
+                .AddPlacement(givenNode);
             await using var provider = services.BuildServiceProvider();
             // The lock is ours (StoreAccess above), so the inventory may be read now.
             var lifecycle = provider.GetRequiredService<Func<ModelLifecycle>>()();
@@ -62,14 +71,17 @@ internal static class SyncCommand
             var display = SyncProgressDisplay.Start(lifecycle.Entries, Console.Out, terminal, cancel.Token);
             try
             {
-                var result = await reconciler.ReconcileAsync(manifest, cancel.Token);
+                var placement = provider.GetRequiredService<NodePlacement>();
+                var here = await placement.ForThisNodeAsync(manifest, HeldModels.Of(lifecycle, new StoreLayout(manifest.Store.Root)), cancel.Token);
+                var result = await reconciler.ReconcileAsync(here, cancel.Token);
                 if (result.Shortfall > 0
-                    && provider.GetRequiredService<GarbageCollector>().Collect(new StoreLayout(manifest.Store.Root), manifest, dryRun: false, result.Shortfall).Evicted.Count > 0)
+                    && provider.GetRequiredService<GarbageCollector>().Collect(new StoreLayout(here.Store.Root), here, dryRun: false, result.Shortfall).Evicted.Count > 0)
                 {
                     // Previous versions were evicted for a download that did not fit: one more pass takes the room.
-                    result = await reconciler.ReconcileAsync(manifest, cancel.Token);
+                    result = await reconciler.ReconcileAsync(here, cancel.Token);
                 }
 
+                await placement.LabelNodeAsync(here, lifecycle, cancel.Token);
                 return result.AllReady ? ExitCodes.Ok : ExitCodes.Failed;
             }
             catch (OperationCanceledException) when (stop.Signal is { } signal)

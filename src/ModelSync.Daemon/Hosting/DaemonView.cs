@@ -1,5 +1,6 @@
 using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Placement;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
 
@@ -15,11 +16,12 @@ internal sealed class DaemonView(
     LiveRates rates,
     StoreUsage usage,
     VersionsSnapshot versions,
-    TimeProvider time) : IDaemonView
+    TimeProvider time,
+    NodePlacement placement) : IDaemonView
 {
     public StoreInventory? Inventory => storeLock.Session?.Lifecycle.Snapshot();
 
-    public string? NotReady() => Readiness.Check(manifests.Current, Inventory);
+    public string? NotReady() => Readiness.Check(placement.Filter(manifests.Current), Inventory);
 
     public string? Unhealthy() => HealthPolicy.Check(loop.View(), manifests.Current.Sync, time.GetUtcNow());
 
@@ -59,7 +61,7 @@ internal sealed class DaemonView(
         var view = loop.View();
         var store = usage.Read(manifest.Store, inventory?.Generation);
         var failure = state.LastFailure;
-        var notReady = Readiness.Check(manifest, inventory);
+        var notReady = Readiness.Check(placement.Filter(manifest), inventory);
         var unhealthy = HealthPolicy.Check(view, manifest.Sync, time.GetUtcNow());
         return new StatusDocument
         {
@@ -93,6 +95,7 @@ internal sealed class DaemonView(
             Store = new StoreSection(store.Root, store.BytesUsed, store.CapacityBytes, store.ReserveBytes, store.FilesystemFreeBytes, store.FilesystemTotalBytes, manifest.Store.KeepVersions),
             Writer = Writer(store.Root, inventory, view.LockHeld),
             Versions = [.. versions.Read(store.Root).Select(v => new VersionSection(v.Model, v.Version, v.Current, v.Pinned, v.PublishedAt, v.LastUsed))],
+            Placement = placement.View,
             Gc = view.LastGc is { } gc
                 ? new GcSection(gc.At, [.. gc.Removed.Select(i => $"{i.What} ({i.Why})")], gc.Failures)
                 : null,

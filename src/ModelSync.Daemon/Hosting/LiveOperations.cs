@@ -5,6 +5,7 @@ using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Http;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Metrics;
+using ModelSync.Daemon.Placement;
 using ModelSync.Daemon.Sync;
 using ModelSync.Daemon.Verify;
 using ModelSync.Store.Inventory;
@@ -26,7 +27,8 @@ internal sealed class LiveOperations(
     StoreChanges changes,
     DaemonMetrics metrics,
     TimeProvider time,
-    ILogger<LiveOperations> logger) : ILiveOperations
+    ILogger<LiveOperations> logger,
+    NodePlacement placement) : ILiveOperations
 {
     /// <summary>How long a live gc waits for a reconcile pass to end before answering busy.</summary>
     public static readonly TimeSpan GcWait = TimeSpan.FromSeconds(30);
@@ -54,7 +56,7 @@ internal sealed class LiveOperations(
             return Logged("gc", "", new ControlReply(ControlOutcome.Busy, [], [$"gc: a reconcile pass is still running after {GcWait.TotalSeconds:0}s; the daemon collects after every pass anyway, or try again"]));
         }
 
-        var result = gc.Collect(session.Layout, manifests.Current, dryRun);
+        var result = gc.Collect(session.Layout, placement.Filter(manifests.Current), dryRun);
         if (!dryRun)
         {
             status.GcDone(result);

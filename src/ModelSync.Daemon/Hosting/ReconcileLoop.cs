@@ -4,6 +4,7 @@ using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Placement;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
 
@@ -30,6 +31,7 @@ internal sealed class ReconcileLoop : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
     private readonly ILogger<ReconcileLoop> _logger;
+    private readonly NodePlacement _placement;
 
     public ReconcileLoop(
         Func<ModelLifecycle, Reconciler> reconcilerFor,
@@ -42,8 +44,10 @@ internal sealed class ReconcileLoop : BackgroundService
         DaemonExit exit,
         IHostApplicationLifetime lifetime,
         TimeProvider time,
-        ILogger<ReconcileLoop> logger)
+        ILogger<ReconcileLoop> logger,
+        NodePlacement placement)
     {
+        _placement = placement;
         _reconcilerFor = reconcilerFor;
         _gc = gc;
         _storeLock = storeLock;
@@ -113,12 +117,16 @@ internal sealed class ReconcileLoop : BackgroundService
         // Pass first, manifest second: a change that lands in between then cancels this pass instead of
         // being cleared by BeginPass and waiting a whole interval.
         var pass = _trigger.BeginPass(stoppingToken);
-        var manifest = _manifests.Current;
+        var inForce = _manifests.Current;
         _status.PassStarted();
         ReconcileResult result;
+        ModelManifest manifest;
         try
         {
+            // This node's models only (Placement/): the pass and the GC below never see the others.
+            manifest = await _placement.ForThisNodeAsync(inForce, HeldModels.Of(session.Lifecycle, session.Layout), pass.Token);
             result = await reconciler.ReconcileAsync(manifest, pass.Token, enforceFailurePolicy: true);
+            await _placement.LabelNodeAsync(manifest, session.Lifecycle, pass.Token);
         }
         catch (OperationCanceledException) when (pass.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ModelSync.Daemon.Placement;
 using ModelSync.Store.Inventory;
 
 namespace ModelSync.Daemon.Http;
@@ -38,6 +39,9 @@ internal sealed record StatusDocument
 
     /// <summary>Every version directory on disk: current, pinned by a pod, last used (docs/operations.md, "Pins in status").</summary>
     public IReadOnlyList<VersionSection> Versions { get; init; } = [];
+
+    /// <summary>Which models are for this node and why (docs/daemon.md, "Placement"); null before the first pass decided.</summary>
+    public PlacementView? Placement { get; init; }
 
     /// <summary>Who writes the inventory and whether it is still there (<c>WriterCheck</c>); null before any inventory.</summary>
     public WriterSection? Writer { get; init; }

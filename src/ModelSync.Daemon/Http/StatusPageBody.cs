@@ -61,10 +61,17 @@ internal static class StatusPageBody
         {
             var m = entries.FirstOrDefault(e => e.Name == name);
             var want = s.Manifest.Models.FirstOrDefault(x => x.Name == name);
-            var state = m?.State.ToString() ?? "Pending";
+            var placed = s.Placement?.Models.FirstOrDefault(p => p.Name == name);
+            var state = m?.State.ToString() ?? (placed is { OnNode: false } ? "NotHere" : "Pending");
             var parked = m is not null && FailureText.IsParked(m);
             h.Append("        <tr data-model=\"").Append(E(name)).Append("\" data-state=\"").Append(state).Append(parked ? "\" data-parked=\"true" : "").Append("\">");
-            h.Append("<td><b class=\"model-name\">").Append(E(name)).Append("</b></td>");
+            h.Append("<td><b class=\"model-name\">").Append(E(name)).Append("</b>");
+            if (placed is not null)
+            {
+                h.Append("<div class=\"muted placement\">").Append(E(placed.Why)).Append("</div>");
+            }
+
+            h.Append("</td>");
             h.Append("<td><code>").Append(E(m?.Version ?? want?.Version ?? "")).Append("</code>");
             if (m?.Previous is { } previous)
             {

@@ -102,6 +102,9 @@ public sealed record ModelSpec
 
     /// <summary>What the manifest asks for, for messages: the version, or the source as written.</summary>
     public string Wanted => Version.Length > 0 ? Version : Source.Written;
+
+    /// <summary>Which nodes keep it (docs/manifest.md, "Placement"); null: every node.</summary>
+    public PlacementSpec? Placement { get; init; }
 }
 
 public sealed record FileSpec

@@ -14,9 +14,9 @@ public sealed partial class LayeringTests
     [
         ["Cli"],
         ["Hosting"],
-        ["Sync", "Lifecycle", "Failures", "Verify", "Gc", "Http", "Metrics"],
+        ["Sync", "Lifecycle", "Failures", "Verify", "Gc", "Http", "Metrics", "Placement"],
         ["Inventory"],
-        ["Downloads", "Content", "Sources", "HubView"],
+        ["Downloads", "Content", "Sources", "HubView", "Kubernetes"],
         ["Manifest", "Logging"],
     ];
 
