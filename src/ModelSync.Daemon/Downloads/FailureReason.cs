@@ -14,4 +14,5 @@ public enum FailureReason
     Corrupted,
     SourceNotAllowed,
     SourceInvalid,
+    SignatureInvalid,
 }

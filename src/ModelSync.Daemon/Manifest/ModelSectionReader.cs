@@ -51,7 +51,9 @@ internal static class ModelSectionReader
                 $"must be a DNS-1123 label (lowercase letters, digits and '-', alphanumeric at both ends, at most {Names.MaxNameLength} characters), got '{name}'");
         }
 
-        return KindOf(m, reading.Kinds).ReadModel(m, name ?? "", reading);
+        // Read before the kind's keys, so the kind's unknown-key report knows it.
+        var signature = Signatures.SignatureSectionReader.Read(m, reading);
+        return KindOf(m, reading.Kinds).ReadModel(m, name ?? "", reading) with { Signature = signature };
     }
 
     /// <summary>The kind whose scheme the <c>source:</c> starts with; for a source no kind claims (or not a string)

@@ -46,6 +46,10 @@ public sealed record ModelEntry
 
     public IReadOnlyList<FileEntry> Files { get; init; } = [];
 
+    /// <summary>As <see cref="ModelMarker.Signature"/>, for a Ready version.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SignatureRecord? Signature { get; init; }
+
     public ModelProgress? Progress { get; init; }
 
     public ModelError? Error { get; init; }
