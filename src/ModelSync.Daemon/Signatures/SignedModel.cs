@@ -54,15 +54,18 @@ internal sealed class SignedModel
         var signature = spec.Signature!;
         var anchor = Fail(spec.Name, signature, null, () => Anchor(signature));
         var bytes = await FailAsync(spec.Name, signature, anchor, () => fetch.FetchAsync(resolved, spec, signature, ct));
-        return Fail(spec.Name, signature, anchor, () =>
+        var subset = resolved.Source is { } key && (key.Contains("include=", StringComparison.Ordinal) || key.Contains("exclude=", StringComparison.Ordinal));
+        return Verify(spec.Name, signature, anchor, bytes, now, subset);
+    }
+
+    /// <summary>The bundle's envelope verified with <paramref name="anchor"/> at <paramref name="now"/>, and its statement read.</summary>
+    public static SignedModel Verify(string name, SignatureSpec signature, ITrustAnchor anchor, byte[] bytes, DateTimeOffset now, bool subset) =>
+        Fail(name, signature, anchor, () =>
         {
             var bundle = SignatureBundle.Parse(bytes);
             var signer = anchor.Verify(bundle, now);
-            var statement = SignedStatement.Parse(bundle.Payload);
-            var subset = resolved.Source is { } key && (key.Contains("include=", StringComparison.Ordinal) || key.Contains("exclude=", StringComparison.Ordinal));
-            return new SignedModel(spec.Name, signature, anchor, bytes, statement, signer, now, subset);
+            return new SignedModel(name, signature, anchor, bytes, SignedStatement.Parse(bundle.Payload), signer, now, subset);
         });
-    }
 
     /// <summary>What to fetch: the files the signature lists, each asked to record its sha256; the rest left out or refused.</summary>
     public ResolvedModel Select(ResolvedModel model) => Fail(_name, _spec, _anchor, () =>
@@ -135,7 +138,8 @@ internal sealed class SignedModel
             ? signed
             : throw new SignatureException("unsigned", $"{path} is not signed (the signature lists {_statement.Files.Count} files)") { File = path };
 
-    private static ITrustAnchor Anchor(SignatureSpec spec)
+    /// <summary>The block's key or CA file, read now (a rotated Secret counts at the next sync).</summary>
+    public static ITrustAnchor Anchor(SignatureSpec spec)
     {
         var file = spec.PublicKeyFile ?? spec.CertificateChainFile!;
         byte[] bytes;

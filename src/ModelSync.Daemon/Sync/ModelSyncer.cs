@@ -4,6 +4,7 @@ using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Signatures;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
@@ -37,7 +38,14 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         ModelDownload? download = null;
         try
         {
-            if (StoreReads.Published(layout, model) is { } published)
+            var listing = model;
+            if (spec.Signature is { } signature)
+            {
+                model = SignedModel.WithoutUnsigned(model, signature, MarkerFile.TryReadFor(layout.VersionDir(model.Name, model.Version), model.Name, model.Version));
+            }
+
+            // A version published before its signature was asked for is verified again (its files reused).
+            if (StoreReads.Published(layout, model) is { } published && (spec.Signature is null || published.Signature is not null))
             {
                 KeepReady(model, published);
                 return true;
@@ -48,7 +56,10 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
                 return false;
             }
 
-            download = new ModelDownload(engine, model);
+            var signed = spec.Signature is null ? null
+                : await SignedModel.OpenAsync(new BundleFetch(engine.Http, engine.Sync.AllowedFileRoots), spec, listing, engine.Time.GetUtcNow(), ct);
+            model = signed?.Select(model) ?? model;
+            download = new ModelDownload(engine, model) { Signed = signed };
             await download.RunAsync(capacity, StoreReads.Previous(layout, model.Name), ct);
             return true;
         }
