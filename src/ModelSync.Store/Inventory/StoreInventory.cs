@@ -66,7 +66,12 @@ public sealed record ModelEntry
     public FailureRecord? Failure { get; init; }
 }
 
-public sealed record PreviousVersion(string Version, string Path, IReadOnlyList<FileEntry> Files);
+public sealed record PreviousVersion(string Version, string Path, IReadOnlyList<FileEntry> Files)
+{
+    /// <summary>As <see cref="ModelMarker.Signature"/>: what a gate that requires signed versions accepts it by.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SignatureRecord? Signature { get; init; }
+}
 
 public sealed record FileEntry
 {
