@@ -36,6 +36,10 @@ internal static class Publisher
         if (bundle is not null)
         {
             File.WriteAllBytes(Path.Combine(staging, StoreLayout.SignatureFileName), bundle);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Path.Combine(staging, StoreLayout.SignatureFileName), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
         }
 
         var marker = new ModelMarker { Name = model.Name, Version = model.Version, Source = model.Source, PublishedAt = now, Files = files, Signature = signature };

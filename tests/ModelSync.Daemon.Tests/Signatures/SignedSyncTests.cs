@@ -1,5 +1,7 @@
 using System.Text;
+using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
+using ModelSync.Daemon.Verify;
 using ModelSync.Daemon.Tests.Harness;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.Layout;
@@ -144,6 +146,27 @@ public sealed class SignedSyncTests(FaultServer server, SigningKit kit) : IClass
         Assert.Equal(1, result.Failed);
         Assert.Contains("model.sig is a symlink", _engine.Lifecycle.Find("m")!.Error!.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_engine.Store.VersionDir("m", "1")));
+    }
+
+    [Fact]
+    public async Task Verify_KeptBundleChangedAfterPublication_ProblemNamesTheBundle()
+    {
+        var manifest = _engine.Load(Serve("m", "1", Files, Sign(Files, "p256.pem")) with { Signature = $"{{ publicKey: {kit.File("p256-pub.pem")} }}" });
+        await _engine.PassAsync(manifest);
+        var entry = _engine.Store.Entry("m");
+        await using var limiter = new BandwidthLimiter(0);
+        var intact = await ModelVerifier.VerifyAsync(_engine.Store.Root, entry, limiter, CancellationToken.None);
+        var kept = Path.Combine(_engine.Store.VersionDir("m", "1"), StoreLayout.SignatureFileName);
+        File.SetUnixFileMode(kept, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.AppendAllText(kept, " ");
+
+        var problems = await ModelVerifier.VerifyAsync(_engine.Store.Root, entry, limiter, CancellationToken.None);
+
+        Assert.Empty(intact);
+        var problem = Assert.Single(problems);
+        Assert.Equal(StoreLayout.SignatureFileName, problem.File);
+        Assert.StartsWith("signature bundle changed since it was verified", problem.Message, StringComparison.Ordinal);
+        Assert.True(problem.IsCorruption);
     }
 
     private List<string> Gets() => [.. _engine.Requests.Where(r => r.Method == "GET").Select(r => r.Path)];
