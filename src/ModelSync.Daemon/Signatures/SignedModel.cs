@@ -67,9 +67,11 @@ internal sealed class SignedModel
             return new SignedModel(name, signature, anchor, bytes, SignedStatement.Parse(bundle.Payload), signer, now, subset);
         });
 
-    /// <summary>What to fetch: the files the signature lists, each asked to record its sha256; the rest left out or refused.</summary>
-    public ResolvedModel Select(ResolvedModel model) => Fail(_name, _spec, _anchor, () =>
+    /// <summary>What to fetch: the files the signature lists, each asked to record its sha256; the rest left out or
+    /// refused. <paramref name="listing"/> is what the source listed, for the record of what was left out.</summary>
+    public ResolvedModel Select(ResolvedModel model, ResolvedModel listing) => Fail(_name, _spec, _anchor, () =>
     {
+        _ignored.AddRange(listing.Files.Where(f => f.Unpack is null && f.Spec.Path != _spec.BundlePath && _statement.Ignores(f.Spec.Path, _spec.BundlePath)).Select(f => f.Spec.Path));
         var kept = new List<ResolvedFile>();
         foreach (var file in model.Files)
         {
@@ -81,7 +83,6 @@ internal sealed class SignedModel
 
             if (_statement.Ignores(file.Spec.Path, _spec.BundlePath))
             {
-                _ignored.Add(file.Spec.Path);
                 continue;
             }
 

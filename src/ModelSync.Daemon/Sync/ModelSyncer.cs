@@ -58,7 +58,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
 
             var signed = spec.Signature is null ? null
                 : await SignedModel.OpenAsync(new BundleFetch(engine.Http, engine.Sync.AllowedFileRoots), spec, listing, engine.Time.GetUtcNow(), ct);
-            model = signed?.Select(model) ?? model;
+            model = signed?.Select(model, listing) ?? model;
             download = new ModelDownload(engine, model) { Signed = signed };
             await download.RunAsync(capacity, StoreReads.Previous(layout, model.Name), ct);
             return true;
