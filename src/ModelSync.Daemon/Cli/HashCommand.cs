@@ -69,7 +69,7 @@ internal static class HashCommand
             // What the manifest could never accept is left out rather than printed: hidden caches, our marker.
             // A model.sig is the model's signature (printed as its block), not one of its files.
             if (SafePath.CheckRelative(path) is not null || path == StoreLayout.MarkerFileName || path.Split('/').Any(s => s.StartsWith('.'))
-                || (path == Signatures.SignatureSpec.DefaultBundle && Signatures.SignatureBlock.For(root, out _) is not null))
+                || (path == Manifest.SignatureSpec.DefaultBundle && Signatures.SignatureBlock.For(root, out _) is not null))
             {
                 continue;
             }

@@ -97,7 +97,7 @@ public sealed record ModelSpec
     public long TotalBytes => Files.Sum(f => f.Size);
 
     /// <summary>The OMS signature the model must carry (docs/signatures.md); null when none is asked for.</summary>
-    public Signatures.SignatureSpec? Signature { get; init; }
+    public SignatureSpec? Signature { get; init; }
 
     /// <summary>The recorded source of a model resolved from a source (<c>hf://</c>, <c>oci://</c>); null for a listed one.</summary>
     public string? SourceKey => Source.Key;

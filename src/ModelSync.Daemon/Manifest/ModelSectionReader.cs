@@ -52,7 +52,7 @@ internal static class ModelSectionReader
         }
 
         // Read before the kind's keys, so the kind's unknown-key report knows it.
-        var signature = Signatures.SignatureSectionReader.Read(m, reading);
+        var signature = SignatureSectionReader.Read(m, reading);
         return KindOf(m, reading.Kinds).ReadModel(m, name ?? "", reading) with { Signature = signature };
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sources;
 using ModelSync.Daemon.Sources.Listed;
 
@@ -14,7 +15,7 @@ namespace ModelSync.Daemon.Signatures;
 /// </summary>
 internal sealed class BundleFetch(HttpSource http, IReadOnlyList<string> allowedFileRoots)
 {
-    public async Task<byte[]> FetchAsync(ResolvedModel model, Manifest.ModelSpec spec, SignatureSpec signature, CancellationToken ct)
+    public async Task<byte[]> FetchAsync(ResolvedModel model, ModelSpec spec, SignatureSpec signature, CancellationToken ct)
     {
         var listed = signature.BundlePath is { } path ? model.Files.FirstOrDefault(f => f.Spec.Path == path) : null;
         var url = signature.BundleUrl ?? listed?.Spec.Url
@@ -35,7 +36,7 @@ internal sealed class BundleFetch(HttpSource http, IReadOnlyList<string> allowed
     }
 
     /// <summary>A listed model's token goes to its own bundle (same base URL), never to a URL named apart.</summary>
-    private static string? ListedToken(Manifest.ModelSpec spec, SignatureSpec signature) =>
+    private static string? ListedToken(ModelSpec spec, SignatureSpec signature) =>
         signature.BundleUrl is null && spec.Source is ListedSpec { BearerTokenFile: { } file } ? BearerToken.Read(file) : null;
 
     private async Task<byte[]> GetAsync(Uri url, string? token, CancellationToken ct)

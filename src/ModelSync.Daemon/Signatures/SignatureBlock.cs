@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using ModelSync.Daemon.Manifest;
 
 namespace ModelSync.Daemon.Signatures;
 

@@ -16,7 +16,7 @@ public sealed partial class LayeringTests
         ["Hosting"],
         ["Sync", "Lifecycle", "Failures", "Verify", "Gc", "Http", "Metrics"],
         ["Inventory"],
-        ["Downloads", "Content", "Sources", "HubView"],
+        ["Downloads", "Content", "Sources", "HubView", "Signatures"],
         ["Manifest", "Logging"],
     ];
 

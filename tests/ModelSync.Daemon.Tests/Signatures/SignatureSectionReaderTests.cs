@@ -1,3 +1,4 @@
+using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Signatures;
 using ModelSync.Daemon.Tests.Manifest;
 

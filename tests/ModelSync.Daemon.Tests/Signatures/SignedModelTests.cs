@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ModelSync.Daemon.Downloads;
+using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Signatures;
 using ModelSync.Store.Inventory;
 using ModelSync.TestKit.Signing;

@@ -1,9 +1,8 @@
-using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Manifest.Yaml;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
-namespace ModelSync.Daemon.Signatures;
+namespace ModelSync.Daemon.Manifest;
 
 /// <summary>A model's <c>signature:</c> mapping: <c>bundle</c>, then exactly one of <c>publicKey</c> and
 /// <c>certificateChain</c>, each problem at its line:col. The key and CA files are only path-checked here

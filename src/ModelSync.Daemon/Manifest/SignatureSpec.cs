@@ -1,4 +1,4 @@
-namespace ModelSync.Daemon.Signatures;
+namespace ModelSync.Daemon.Manifest;
 
 /// <summary>A model's <c>signature</c> block (docs/manifest.md): where its OMS bundle is and the one trust
 /// anchor it must verify with. Every value here passed validation.</summary>
