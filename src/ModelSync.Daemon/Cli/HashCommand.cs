@@ -41,6 +41,16 @@ internal static class HashCommand
             }
 
             Console.Out.Write(Entry(root, modelName, modelVersion, url, parse.GetValue(xxh) ? DigestKind.Both : DigestKind.Sha256));
+            if (Signatures.SignatureBlock.For(root, out var note) is { } block)
+            {
+                Console.Out.Write(block);
+            }
+
+            if (note is not null)
+            {
+                Console.Error.WriteLine(note);
+            }
+
             return ExitCodes.Ok;
         });
         return command;
@@ -57,7 +67,9 @@ internal static class HashCommand
         foreach (var path in Directory.EnumerateFiles(root, "*", options).Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal))
         {
             // What the manifest could never accept is left out rather than printed: hidden caches, our marker.
-            if (SafePath.CheckRelative(path) is not null || path == StoreLayout.MarkerFileName || path.Split('/').Any(s => s.StartsWith('.')))
+            // A model.sig is the model's signature (printed as its block), not one of its files.
+            if (SafePath.CheckRelative(path) is not null || path == StoreLayout.MarkerFileName || path.Split('/').Any(s => s.StartsWith('.'))
+                || (path == Manifest.SignatureSpec.DefaultBundle && Signatures.SignatureBlock.For(root, out _) is not null))
             {
                 continue;
             }

@@ -89,7 +89,8 @@ internal static class StatusCommand
         var lines = rows.Select(r => string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
         return string.Join('\n', lines) + $"\ngeneration {inventory.Generation}, written {inventory.WrittenAt:u} on {inventory.Node ?? "?"}\n"
             + $"writer: {writer.Text}{(writer.Frozen && inventory.Models.Any(m => m.State == ModelState.Downloading) ? "; nothing moves the Downloading models until a daemon runs again" : "")}\n"
-            + FailureSummary(inventory);
+            + FailureSummary(inventory)
+            + string.Concat(inventory.Models.Where(m => m.Signature is not null).Select(m => $"{m.Name} {m.Version}: {SignatureText.Of(m.Signature!)}\n"));
     }
 
     /// <summary>What the failure policy holds a Failed model to (docs/daemon.md, "Failure policy"), as the page says it too.</summary>

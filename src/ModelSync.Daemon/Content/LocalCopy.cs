@@ -52,7 +52,7 @@ internal static class LocalCopy
             return new Reuse(null, how, Unusable: "changed while it was linked");
         }
 
-        var kinds = wanted.Sha256 is null && stored.Entry.Sha256 is null ? DigestKind.Xxh128 : DigestKind.Both;
+        var kinds = wanted.Sha256 is null && !wanted.RecordSha256 && stored.Entry.Sha256 is null ? DigestKind.Xxh128 : DigestKind.Both;
         var git = wanted.GitBlobSha1 is not null || stored.Entry.GitBlobSha1 is not null ? (long?)wanted.Size : null;
         var actual = FileHasher.Hash(target, kinds, ct, gitBlobLength: git);
         var damage = Mismatch(stored.Entry, actual);

@@ -23,6 +23,11 @@ public sealed class DownloadException : Exception
     /// <summary>The model's file the failure is about, when it is about one.</summary>
     public string? File { get; private init; }
 
+    /// <summary>A model whose signature does not verify, or whose files the signature does not vouch for
+    /// (<c>Signatures/</c>): deterministic, so parked like a wrong digest.</summary>
+    public static DownloadException SignatureInvalid(string message, string? file) =>
+        new(FailureReason.SignatureInvalid, message, transient: false) { File = file };
+
     /// <summary>This failure, said of <paramref name="file"/> fetched from <paramref name="url"/> (redacted: no
     /// query, no credentials), so the log, the inventory and the page name both.</summary>
     public DownloadException About(string file, string url) =>

@@ -14,6 +14,7 @@ public enum FailureReason
     Corrupted,
     SourceNotAllowed,
     SourceInvalid,
+    SignatureInvalid,
 
     /// <summary>The manifest gives a version a pod pins other content: waits for the pin's release (docs/store-format.md, "Pins").</summary>
     VersionPinned,

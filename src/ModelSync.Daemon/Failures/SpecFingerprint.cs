@@ -21,8 +21,9 @@ internal static class SpecFingerprint
             spec.Version,
             spec.Files,
             new SharedSettings(sync.AllowedFileRoots, sync.Proxy),
-            identity.Json,
-            [.. identity.CredentialFiles.Select(ContentOf)]);
+            // A signature block (and the content of its key or CA file) decides what is accepted: fixing it lifts a park.
+            spec.Signature is { } signature ? $"{identity.Json}|signature {signature.Bundle} {signature.PublicKeyFile}{signature.CertificateChainFile}" : identity.Json,
+            [.. identity.CredentialFiles.Concat(new[] { spec.Signature?.PublicKeyFile, spec.Signature?.CertificateChainFile }.OfType<string>()).Select(ContentOf)]);
         var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(subject, FingerprintJsonContext.Default.FingerprintSubject);
         return Convert.ToHexStringLower(SHA256.HashData(json).AsSpan(0, 12));
     }

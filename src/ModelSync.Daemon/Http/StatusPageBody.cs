@@ -78,6 +78,11 @@ internal static class StatusPageBody
                 h.Append("<div class=\"muted\">serving ").Append(E(previous.Version)).Append(" meanwhile</div>");
             }
 
+            if (m?.Signature is { } signature)
+            {
+                h.Append("<div class=\"muted signature\" title=\"").Append(E(SignatureText.Of(signature))).Append("\">signed by ").Append(E(signature.Signer)).Append("</div>");
+            }
+
             h.Append("</td><td><span class=\"badge state ").Append(state).Append("\">").Append(state).Append("</span>")
                 .Append(parked ? " <span class=\"badge parked\" title=\"not fetched again until its source, its manifest entry or a retry changes\">parked</span>" : "").Append("</td>");
             h.Append("<td>").Append(ByteText.Format(m?.Bytes ?? want?.Bytes ?? 0)).Append("</td><td class=\"progress\">");

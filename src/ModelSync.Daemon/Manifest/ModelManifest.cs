@@ -64,6 +64,9 @@ public sealed record SyncSettings
     /// <summary>Directories <c>file://</c> sources may read from; empty means no <c>file://</c> source at all.</summary>
     public IReadOnlyList<string> AllowedFileRoots { get; init; } = [];
 
+    /// <summary>Every model must have a <c>signature</c> block (docs/signatures.md).</summary>
+    public bool RequireSignatures { get; init; }
+
     /// <summary>Each source kind's own settings (<c>sync.s3</c>, <c>insecureRegistries</c>...), as its kind read them;
     /// a kind whose keys were not written has none here.</summary>
     public IReadOnlyList<SourceSettings> Sources { get; init; } = [];
@@ -96,6 +99,9 @@ public sealed record ModelSpec
     public required SourceSpec Source { get; init; }
 
     public long TotalBytes => Files.Sum(f => f.Size);
+
+    /// <summary>The OMS signature the model must carry (docs/signatures.md); null when none is asked for.</summary>
+    public SignatureSpec? Signature { get; init; }
 
     /// <summary>The recorded source of a model resolved from a source (<c>hf://</c>, <c>oci://</c>); null for a listed one.</summary>
     public string? SourceKey => Source.Key;

@@ -53,7 +53,8 @@ internal static class ModelSectionReader
 
         // Read before the kind's model, whose end reports the keys nobody asked for.
         var placement = PlacementSectionReader.Read(m);
-        return KindOf(m, reading.Kinds).ReadModel(m, name ?? "", reading) with { Placement = placement };
+        var signature = SignatureSectionReader.Read(m, reading);
+        return KindOf(m, reading.Kinds).ReadModel(m, name ?? "", reading) with { Placement = placement, Signature = signature };
     }
 
     /// <summary>The kind whose scheme the <c>source:</c> starts with; for a source no kind claims (or not a string)

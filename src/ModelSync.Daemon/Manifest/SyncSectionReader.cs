@@ -39,6 +39,7 @@ internal static class SyncSectionReader
             SegmentSize = m.Size("segmentSize", min: ManifestDefaults.MinSegmentSize) ?? ManifestDefaults.SegmentSize,
             SegmentsPerFile = m.Int("segmentsPerFile", 1, MaxSegmentsPerFile) ?? ManifestDefaults.SegmentsPerFile,
             AllowedFileRoots = ReadFileRoots(m),
+            RequireSignatures = ReadBool(m, "requireSignatures") ?? false,
         };
         ReadKinds(m, kinds.Where(k => k.SettingsAfter != "proxy"), sources);
         m.ReportUnknownKeys();
@@ -99,6 +100,17 @@ internal static class SyncSectionReader
         }
 
         return roots;
+    }
+
+    private static bool? ReadBool(MappingReader m, string key)
+    {
+        var text = m.String(key);
+        if (text is not null and not ("true" or "false"))
+        {
+            m.Problems.Add(m.Get(key)!, m.Field(key), $"must be true or false, got '{text}'");
+        }
+
+        return text is null ? null : text == "true";
     }
 
     /// <summary>An http(s) URL setting: <c>proxy</c>, or one of a source kind's (an endpoint).</summary>

@@ -25,6 +25,9 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
     // final failure counts one more (ModelEntries.Failed), so 5 attempts read "after 5 attempts", not 6.
     private int _attempts;
 
+    /// <summary>The signature the files must match before they are published; null when none is asked for.</summary>
+    public Signatures.SignedModel? Signed { get; init; }
+
     /// <summary>As <see cref="ModelProgressTracker.Received"/>.</summary>
     public long BytesReceived => _progress.Received;
 
@@ -67,7 +70,13 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         {
             Sources.Oci.OciLog.LayersUnpacked(_logger, model.Name, model.Version, model.Files.Count(f => f.Unpack is not null), files.Count, files.Sum(f => f.Size));
         }
-        var marker = Publisher.Publish(layout, model, files, time.GetUtcNow(), lifecycle.VersionWrites);
+        if (Signed is { } signed)
+        {
+            files = signed.Check(files);
+            Signatures.SignatureLog.Verified(_logger, model.Name, model.Version, signed.Record.Signer, files.Count, signed.Record.SignedFiles, signed.Record.Ignored.Count);
+        }
+
+        var marker = Publisher.Publish(layout, model, files, time.GetUtcNow(), lifecycle.VersionWrites, Signed?.Record, Signed?.Bundle);
         Directory.Delete(_resumeDir, recursive: true);
         lifecycle.Published(marker, time.GetElapsedTime(started));
         return marker;

@@ -4,6 +4,7 @@ using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Signatures;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
@@ -40,7 +41,15 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         ModelDownload? download = null;
         try
         {
-            if (StoreReads.Published(layout, model) is { } published)
+            var listing = model;
+            if (spec.Signature is { } signature)
+            {
+                model = SignedModel.WithoutUnsigned(model, signature, MarkerFile.TryReadFor(layout.VersionDir(model.Name, model.Version), model.Name, model.Version));
+            }
+
+            // A version published before its signature was asked for is verified again (its files reused).
+            var published = StoreReads.Published(layout, model);
+            if (published is not null && (spec.Signature is null || published.Signature is not null))
             {
                 KeepReady(model, published);
                 return true;
@@ -51,12 +60,16 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
                 return false;
             }
 
-            if (PinnedChange.Check(layout, model) is { } pinned)
+            // Same content being signed now is no change under a pinned pod; other content is.
+            if (published is null && PinnedChange.Check(layout, model) is { } pinned)
             {
                 throw pinned;
             }
 
-            download = new ModelDownload(engine, model);
+            var signed = spec.Signature is null ? null
+                : await SignedModel.OpenAsync(new BundleFetch(engine.Http, engine.Sync.AllowedFileRoots), spec, listing, engine.Time.GetUtcNow(), ct);
+            model = signed?.Select(model, listing) ?? model;
+            download = new ModelDownload(engine, model) { Signed = signed };
             await download.RunAsync(capacity, StoreReads.Previous(layout, model.Name), ct);
             return true;
         }

@@ -12,7 +12,9 @@ namespace ModelSync.Daemon.Sync;
 /// </summary>
 internal static class Publisher
 {
-    public static ModelMarker Publish(StoreLayout layout, ResolvedModel model, IReadOnlyList<FileEntry> files, DateTimeOffset now, Lock versionWrites)
+    /// <param name="signature">The verified signature, recorded in the marker; its bundle is kept beside it.</param>
+    public static ModelMarker Publish(StoreLayout layout, ResolvedModel model, IReadOnlyList<FileEntry> files, DateTimeOffset now, Lock versionWrites,
+        SignatureRecord? signature = null, byte[]? bundle = null)
     {
         var staging = layout.StagingDir(model.Name, model.Version);
         RemoveStrays(staging, files);
@@ -31,7 +33,16 @@ internal static class Publisher
             Durable.FsyncDirectory(dir);
         }
 
-        var marker = new ModelMarker { Name = model.Name, Version = model.Version, Source = model.Source, PublishedAt = now, Files = files };
+        if (bundle is not null)
+        {
+            File.WriteAllBytes(Path.Combine(staging, StoreLayout.SignatureFileName), bundle);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Path.Combine(staging, StoreLayout.SignatureFileName), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+        }
+
+        var marker = new ModelMarker { Name = model.Name, Version = model.Version, Source = model.Source, PublishedAt = now, Files = files, Signature = signature };
         MarkerFile.Write(staging, marker);
 
         var target = layout.VersionDir(model.Name, model.Version);

@@ -20,7 +20,7 @@ internal static class StoreReads
     /// its marker still vouches for what it holds; a condemned copy has no marker, so it is never offered.</summary>
     public static PreviousVersion? Previous(StoreLayout layout, string name) =>
         Current(layout, name) is { } marker
-            ? new PreviousVersion(marker.Version, StoreLayout.VersionRelativePath(name, marker.Version), marker.Files)
+            ? new PreviousVersion(marker.Version, StoreLayout.VersionRelativePath(name, marker.Version), marker.Files) { Signature = marker.Signature }
             : null;
 
     /// <summary>The marker of <c>models/&lt;name&gt;/&lt;version&gt;</c> when it lists exactly the resolved files

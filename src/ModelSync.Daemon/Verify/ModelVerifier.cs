@@ -44,6 +44,7 @@ internal static class ModelVerifier
             }
         }
 
+        problems.AddRange(Signatures.SignatureRecheck.Check(modelDir, entry).Select(p => new VerifyProblem(entry.Name, entry.Version, p.File, p.Kind, p.Message)));
         return problems;
     }
 

@@ -32,6 +32,9 @@ internal sealed record GateOptions
 
     public bool Check { get; init; }
 
+    /// <summary><c>--require-signed</c>: only a version with a verified model signature counts (docs/signatures.md).</summary>
+    public bool RequireSigned { get; init; }
+
     public bool Json { get; init; }
 
     /// <summary><c>--hold</c>: wait, pin, then stay until SIGTERM (docs/gate.md, "Pins").</summary>

@@ -17,6 +17,7 @@ internal static class GateOptionsParser
         ("--check", "MODELSYNC_CHECK", true),
         ("--json", "MODELSYNC_JSON", true),
         ("--hold", "MODELSYNC_HOLD", true),
+        ("--require-signed", "MODELSYNC_REQUIRE_SIGNED", true),
         ("--paths-file", "MODELSYNC_PATHS_FILE", false),
     ];
 

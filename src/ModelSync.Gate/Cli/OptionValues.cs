@@ -59,7 +59,7 @@ internal static class OptionValues
         }
 
         if (!TryFlag(raw, "--check", out var check, ref error) || !TryFlag(raw, "--json", out var json, ref error)
-            || !TryFlag(raw, "--hold", out var hold, ref error))
+            || !TryFlag(raw, "--hold", out var hold, ref error) || !TryFlag(raw, "--require-signed", out var requireSigned, ref error))
         {
             return null;
         }
@@ -76,7 +76,7 @@ internal static class OptionValues
             pathsFile = paths.Value;
         }
 
-        return options with { Check = check, Json = json, Hold = hold, PathsFile = pathsFile };
+        return options with { Check = check, Json = json, Hold = hold, PathsFile = pathsFile, RequireSigned = requireSigned };
     }
 
     private static bool TryDuration(Dictionary<string, (string Value, string Source)> raw, string option, TimeSpan fallback, bool allowZero, out TimeSpan value, ref string? error)

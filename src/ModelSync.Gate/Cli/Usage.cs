@@ -24,6 +24,8 @@ internal static class Usage
           --verify MODE       size: existence and size; full: re-hash every file
                               (env MODELSYNC_VERIFY, default size)
           --check             validate once and exit (env MODELSYNC_CHECK=true)
+          --require-signed    accept only versions with a verified model signature
+                              (env MODELSYNC_REQUIRE_SIGNED=true; docs/signatures.md)
           --json              print the report as one JSON document (env MODELSYNC_JSON=true)
           -- CMD [ARGS...]    wait, pin the versions validated, then exec CMD with the pins held
                               and MODELSYNC_PATH_<NAME> set to each pinned directory

@@ -35,7 +35,7 @@ internal static class StoreProbe
             return new(null, read.Error, null);
         }
 
-        var report = StoreValidator.Validate(layout, inventory, options.Requirements, options.Verify, ct);
+        var report = StoreValidator.Validate(layout, inventory, options.Requirements, options.Verify, ct, options.RequireSigned);
         return new(inventory, null, report) { Writer = WriterCheck.Check(layout, inventory, time.GetUtcNow()) };
     }
 

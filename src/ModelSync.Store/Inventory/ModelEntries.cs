@@ -27,6 +27,7 @@ public static class ModelEntries
         ReadyAt = marker.PublishedAt,
         VerifiedAt = verifiedAt,
         Files = marker.Files,
+        Signature = marker.Signature,
     };
 
     public static ModelEntry Pending(string name, string version, string? source, long bytes, PreviousVersion? previous, FailureRecord? failure = null) => new()

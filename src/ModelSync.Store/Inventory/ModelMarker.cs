@@ -22,6 +22,10 @@ public sealed record ModelMarker
 
     public IReadOnlyList<FileEntry> Files { get; init; } = [];
 
+    /// <summary>The model signature verified before publication; absent when none was asked for.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SignatureRecord? Signature { get; init; }
+
     [System.Text.Json.Serialization.JsonIgnore]
     public long Bytes => Files.Sum(f => f.Size);
 

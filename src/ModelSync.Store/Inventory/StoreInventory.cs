@@ -46,6 +46,10 @@ public sealed record ModelEntry
 
     public IReadOnlyList<FileEntry> Files { get; init; } = [];
 
+    /// <summary>As <see cref="ModelMarker.Signature"/>, for a Ready version.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SignatureRecord? Signature { get; init; }
+
     public ModelProgress? Progress { get; init; }
 
     public ModelError? Error { get; init; }
@@ -62,7 +66,12 @@ public sealed record ModelEntry
     public FailureRecord? Failure { get; init; }
 }
 
-public sealed record PreviousVersion(string Version, string Path, IReadOnlyList<FileEntry> Files);
+public sealed record PreviousVersion(string Version, string Path, IReadOnlyList<FileEntry> Files)
+{
+    /// <summary>As <see cref="ModelMarker.Signature"/>: what a gate that requires signed versions accepts it by.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SignatureRecord? Signature { get; init; }
+}
 
 public sealed record FileEntry
 {

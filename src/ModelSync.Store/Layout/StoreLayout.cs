@@ -12,6 +12,9 @@ public sealed class StoreLayout
     /// <summary>What a condemned version's marker becomes: the files not found damaged, which a repair may
     /// reuse after re-hashing them. It vouches for nothing: without <see cref="MarkerFileName"/> the version is
     /// not published.</summary>
+    /// <summary>The OMS signature bundle a signed version was verified with, kept beside its marker.</summary>
+    public const string SignatureFileName = ".modelsync.sig";
+
     public const string SalvageFileName = ".modelsync.salvage.json";
 
     /// <summary>Why a model file may not have <paramref name="path"/> (relative to its version), or null: names

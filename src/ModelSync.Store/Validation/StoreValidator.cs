@@ -17,19 +17,20 @@ public static class StoreValidator
         StoreInventory inventory,
         IReadOnlyList<ModelRequirement>? requirements,
         VerifyMode mode,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        bool requireSigned = false)
     {
         requirements ??= [.. inventory.Models.Select(m => new ModelRequirement(m.Name, null))];
         var checks = new List<ModelCheck>(requirements.Count);
         foreach (var requirement in requirements)
         {
-            checks.Add(Check(layout, inventory, requirement, mode, cancellationToken));
+            checks.Add(Check(layout, inventory, requirement, mode, cancellationToken, requireSigned));
         }
 
         return new ValidationReport(checks);
     }
 
-    private static ModelCheck Check(StoreLayout layout, StoreInventory inventory, ModelRequirement requirement, VerifyMode mode, CancellationToken ct)
+    private static ModelCheck Check(StoreLayout layout, StoreInventory inventory, ModelRequirement requirement, VerifyMode mode, CancellationToken ct, bool requireSigned)
     {
         var name = requirement.Name;
         if (inventory.Find(name) is not { } entry)
@@ -42,7 +43,7 @@ public static class StoreValidator
         // A pinned version must be the one named; otherwise the version that is usable right now wins:
         // the new one once Ready, else the previous one that stays current while the new one downloads.
         var wantsCurrent = requirement.Version is null || requirement.Version == entry.Version;
-        if (wantsCurrent && entry.State == ModelState.Ready && entry.Path is not null)
+        if (wantsCurrent && entry.State == ModelState.Ready && entry.Path is not null && (!requireSigned || entry.Signature is not null))
         {
             var problems = CheckFiles(layout, name, entry.Version, entry.Path, entry.Files, mode, ct);
             return new(requirement, entry, problems.Count == 0 ? entry.Version : null, problems);
@@ -50,12 +51,17 @@ public static class StoreValidator
 
         // A previous copy of the very version being re-published holds content the manifest no longer
         // describes: good enough for "any version", not for a pin on that version.
-        var previousServes = entry.Previous is { } p
+        var previousServes = entry.Previous is { } p && (!requireSigned || p.Signature is not null)
             && (requirement.Version is null || (requirement.Version == p.Version && p.Version != entry.Version));
         if (previousServes && entry.Previous is { } previous)
         {
             var problems = CheckFiles(layout, name, previous.Version, previous.Path, previous.Files, mode, ct);
             return new(requirement, entry, problems.Count == 0 ? previous.Version : null, problems) { FromPrevious = true };
+        }
+
+        if (requireSigned && entry.State == ModelState.Ready && wantsCurrent)
+        {
+            return new(requirement, entry, null, [new(name, null, ProblemKind.NotReady, $"{entry.Version} has no verified model signature (required: --require-signed); add a signature block to its manifest entry")]);
         }
 
         var state = requirement.Version is not null && requirement.Version != entry.Version

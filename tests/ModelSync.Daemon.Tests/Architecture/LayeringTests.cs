@@ -16,7 +16,7 @@ public sealed partial class LayeringTests
         ["Hosting"],
         ["Sync", "Lifecycle", "Failures", "Verify", "Gc", "Http", "Metrics", "Placement"],
         ["Inventory"],
-        ["Downloads", "Content", "Sources", "HubView", "Kubernetes"],
+        ["Downloads", "Content", "Sources", "HubView", "Kubernetes", "Signatures"],
         ["Manifest", "Logging"],
     ];
 

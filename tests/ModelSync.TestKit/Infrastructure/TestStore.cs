@@ -18,6 +18,9 @@ public sealed record ManifestFile(string Path, long Size, string? Sha256, string
 public sealed record ManifestModel(string Name, string Version, string? BaseUrl, IReadOnlyList<ManifestFile> Files)
 {
     public string? BearerTokenFile { get; init; }
+
+    /// <summary>The model's <c>signature:</c> value as YAML (a flow mapping), when it has one.</summary>
+    public string? Signature { get; init; }
 }
 
 /// <summary>
@@ -99,6 +102,11 @@ public sealed class TestStore : IDisposable
             if (model.BearerTokenFile is not null)
             {
                 yaml.Append(CultureInfo.InvariantCulture, $"    auth: {{ bearerTokenFile: {model.BearerTokenFile} }}\n");
+            }
+
+            if (model.Signature is not null)
+            {
+                yaml.Append(CultureInfo.InvariantCulture, $"    signature: {model.Signature}\n");
             }
 
             yaml.Append("    files:\n");
