@@ -15,7 +15,7 @@ public sealed class ManifestSyntaxTests
         Assert.Equal(
         [
             "t.yaml:1:1: Store: unknown key; did you mean 'store'?",
-            "t.yaml:3:3: sync.retries: unknown key; expected one of: interval, concurrency, retry, stallTimeout, bandwidthLimit, proxy, hfEndpoint, hfFallback, verifyInterval, segmentSize, segmentsPerFile, allowedFileRoots, insecureRegistries, dockerConfigFile, s3",
+            "t.yaml:3:3: sync.retries: unknown key; expected one of: interval, concurrency, retry, stallTimeout, bandwidthLimit, proxy, hfEndpoint, hfFallback, verifyInterval, segmentSize, segmentsPerFile, allowedFileRoots, requireSignatures, insecureRegistries, dockerConfigFile, s3",
         ], Problems("Store: {}\nsync:\n  retries: 3\nmodels: []"));
     }
 
