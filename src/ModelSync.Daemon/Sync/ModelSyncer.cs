@@ -37,7 +37,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         ModelDownload? download = null;
         try
         {
-            if (StoreReads.Published(layout, model) is { } published)
+            if (StoreReads.Published(engine.Store, model) is { } published)
             {
                 KeepReady(model, published);
                 return true;
@@ -49,7 +49,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
             }
 
             download = new ModelDownload(engine, model);
-            await download.RunAsync(capacity, StoreReads.Previous(layout, model.Name), ct);
+            await download.RunAsync(capacity, StoreReads.Previous(engine.Store, model.Name), ct);
             return true;
         }
         catch (Exception ex) when (DiskFull.AsCapacityFailure(ex, layout, model.Name, model.Version) is { } full && !ct.IsCancellationRequested)
@@ -78,6 +78,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         if (CurrentLink.Read(layout, model.Name) != model.Version)
         {
             CurrentLink.Switch(layout, model.Name, model.Version);
+            engine.Store.Changed(model.Name);
         }
 
         engine.Lifecycle.KeptReady(published);
@@ -87,7 +88,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
     private async Task FailAsync(ModelSpec spec, ResolvedModel model, DownloadException error, ModelDownload? download, CancellationToken ct) =>
         // Previous read now: the download may have condemned the version current pointed to (a damaged copy found on reuse).
         await engine.Lifecycle.FailedAsync(
-            new FailedPass(spec, model.Version, model.Source, model.TotalBytes, StoreReads.Previous(engine.Layout, model.Name), error,
+            new FailedPass(spec, model.Version, model.Source, model.TotalBytes, StoreReads.Previous(engine.Store, model.Name), error,
                 model.Files.FirstOrDefault(f => f.Spec.Path == error.File), download?.BytesReceived ?? 0),
             policy, ct);
 }
