@@ -63,7 +63,8 @@ for m in range(n):
     for f in range(files):
         print(f"      - {{ path: f{f}.bin, size: {size}, xxh128: {by[f'm{m}/f{f}.bin']} }}")
 EOF
-  awk -v n="$n" -v p="$port" -v f="$files" 'BEGIN { for (m = 0; m < n; m++) for (i = 0; i < f; i++) printf "http://127.0.0.1:%s/m%d/f%d.bin\n  dir=m%d\n", p, m, i, m }' >"$work/urls-$n"
+  # Each model in its own directory, as the store keeps them (aria2c's per-URL dir= would be relative to the cwd).
+  awk -v n="$n" -v p="$port" -v f="$files" -v d="$work/dl/aria" 'BEGIN { for (m = 0; m < n; m++) for (i = 0; i < f; i++) printf "http://127.0.0.1:%s/m%d/f%d.bin\n  dir=%s/m%d\n", p, m, i, d, m }' >"$work/urls-$n"
 }
 
 # timed NAME COMMAND...: wall seconds and peak RSS KiB into $t and $m.
