@@ -10,8 +10,7 @@ namespace ModelSync.Daemon.Inventory;
 /// <see cref="Lifecycle.ModelLifecycle"/>). A change after a quiet moment is written at once (atomic replace,
 /// generation + 1); the changes that follow it within <see cref="WriteDelay"/> are written together at its end, so a
 /// pass that changes hundreds of models writes and fsyncs a few times, not once per model; progress alone at most every
-/// <see cref="ProgressWriteInterval"/>. A large inventory (a thousand models is megabytes) waits longer between writes,
-/// a few times what one write took (<see cref="MaxWriteDelay"/> at most), so writing it stays a small part of a pass. A change that changes nothing writes nothing. Live state is always in
+/// <see cref="ProgressWriteInterval"/>. A change that changes nothing writes nothing. Live state is always in
 /// <see cref="Snapshot"/>. Every write names the writer (<see cref="WriterInfo"/>) and beats its heartbeat;
 /// <see cref="StartHeartbeat"/> keeps beating while nothing else is written, so readers can tell silence from a gone writer.
 /// </summary>
@@ -21,12 +20,6 @@ internal sealed class InventoryState : IInventoryReader
 
     /// <summary>How long a change waits for the others of its batch before they are written together.</summary>
     public static readonly TimeSpan WriteDelay = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>The longest a change waits for its batch, however long a write takes.</summary>
-    public static readonly TimeSpan MaxWriteDelay = TimeSpan.FromSeconds(1);
-
-    /// <summary>Of the time between two batched writes, at most about 1 / this is spent writing.</summary>
-    private const int WriteCostFactor = 4;
 
     /// <summary>How often an idle writer rewrites the inventory (only <c>writer.heartbeatAt</c> moves).</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
@@ -39,7 +32,6 @@ internal sealed class InventoryState : IInventoryReader
     private DateTimeOffset? _stoppedAt;
     private long _generation;
     private long _lastWriteTicks;
-    private TimeSpan _lastWriteTook;
     private readonly InventoryFileWriter _file;
     private ITimer? _scheduled;
     private bool _dirty;
@@ -52,8 +44,7 @@ internal sealed class InventoryState : IInventoryReader
         _file = new InventoryFileWriter(layout, logger);
         _writer = new WriterInfo { Pid = Environment.ProcessId, Host = Environment.MachineName, Mode = mode, StartedAt = time.GetUtcNow() };
         var inventory = InventoryLoad.Read(layout, node, time, logger);
-        // Kept sorted by name (as written), so a lookup is a binary search, not a scan of a thousand entries.
-        _models = [.. inventory.Models.OrderBy(m => m.Name, StringComparer.Ordinal)];
+        _models = [.. inventory.Models];
         _generation = inventory.Generation;
     }
 
@@ -78,17 +69,17 @@ internal sealed class InventoryState : IInventoryReader
     {
         lock (_lock)
         {
-            return IndexOf(_models, name) is var i and >= 0 ? _models[i] : null;
+            return _models.Find(m => m.Name == name);
         }
     }
 
     /// <summary>Adds or replaces the entry of <paramref name="entry"/>'s name.</summary>
     public void Set(ModelEntry entry) => Mutate(models =>
     {
-        var index = IndexOf(models, entry.Name);
+        var index = models.FindIndex(m => m.Name == entry.Name);
         if (index < 0)
         {
-            models.Insert(~index, entry);
+            models.Add(entry);
         }
         else if (models[index] == entry)
         {
@@ -106,7 +97,7 @@ internal sealed class InventoryState : IInventoryReader
     /// (the same entry: no change).</summary>
     public void Update(string name, Func<ModelEntry, ModelEntry> change) => Mutate(models =>
     {
-        var index = IndexOf(models, name);
+        var index = models.FindIndex(m => m.Name == name);
         return index >= 0 && Replace(models, index, change);
     });
 
@@ -129,7 +120,7 @@ internal sealed class InventoryState : IInventoryReader
     {
         lock (_lock)
         {
-            var index = IndexOf(_models, name);
+            var index = _models.FindIndex(m => m.Name == name);
             if (index < 0 || _models[index].State is not (ModelState.Pending or ModelState.Downloading))
             {
                 return;
@@ -194,37 +185,6 @@ internal sealed class InventoryState : IInventoryReader
         return now != was;
     }
 
-    /// <summary>The index of <paramref name="name"/>'s entry in the sorted list, or the complement of where it goes.</summary>
-    private static int IndexOf(List<ModelEntry> models, string name)
-    {
-        var (low, high) = (0, models.Count - 1);
-        while (low <= high)
-        {
-            var mid = low + ((high - low) >> 1);
-            var order = string.CompareOrdinal(models[mid].Name, name);
-            if (order == 0)
-            {
-                return mid;
-            }
-
-            if (order < 0)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-
-        return ~low;
-    }
-
-    /// <summary>How long a change waits for the others of its batch: <see cref="WriteDelay"/>, or a few times what the
-    /// last write took when the inventory is large.</summary>
-    private TimeSpan BatchDelay() =>
-        TimeSpan.FromTicks(Math.Clamp(_lastWriteTook.Ticks * WriteCostFactor, WriteDelay.Ticks, MaxWriteDelay.Ticks));
-
     private void Mutate(Func<List<ModelEntry>, bool> change)
     {
         lock (_lock)
@@ -234,15 +194,15 @@ internal sealed class InventoryState : IInventoryReader
                 return;
             }
 
-            _dirty = true; // the list stays sorted: Set inserts where the name goes, the others replace in place
-            var delay = BatchDelay();
-            if (_scheduled is null && _time.GetElapsedTime(_lastWriteTicks) >= delay)
+            _models.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            _dirty = true;
+            if (_scheduled is null && _time.GetElapsedTime(_lastWriteTicks) >= WriteDelay)
             {
                 Write(); // the first change after a quiet moment: readers (the gate) see it at once
                 return;
             }
 
-            _scheduled ??= _time.CreateTimer(_ => Flush(), null, delay, Timeout.InfiniteTimeSpan);
+            _scheduled ??= _time.CreateTimer(_ => Flush(), null, WriteDelay, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -252,10 +212,7 @@ internal sealed class InventoryState : IInventoryReader
         _scheduled = null;
         _dirty = false;
         _generation++;
-        var started = _time.GetTimestamp();
-        _file.Write(Document(_time.GetUtcNow()));
-        // Measured with the pass's clock (a fake one in tests makes it zero): the batch window follows it.
-        _lastWriteTook = _time.GetElapsedTime(started);
         _lastWriteTicks = _time.GetTimestamp();
+        _file.Write(Document(_time.GetUtcNow()));
     }
 }
