@@ -30,7 +30,8 @@ internal static class SyncEngineServiceCollectionExtensions
         services.AddSingleton(_ => new HttpSource(DownloadHttpClient.Create(manifest.Sync)));
         services.AddSingleton(_ => new BandwidthLimiter(manifest.Sync.BandwidthLimit));
         services.TryAddSingleton(Random.Shared);
-        services.AddSingleton(sp => HubViewWriter.Following(sp.GetRequiredService<ILoggerFactory>())); // hub/ follows the store
+        services.TryAddSingleton(_ => new MarkerCache()); // outlives passes: an unchanged model's marker is read once per daemon
+        services.AddSingleton(sp => HubViewWriter.Following(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<MarkerCache>())); // hub/ follows the store
         services.AddSingleton<Func<ModelLifecycle>>(sp => () => ModelLifecycle.Open(
             sp.GetRequiredService<StoreLayout>(), node, mode, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<ISyncObserver>()));
         services.AddSingleton(sp => new PassFactory(
@@ -47,7 +48,8 @@ internal static class SyncEngineServiceCollectionExtensions
             sp.GetRequiredService<PassFactory>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Reconciler>>(),
-            sp.GetRequiredService<StoreChanges>()));
+            sp.GetRequiredService<StoreChanges>(),
+            sp.GetRequiredService<MarkerCache>()));
         return services;
     }
 }

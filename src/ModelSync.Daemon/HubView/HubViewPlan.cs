@@ -16,7 +16,14 @@ internal static partial class HubViewPlanner
     public static HubViewPlan Plan(StoreLayout layout)
     {
         var skipped = new List<HubViewSkip>();
-        var versions = Published(layout, skipped)
+        var versions = RealDirectories.Below(layout.ModelsDir).SelectMany(m => VersionsOf(layout, m.Name, skipped, MarkerFile.TryRead)).ToList();
+        return new HubViewPlan(PlanRepos(versions), skipped);
+    }
+
+    /// <summary>The repositories <paramref name="versions"/> make (every version of each repository must be given).</summary>
+    public static IReadOnlyList<HubRepoPlan> PlanRepos(IEnumerable<HubVersion> versions)
+    {
+        var ordered = versions
             // Current versions first, then the newest: a ref names what services are served now, and a blob shared
             // by two versions links into the current one, which GC never removes.
             .OrderByDescending(v => v.IsCurrent)
@@ -25,7 +32,7 @@ internal static partial class HubViewPlanner
             .ToList();
 
         var repos = new List<HubRepoPlan>();
-        foreach (var group in versions.GroupBy(v => Folder(v.Hub.Repo), StringComparer.Ordinal))
+        foreach (var group in ordered.GroupBy(v => v.Folder, StringComparer.Ordinal))
         {
             var refs = new Dictionary<string, string>(StringComparer.Ordinal);
             var snapshots = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
@@ -54,35 +61,38 @@ internal static partial class HubViewPlanner
             repos.Add(new HubRepoPlan(group.Key, refs, snapshots, blobs));
         }
 
-        return new HubViewPlan(repos, skipped);
+        return repos;
     }
 
     /// <summary><c>models--ORG--NAME</c>, as huggingface_hub's <c>repo_folder_name</c>.</summary>
     public static string Folder(string repo) => "models--" + repo.Replace("/", "--", StringComparison.Ordinal);
 
-    private static IEnumerable<HubVersion> Published(StoreLayout layout, List<HubViewSkip> skipped)
+    /// <summary>The published hub versions of one model (none when <c>models/&lt;name&gt;</c> is not a real directory).</summary>
+    /// <param name="readMarker">Reads a version directory's marker (the daemon's <c>MarkerCache</c> reads an unchanged one once).</param>
+    public static IReadOnlyList<HubVersion> VersionsOf(StoreLayout layout, string name, List<HubViewSkip> skipped, Func<string, ModelMarker?> readMarker)
     {
-        foreach (var modelDir in RealDirectories.Below(layout.ModelsDir))
+        var found = new List<HubVersion>();
+        var modelDir = layout.ModelDir(name);
+        var current = CurrentLink.Read(layout, name);
+        foreach (var versionDir in RealDirectories.Below(modelDir))
         {
-            var current = CurrentLink.Read(layout, modelDir.Name);
-            foreach (var versionDir in RealDirectories.Below(modelDir.FullName))
+            var marker = readMarker(versionDir.FullName);
+            if (marker is not { Source: { } source } || !source.StartsWith(HubReference.Scheme, StringComparison.Ordinal)
+                || marker.Name != name || marker.Version != versionDir.Name)
             {
-                var marker = MarkerFile.TryRead(versionDir.FullName);
-                if (marker is not { Source: { } source } || !source.StartsWith(HubReference.Scheme, StringComparison.Ordinal)
-                    || marker.Name != modelDir.Name || marker.Version != versionDir.Name)
-                {
-                    continue; // not published (condemned, half removed), or not from a hub
-                }
-
-                if (Why(marker, source, out var hub) is { } why)
-                {
-                    skipped.Add(new HubViewSkip($"{marker.Name}@{marker.Version}", why));
-                    continue;
-                }
-
-                yield return new HubVersion(marker, hub!, current == marker.Version);
+                continue; // not published (condemned, half removed), or not from a hub
             }
+
+            if (Why(marker, source, out var hub) is { } why)
+            {
+                skipped.Add(new HubViewSkip($"{marker.Name}@{marker.Version}", why));
+                continue;
+            }
+
+            found.Add(new HubVersion(marker, hub!, current == marker.Version, Folder(hub!.Repo)));
         }
+
+        return found;
     }
 
     /// <summary>Markers are untrusted input: every name that becomes a path of the view is checked again.</summary>
@@ -125,6 +135,7 @@ internal static partial class HubViewPlanner
     /// <summary>A git blob id (40 hex) or an LFS sha256 (64 hex).</summary>
     [GeneratedRegex("^(?:[0-9a-f]{40}|[0-9a-f]{64})$", RegexOptions.CultureInvariant)]
     private static partial Regex EtagPattern();
-
-    private sealed record HubVersion(ModelMarker Marker, HubReference Hub, bool IsCurrent);
 }
+
+/// <summary>A published version from the hub, as the view shows it: in <paramref name="Folder"/>'s repository.</summary>
+internal sealed record HubVersion(ModelMarker Marker, HubReference Hub, bool IsCurrent, string Folder);

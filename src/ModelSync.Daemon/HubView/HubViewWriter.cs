@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Logging;
+using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
@@ -14,7 +15,7 @@ namespace ModelSync.Daemon.HubView;
 /// replace), then what no version needs any more. Called by the one writer after every change of <c>models/</c>
 /// or <c>current/</c>; a failure is logged and the next refresh, derived from disk again, repairs it.
 /// </summary>
-internal sealed class HubViewWriter(ILogger<HubViewWriter> logger)
+internal sealed class HubViewWriter(ILogger<HubViewWriter> logger, MarkerCache? markers = null)
 {
     private const string TempDirName = ".modelsync-tmp";
 
@@ -24,53 +25,127 @@ internal sealed class HubViewWriter(ILogger<HubViewWriter> logger)
     // Refreshed after every model of every pass: a version left out is said once per writer, not per pass.
     private readonly HashSet<HubViewSkip> _skipsLogged = [];
 
+    // The hub versions of every model as the last refresh derived them (null until a whole refresh): a refresh for a
+    // few models rederives those and rewrites only the repositories they were or are in.
+    private Dictionary<string, IReadOnlyList<HubVersion>>? _byModel;
+    private string? _root;
+
     /// <summary>The store's change signal with <c>hub/</c> subscribed to it: what every composition root makes.</summary>
-    public static StoreChanges Following(ILoggerFactory loggers)
+    /// <param name="markers">The daemon's marker cache, when it has one: a whole refresh then reads only changed markers.</param>
+    public static StoreChanges Following(ILoggerFactory loggers, MarkerCache? markers = null)
     {
         var changes = new StoreChanges();
-        changes.Subscribe(new HubViewWriter(loggers.CreateLogger<HubViewWriter>()).Refresh);
+        var writer = new HubViewWriter(loggers.CreateLogger<HubViewWriter>(), markers);
+        changes.Subscribe((layout, models) => writer.Refresh(layout, models));
         return changes;
     }
 
-    public void Refresh(StoreLayout layout)
+    /// <summary>How many models' versions the refreshes so far rederived (a seam for tests: a pass rederives only what it changed).</summary>
+    public int RefreshedModels { get; private set; }
+
+    public void Refresh(StoreLayout layout) => Refresh(layout, null);
+
+    /// <param name="models">Only these models changed; null: rederive the whole view.</param>
+    public void Refresh(StoreLayout layout, IReadOnlyCollection<string>? models)
     {
         lock (_serial)
         {
             try
             {
-                var plan = HubViewPlanner.Plan(layout);
-                foreach (var skip in plan.Skipped.Where(_skipsLogged.Add))
+                if (models is null || _byModel is null || _root != layout.Root)
                 {
-                    Log.HubViewSkipped(logger, skip.What, skip.Why);
+                    RefreshAll(layout);
                 }
-
-                Apply(layout, plan, logger);
+                else
+                {
+                    RefreshModels(layout, models);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                _byModel = null; // derived from disk again, whole, at the next refresh
                 Log.HubViewFailed(logger, ex, layout.HubDir);
             }
         }
     }
 
-    private static void Apply(StoreLayout layout, HubViewPlan plan, ILogger logger)
+    private void RefreshAll(StoreLayout layout)
+    {
+        var skipped = new List<HubViewSkip>();
+        var byModel = new Dictionary<string, IReadOnlyList<HubVersion>>(StringComparer.Ordinal);
+        foreach (var model in RealDirectories.Below(layout.ModelsDir))
+        {
+            RefreshedModels++;
+            if (HubViewPlanner.VersionsOf(layout, model.Name, skipped, ReadMarker) is { Count: > 0 } versions)
+            {
+                byModel[model.Name] = versions;
+            }
+        }
+
+        LogSkips(skipped);
+        Apply(layout, HubViewPlanner.PlanRepos(byModel.Values.SelectMany(v => v)), null, logger);
+        (_byModel, _root) = (byModel, layout.Root);
+    }
+
+    private void RefreshModels(StoreLayout layout, IReadOnlyCollection<string> models)
+    {
+        var skipped = new List<HubViewSkip>();
+        var affected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in models)
+        {
+            RefreshedModels++;
+            var versions = HubViewPlanner.VersionsOf(layout, name, skipped, ReadMarker);
+            if (_byModel!.Remove(name, out var old))
+            {
+                affected.UnionWith(old.Select(v => v.Folder));
+            }
+
+            if (versions.Count > 0)
+            {
+                _byModel[name] = versions;
+                affected.UnionWith(versions.Select(v => v.Folder));
+            }
+        }
+
+        LogSkips(skipped);
+        if (affected.Count > 0)
+        {
+            Apply(layout, HubViewPlanner.PlanRepos(_byModel!.Values.SelectMany(v => v).Where(v => affected.Contains(v.Folder))), affected, logger);
+        }
+    }
+
+    private ModelMarker? ReadMarker(string versionDir) => markers is null ? MarkerFile.TryRead(versionDir) : markers.Marker(versionDir);
+
+    private void LogSkips(List<HubViewSkip> skipped)
+    {
+        foreach (var skip in skipped.Where(_skipsLogged.Add))
+        {
+            Log.HubViewSkipped(logger, skip.What, skip.Why);
+        }
+    }
+
+    /// <param name="only">The repository folders to make match (the others are left as they are); null: all of <c>hub/</c>.</param>
+    private static void Apply(StoreLayout layout, IReadOnlyList<HubRepoPlan> repos, IReadOnlySet<string>? only, ILogger logger)
     {
         var hub = layout.HubDir;
-        if (plan.Repos.Count == 0 && !Path.Exists(hub) && new FileInfo(hub).LinkTarget is null)
+        if (repos.Count == 0 && !Path.Exists(hub) && new FileInfo(hub).LinkTarget is null)
         {
             return; // a store without hf:// models gets no hub/ at all
         }
 
         HubTree.EnsureDirectory(hub);
-        foreach (var repo in plan.Repos)
+        foreach (var repo in repos)
         {
             ApplyRepo(Path.Combine(hub, repo.Folder), repo, logger);
         }
 
-        foreach (var stale in HubTree.Entries(hub).Where(e => !plan.Repos.Any(r => r.Folder == e.Name)))
+        var stale = only is null
+            ? HubTree.Entries(hub).Where(e => !repos.Any(r => r.Folder == e.Name)).Select(e => e.Name)
+            : only.Where(f => !repos.Any(r => r.Folder == f) && (Path.Exists(Path.Combine(hub, f)) || new FileInfo(Path.Combine(hub, f)).LinkTarget is not null));
+        foreach (var name in stale.ToList())
         {
-            TreeRemover.Remove(stale.FullName);
-            Log.HubViewRemoved(logger, $"{StoreLayout.HubDirName}/{stale.Name}");
+            TreeRemover.Remove(Path.Combine(hub, name));
+            Log.HubViewRemoved(logger, $"{StoreLayout.HubDirName}/{name}");
         }
 
         Durable.FsyncDirectory(hub);

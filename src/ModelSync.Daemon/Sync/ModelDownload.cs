@@ -36,7 +36,7 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         var (layout, lifecycle, time) = (engine.Layout, engine.Lifecycle, engine.Time);
         var started = time.GetTimestamp();
         lifecycle.Planned(model.Name, model.Version, model.Source, model.TotalBytes, previous);
-        var index = ContentIndex.Read(layout);
+        var index = engine.Store.Content; // built once per pass, kept current as it publishes
         var plan = model.Files.Select(f => new PlannedFile(f, index.Find(f.Spec))).ToList();
         var toFetch = plan.Where(p => p.Copies.Count == 0).ToList();
         var fetchBytes = toFetch.Sum(p => p.File.Spec.Size);
@@ -77,6 +77,7 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         }
 
         var marker = Publisher.Publish(layout, model, files, time.GetUtcNow(), lifecycle.VersionWrites, Signed?.Record, Signed?.Bundle);
+        engine.Store.Published(marker);
         Directory.Delete(_resumeDir, recursive: true);
         lifecycle.Published(marker, time.GetElapsedTime(started));
         return marker;
@@ -150,6 +151,7 @@ internal sealed class ModelDownload(SyncEngine engine, ResolvedModel model)
         var condemned = copy.Vouched
             ? Condemner.Condemn(engine.Layout, engine.Lifecycle, copy.Model, copy.Version, copy.PublishedAt, [new Damage(copy.Entry.Path, reuse.Damage)], engine.Time.GetUtcNow(), ct)
             : [];
+        engine.Store.Reread(condemned);
         Log.ReuseRejected(_logger, model.Name, file.Spec.Path, from, reuse.Damage, condemned.Count == 0 ? "nothing" : string.Join(", ", condemned));
         return null;
     }

@@ -48,7 +48,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
             }
 
             // A version published before its signature was asked for is verified again (its files reused).
-            var published = StoreReads.Published(layout, model);
+            var published = StoreReads.Published(engine.Store, model);
             if (published is not null && (spec.Signature is null || published.Signature is not null))
             {
                 KeepReady(model, published);
@@ -70,7 +70,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
                 : await SignedModel.OpenAsync(new BundleFetch(engine.Http, engine.Sync.AllowedFileRoots), spec, listing, engine.Time.GetUtcNow(), ct);
             model = signed?.Select(model, listing) ?? model;
             download = new ModelDownload(engine, model) { Signed = signed };
-            await download.RunAsync(capacity, StoreReads.Previous(layout, model.Name), ct);
+            await download.RunAsync(capacity, StoreReads.Previous(engine.Store, model.Name), ct);
             return true;
         }
         catch (Exception ex) when (DiskFull.AsCapacityFailure(ex, layout, model.Name, model.Version) is { } full && !ct.IsCancellationRequested)
@@ -99,6 +99,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
         if (CurrentLink.Read(layout, model.Name) != model.Version)
         {
             CurrentLink.Switch(layout, model.Name, model.Version);
+            engine.Store.Changed(model.Name);
         }
 
         engine.Lifecycle.KeptReady(published);
@@ -108,7 +109,7 @@ internal sealed class ModelSyncer(SyncEngine engine, SourceResolution resolution
     private async Task FailAsync(ModelSpec spec, ResolvedModel model, DownloadException error, ModelDownload? download, CancellationToken ct) =>
         // Previous read now: the download may have condemned the version current pointed to (a damaged copy found on reuse).
         await engine.Lifecycle.FailedAsync(
-            new FailedPass(spec, model.Version, model.Source, model.TotalBytes, StoreReads.Previous(engine.Layout, model.Name), error,
+            new FailedPass(spec, model.Version, model.Source, model.TotalBytes, StoreReads.Previous(engine.Store, model.Name), error,
                 model.Files.FirstOrDefault(f => f.Spec.Path == error.File), download?.BytesReceived ?? 0),
             policy, ct);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Lifecycle;
@@ -24,13 +25,15 @@ internal sealed class PassFactory(
     ISyncObserver? observer = null)
 {
     /// <param name="enforceFailurePolicy">Run mode: parked and backed-off models are skipped.</param>
-    public ModelSyncer Create(ModelLifecycle lifecycle, ModelManifest manifest, StoreLayout layout, bool enforceFailurePolicy)
+    /// <param name="store">What the pass knows of the store (<see cref="PassStore"/>); a fresh one when not given.</param>
+    public ModelSyncer Create(ModelLifecycle lifecycle, ModelManifest manifest, StoreLayout layout, bool enforceFailurePolicy, PassStore? store = null)
     {
-        var engine = new SyncEngine(layout, manifest.Sync, lifecycle, http, limiter, time, loggers, observer ?? NullSyncObserver.Instance);
+        store ??= new PassStore(layout, new MarkerCache());
+        var engine = new SyncEngine(layout, manifest.Sync, lifecycle, http, limiter, time, loggers, observer ?? NullSyncObserver.Instance, store);
         var policy = new FailurePolicy(lifecycle.Entries, new SourceProbe(http, manifest.Sync.StallTimeout), time, manifest.Sync, enforceFailurePolicy,
             loggers.CreateLogger<FailurePolicy>(), random);
         var registry = sources.Registry(new SourcePass(manifest.Sync, http, time, loggers.CreateLogger<SourceKinds>()));
-        var resolution = new SourceResolution(layout, manifest.Sync, registry, lifecycle, policy, time, loggers.CreateLogger<SourceResolution>());
+        var resolution = new SourceResolution(store, manifest.Sync, registry, lifecycle, policy, time, loggers.CreateLogger<SourceResolution>());
         return new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store), policy);
     }
 }

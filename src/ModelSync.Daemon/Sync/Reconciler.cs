@@ -22,8 +22,11 @@ public sealed record ReconcileResult(int Ready, int Failed, DateTimeOffset Finis
 
 /// <summary>One pass that makes the store match a manifest: up to <c>sync.concurrency</c> models at
 /// once; a model that fails is recorded and the others go on.</summary>
-internal sealed class Reconciler(ModelLifecycle lifecycle, PassFactory parts, TimeProvider time, ILogger<Reconciler> logger, StoreChanges? changes = null)
+/// <param name="markers">The daemon's marker cache, kept across passes so an unchanged model's marker is not read again.</param>
+internal sealed class Reconciler(ModelLifecycle lifecycle, PassFactory parts, TimeProvider time, ILogger<Reconciler> logger, StoreChanges? changes = null, MarkerCache? markers = null)
 {
+    private readonly MarkerCache _markers = markers ?? new MarkerCache();
+
     /// <param name="enforceFailurePolicy">Run mode: a parked or backed-off model is skipped (docs/daemon.md,
     /// "Failure policy"). A one-shot pass attempts every model and only records the failures.</param>
     public async Task<ReconcileResult> ReconcileAsync(ModelManifest manifest, CancellationToken ct, bool enforceFailurePolicy = false)
@@ -34,14 +37,19 @@ internal sealed class Reconciler(ModelLifecycle lifecycle, PassFactory parts, Ti
         Directory.CreateDirectory(layout.Root); // the guard measures its filesystem before the inventory's first write
         lifecycle.Retain(manifest.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
 
-        var syncer = parts.Create(lifecycle, manifest, layout, enforceFailurePolicy);
+        var store = new PassStore(layout, _markers);
+        var syncer = parts.Create(lifecycle, manifest, layout, enforceFailurePolicy, store);
         await Parallel.ForEachAsync(
             manifest.Models,
             new ParallelOptions { MaxDegreeOfParallelism = manifest.Sync.Concurrency, CancellationToken = ct },
             async (model, token) =>
             {
                 await syncer.SyncAsync(model, token);
-                changes?.Raise(layout); // a publish or a current switch shows in hub/ at once
+                // A publish, a condemnation or a current switch shows in hub/ at once; a model left as it was costs nothing there.
+                if (store.TakeChanged() is { Count: > 0 } changed)
+                {
+                    changes?.Raise(layout, changed);
+                }
             });
 
         // Counted from the inventory at the end, not as each model finished: a damaged copy found while

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Failures;
 using ModelSync.Daemon.Lifecycle;
@@ -6,7 +7,6 @@ using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Inventory;
-using ModelSync.Store.Layout;
 
 namespace ModelSync.Daemon.Sync;
 
@@ -20,7 +20,7 @@ internal sealed record Resolution(ResolvedModel? Model, bool KeptReady);
 /// from this very source, that version stays Ready: an outage must not take a working node's models away. A
 /// definite answer (401/403, not found, an unusable listing) fails the model; <c>current</c> stays usable as <c>previous</c>.
 /// </summary>
-internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, SourceRegistry sources, ModelLifecycle lifecycle, FailurePolicy policy, TimeProvider time, ILogger logger)
+internal sealed class SourceResolution(PassStore store, SyncSettings sync, SourceRegistry sources, ModelLifecycle lifecycle, FailurePolicy policy, TimeProvider time, ILogger logger)
 {
     public async Task<Resolution> ResolveAsync(ModelSpec model, CancellationToken ct)
     {
@@ -46,7 +46,7 @@ internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, So
         {
             // Whatever the source's answers make go wrong fails this model, never the pass.
             var error = ex as DownloadException ?? new DownloadException(FailureReason.SourceInvalid, $"resolving {model.Wanted}: {ex.Message}", transient: false, inner: ex);
-            if (error.Transient && key is not null && StoreReads.Current(layout, model.Name) is { Source: { } kept } marker && kept == key)
+            if (error.Transient && key is not null && StoreReads.Current(store, model.Name) is { Source: { } kept } marker && kept == key)
             {
                 Log.SourceUnreachableKeeping(logger, model.Name, model.Wanted, error.Reason.ToString(), error.Message, marker.Version);
                 lifecycle.KeptReady(marker);
@@ -55,7 +55,7 @@ internal sealed class SourceResolution(StoreLayout layout, SyncSettings sync, So
             }
 
             var version = FailedVersion(model, key, source);
-            await lifecycle.FailedAsync(new FailedPass(model, version, key, 0, StoreReads.Previous(layout, model.Name), error), policy, ct);
+            await lifecycle.FailedAsync(new FailedPass(model, version, key, 0, StoreReads.Previous(store, model.Name), error), policy, ct);
             return new Resolution(null, false);
         }
     }

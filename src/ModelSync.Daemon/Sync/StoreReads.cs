@@ -1,3 +1,4 @@
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Sources;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
@@ -9,30 +10,26 @@ namespace ModelSync.Daemon.Sync;
 internal static class StoreReads
 {
     /// <summary>The version <c>current</c> points to, with its marker; null when there is none.</summary>
-    public static ModelMarker? Current(StoreLayout layout, string name)
+    public static ModelMarker? Current(PassStore store, string name)
     {
-        var version = CurrentLink.Read(layout, name);
-        return version is null ? null : MarkerFile.TryReadFor(layout.VersionDir(name, version), name, version);
+        var version = CurrentLink.Read(store.Layout, name);
+        return version is null ? null : store.Markers.MarkerFor(store.Layout.VersionDir(name, version), name, version);
     }
 
     /// <summary>The published version <c>current</c> points to: it stays usable (and is what an unpinned gate
     /// passes on) until the wanted one is published. That includes this very version with other content, since
     /// its marker still vouches for what it holds; a condemned copy has no marker, so it is never offered.</summary>
-    public static PreviousVersion? Previous(StoreLayout layout, string name) =>
-        Current(layout, name) is { } marker
+    public static PreviousVersion? Previous(PassStore store, string name) =>
+        Current(store, name) is { } marker
             ? new PreviousVersion(marker.Version, StoreLayout.VersionRelativePath(name, marker.Version), marker.Files) { Signature = marker.Signature }
             : null;
 
     /// <summary>The marker of <c>models/&lt;name&gt;/&lt;version&gt;</c> when it lists exactly the resolved files
-    /// (paths, sizes and every digest the source gives); only a real directory of the store counts.</summary>
-    public static ModelMarker? Published(StoreLayout layout, ResolvedModel model)
+    /// (paths, sizes and every digest the source gives); only a real directory of the store counts.
+    /// Through the pass's <see cref="PassStore"/>: an unchanged marker is not read again.</summary>
+    public static ModelMarker? Published(PassStore store, ResolvedModel model)
     {
-        if (SafePath.Resolve(layout.Root, StoreLayout.VersionRelativePath(model.Name, model.Version), out _) is null)
-        {
-            return null;
-        }
-
-        var marker = MarkerFile.TryReadFor(layout.VersionDir(model.Name, model.Version), model.Name, model.Version);
+        var marker = store.Marker(model.Name, model.Version);
         if (marker is not null && model.HasArchives)
         {
             // An unpacked layer's files are known only from the marker: the version (a manifest digest) and the

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Downloads;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Manifest;
@@ -18,7 +19,8 @@ internal sealed record SyncEngine(
     BandwidthLimiter Limiter,
     TimeProvider Time,
     ILoggerFactory Loggers,
-    ISyncObserver Observer);
+    ISyncObserver Observer,
+    PassStore Store);
 
 /// <summary>Sums the bytes of every file of a model (reused, resumed and fetched) for the inventory's progress,
 /// with the rate of the bytes fetched over the last seconds and the file that last received some: the one

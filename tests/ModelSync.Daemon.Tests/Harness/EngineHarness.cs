@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using ModelSync.Daemon.Content;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.Lifecycle;
@@ -34,6 +35,12 @@ public sealed class EngineHarness : IDisposable
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
 
+    /// <summary>The daemon's marker cache, kept across passes as <c>run</c> keeps it; replace it to play a restart.</summary>
+    internal MarkerCache Markers { get; set; } = new();
+
+    /// <summary>Every store change the passes raised: the models named, or null for "anything may have changed".</summary>
+    internal List<IReadOnlyCollection<string>?> Raised { get; } = [];
+
     internal ModelLifecycle Lifecycle => _lifecycle ?? throw new InvalidOperationException("no pass ran yet");
 
     /// <summary>Requests the server saw for this harness's paths.</summary>
@@ -65,8 +72,16 @@ public sealed class EngineHarness : IDisposable
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(Time)
             .AddSingleton(new Random(42))
+            .AddSingleton(Markers)
             .AddSyncEngine(manifest, "node")
             .BuildServiceProvider();
+        provider.GetRequiredService<StoreChanges>().Subscribe((_, models) =>
+        {
+            lock (Raised)
+            {
+                Raised.Add(models);
+            }
+        });
         _lifecycle ??= provider.GetRequiredService<Func<ModelLifecycle>>()();
         var reconciler = provider.GetRequiredService<Func<ModelLifecycle, Reconciler>>()(_lifecycle);
         var pass = reconciler.ReconcileAsync(manifest, CancellationToken.None, enforceFailurePolicy);
