@@ -20,7 +20,7 @@ work=${BENCH_WORK:-/var/tmp/modelsync-catalog}
 out=${BENCH_OUT:-}
 daemon=${MODELSYNC_DAEMON_BIN:-$repo/artifacts/daemon/ModelSync.Daemon}
 gate=${MODELSYNC_GATE_BIN:-$repo/artifacts/gate/ModelSync.Gate}
-[ -x "$daemon" ] && [ -x "$gate" ] || bash scripts/publish.sh
+if [ ! -x "$daemon" ] || [ ! -x "$gate" ]; then bash scripts/publish.sh; fi
 # shellcheck source=scripts/lib/nginx.sh
 source scripts/lib/nginx.sh
 
@@ -74,7 +74,11 @@ timed() {
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/$name.out" 2>"$work/$name.log" || {
     local rc=$?
     # status and the gate exit 1 when a model is not Ready: that is a finding, not a bench failure.
-    [ "$rc" -eq 1 ] && [[ $name == status* || $name == gate* ]] || { echo "catalog: $name failed ($rc)"; tail -5 "$work/$name.log"; exit 1; }
+    if [ "$rc" -ne 1 ] || [[ $name != status* && $name != gate* ]]; then
+      echo "catalog: $name failed ($rc)"
+      tail -5 "$work/$name.log"
+      exit 1
+    fi
   }
   read -r t m <"$work/time"
 }
@@ -98,14 +102,14 @@ for n in $counts; do
   bytes=$((n * files * file_kib * 1024))
   rm -rf "$work/dl/aria"
   timed "aria2c-$n" aria2c -q -j16 --allow-overwrite=true -d "$work/dl/aria" -i "$work/urls-$n"
-  aria=$t aria_rss=$m
+  aria=$t
   rm -rf "$store"
   timed "sync-first-$n" "$daemon" sync -m "$work/catalog-$n.yaml"
   first=$t first_rss=$m
   timed "sync-noop-$n" "$daemon" sync -m "$work/catalog-$n.yaml"
   noop=$t noop_rss=$m
   timed "status-$n" "$daemon" status --root "$store"
-  status=$t status_rss=$m
+  status=$t
   timed "gate-$n" "$gate" --check --root "$store"
   gate_s=$t gate_rss=$m
   inv_kib=$(($(stat -c %s "$store/inventory.json") / 1024))
