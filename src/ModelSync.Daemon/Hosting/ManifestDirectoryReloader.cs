@@ -64,7 +64,7 @@ internal sealed partial class ManifestDirectoryReloader
         if (changed)
         {
             // One step: the files held back stay on /status without a moment of "no failure" in between.
-            if (_inForce.Replace(manifest, _time.GetUtcNow(), RestartRequired(manifest), failure))
+            if (_inForce.Replace(manifest, _time.GetUtcNow(), RestartSettings.Changed(_startup, manifest, _inForce, _logger, _directory), failure))
             {
                 LogHeldBack(outcome.Problems);
             }
@@ -81,27 +81,6 @@ internal sealed partial class ManifestDirectoryReloader
 
         _inForce.ClearFailure();
         return ReloadOutcome.Unchanged;
-    }
-
-    private List<string> RestartRequired(ModelManifest manifest)
-    {
-        var restart = new List<string>();
-        if (manifest.Sync.Proxy != _startup.Sync.Proxy)
-        {
-            restart.Add("sync.proxy");
-        }
-
-        if (manifest.Sync.BandwidthLimit != _startup.Sync.BandwidthLimit)
-        {
-            restart.Add("sync.bandwidthLimit");
-        }
-
-        foreach (var setting in restart.Except(_inForce.RestartRequired))
-        {
-            Logging.Log.RestartRequired(_logger, _directory, setting);
-        }
-
-        return restart;
     }
 
     private void Reject(IReadOnlyList<ManifestProblem> problems)

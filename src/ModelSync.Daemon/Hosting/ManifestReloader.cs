@@ -92,21 +92,7 @@ internal sealed class ManifestReloader
             return Reject([$"{_path}: store.root: changed from {_startup.Store.Root} to {manifest.Store.Root}; the store cannot move under a running daemon: restart it to use the new root"]);
         }
 
-        var restart = new List<string>();
-        if (manifest.Sync.Proxy != _startup.Sync.Proxy)
-        {
-            restart.Add("sync.proxy");
-        }
-
-        if (manifest.Sync.BandwidthLimit != _startup.Sync.BandwidthLimit)
-        {
-            restart.Add("sync.bandwidthLimit");
-        }
-
-        foreach (var setting in restart.Except(_inForce.RestartRequired))
-        {
-            Log.RestartRequired(_logger, _path, setting);
-        }
+        var restart = RestartSettings.Changed(_startup, manifest, _inForce, _logger, _path);
 
         _inForceHash = hash;
         _inForce.Replace(manifest, _time.GetUtcNow(), restart);
