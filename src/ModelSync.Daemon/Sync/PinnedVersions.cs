@@ -16,15 +16,15 @@ internal static class PinnedVersions
     {
         var pinned = new List<string>();
         var paths = new List<string>();
-        foreach (var modelDir in Directories(layout.ModelsDir))
+        foreach (var modelDir in RealDirectories.Below(layout.ModelsDir))
         {
-            var current = CurrentLink.Read(layout, Path.GetFileName(modelDir));
-            foreach (var versionDir in Directories(modelDir))
+            var current = CurrentLink.Read(layout, modelDir.Name);
+            foreach (var versionDir in RealDirectories.Below(modelDir.FullName))
             {
-                if (Path.GetFileName(versionDir) != current && VersionRemovalLock.IsPinned(versionDir))
+                if (versionDir.Name != current && VersionRemovalLock.IsPinned(versionDir.FullName))
                 {
-                    pinned.Add(Path.GetRelativePath(layout.Root, versionDir));
-                    paths.Add(versionDir);
+                    pinned.Add(Path.GetRelativePath(layout.Root, versionDir.FullName));
+                    paths.Add(versionDir.FullName);
                 }
             }
         }
@@ -37,9 +37,4 @@ internal static class PinnedVersions
         var shown = string.Join(", ", pinned.Take(5)) + (pinned.Count > 5 ? $" and {pinned.Count - 5} more" : "");
         return $"; pinned by running pods, not evicted: {shown} ({ByteText.Format(DiskUsage.FreedBy(paths))} only they hold); retried every pass";
     }
-
-    private static IEnumerable<string> Directories(string path) =>
-        Directory.Exists(path)
-            ? Directory.EnumerateDirectories(path).Where(d => new DirectoryInfo(d).LinkTarget is null).Order(StringComparer.Ordinal)
-            : [];
 }
