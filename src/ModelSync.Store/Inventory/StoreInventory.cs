@@ -50,6 +50,10 @@ public sealed record ModelEntry
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public SignatureRecord? Signature { get; init; }
 
+    /// <summary>The manifest places it on demand (docs/manifest.md, "On demand"): a gate must pin it. Written only when true.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool OnDemand { get; init; }
+
     public ModelProgress? Progress { get; init; }
 
     public ModelError? Error { get; init; }

@@ -63,6 +63,13 @@ public sealed class StoreLayout
     /// <summary>The unix socket of the running daemon's control channel (docs/operations.md, "Live operations").</summary>
     public string ControlSocketPath => Path.Combine(ControlDir, "daemon.sock");
 
+    /// <summary>Where pods ask the running daemon for on-demand models (docs/store-format.md, "Requests"): any uid
+    /// may connect, through a read-only mount; it is not <see cref="ControlSocketPath"/>.</summary>
+    public string RequestSocketPath => Path.Combine(StateDir, "request.sock");
+
+    /// <summary>The on-demand models' requests and last use, kept across restarts (docs/store-format.md, "Requests").</summary>
+    public string OnDemandPath => Path.Combine(StateDir, "on-demand.json");
+
     /// <summary>Where replaced or collected versions wait for deletion: one rename away from <c>models/</c>.</summary>
     public string TrashDir => Path.Combine(StateDir, "trash");
 
