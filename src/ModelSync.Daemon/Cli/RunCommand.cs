@@ -10,6 +10,7 @@ using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Placement;
+using ModelSync.Daemon.Requests;
 using ModelSync.Store.Layout;
 using Serilog;
 using Log = ModelSync.Daemon.Logging.Log;
@@ -125,6 +126,7 @@ internal static class RunCommand
             .AddScrub(scrubRate)
             .AddStoreMetrics()
             .AddControlChannel()
+            .AddRequestChannel()
             .AddPlacement(givenNode)
             .AddNodeLabelRefresh(givenNode);
 

@@ -18,7 +18,9 @@ internal static class PlacementServiceCollectionExtensions
             services.AddSingleton<NodeLabels>();
         }
 
-        services.AddSingleton(sp => new NodePlacement(node, sp.GetService<NodeLabels>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodePlacement>>()));
+        services.AddSingleton<OnDemandBook>();
+        services.AddSingleton(sp => new NodePlacement(
+            node, sp.GetService<NodeLabels>(), sp.GetRequiredService<OnDemandBook>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodePlacement>>()));
         return services;
     }
 
@@ -36,7 +38,8 @@ internal static class PlacementServiceCollectionExtensions
     /// <summary>Why <c>run</c>/<c>sync</c> refuse to start: a placement needs the node's name and none was given.</summary>
     public static string? NodeNameProblem(ModelManifest manifest, string? node)
     {
-        if (node is not null || manifest.Models.FirstOrDefault(m => m.Placement is not null) is not { } model)
+        // onDemand alone needs no name: it places by what pods on this node ask for.
+        if (node is not null || manifest.Models.FirstOrDefault(m => m.Placement is { } p && (p.Nodes.Count > 0 || p.Selector is not null || p.LabelNode)) is not { } model)
         {
             return null;
         }

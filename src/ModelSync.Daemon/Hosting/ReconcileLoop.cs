@@ -32,6 +32,7 @@ internal sealed class ReconcileLoop : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<ReconcileLoop> _logger;
     private readonly NodePlacement _placement;
+    private readonly OnDemandBook _onDemand;
 
     public ReconcileLoop(
         Func<ModelLifecycle, Reconciler> reconcilerFor,
@@ -45,9 +46,11 @@ internal sealed class ReconcileLoop : BackgroundService
         IHostApplicationLifetime lifetime,
         TimeProvider time,
         ILogger<ReconcileLoop> logger,
-        NodePlacement placement)
+        NodePlacement placement,
+        OnDemandBook onDemand)
     {
         _placement = placement;
+        _onDemand = onDemand;
         _reconcilerFor = reconcilerFor;
         _gc = gc;
         _storeLock = storeLock;
@@ -123,6 +126,7 @@ internal sealed class ReconcileLoop : BackgroundService
         ModelManifest manifest;
         try
         {
+            session.Lifecycle.OnDemand(inForce);
             // This node's models only (Placement/): the pass and the GC below never see the others.
             manifest = await _placement.ForThisNodeAsync(inForce, HeldModels.Of(session.Lifecycle, session.Layout), pass.Token);
             result = await reconciler.ReconcileAsync(manifest, pass.Token, enforceFailurePolicy: true);
@@ -131,7 +135,7 @@ internal sealed class ReconcileLoop : BackgroundService
         catch (OperationCanceledException) when (pass.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
         {
             Log.PassInterrupted(_logger);
-            _status.PassInterrupted("last pass interrupted by a manifest change");
+            _status.PassInterrupted("last pass interrupted by a manifest change or a pod's request");
             return null;
         }
         finally
@@ -144,9 +148,16 @@ internal sealed class ReconcileLoop : BackgroundService
         session.Lifecycle.NextPassAt(next);
         try
         {
-            var gc = _gc.Collect(session.Layout, manifest, dryRun: false, evictBytes: result.Shortfall);
+            // On-demand models are the cache: they make room first, then previous versions (Placement/OnDemandEviction).
+            var evicted = OnDemandEviction.Evict(manifest, session.Layout, _onDemand, result.Shortfall);
+            if (evicted.Names.Count > 0)
+            {
+                manifest = manifest with { Models = [.. manifest.Models.Where(m => !evicted.Names.Contains(m.Name))] };
+            }
+
+            var gc = _gc.Collect(session.Layout, manifest, dryRun: false, evictBytes: Math.Max(0, result.Shortfall - evicted.Freed));
             _status.GcDone(gc);
-            if (gc.Evicted.Count > 0)
+            if (gc.Evicted.Count > 0 || evicted.Names.Count > 0)
             {
                 // Room was made for a refused download: it goes now, not an interval later.
                 _trigger.Request(interruptCurrent: false);

@@ -73,9 +73,20 @@ internal sealed class InventoryState : IInventoryReader
         }
     }
 
+    /// <summary>The on-demand models of the manifest in force: their entries say <c>onDemand</c>, whoever writes them,
+    /// so a gate refuses to pass on one without a pin (docs/gate.md, "On-demand models").</summary>
+    public void OnDemand(IReadOnlySet<string> names)
+    {
+        Volatile.Write(ref _onDemand, names);
+        UpdateAll(e => e.OnDemand == names.Contains(e.Name) ? e : e with { OnDemand = !e.OnDemand });
+    }
+
+    private IReadOnlySet<string> _onDemand = new HashSet<string>();
+
     /// <summary>Adds or replaces the entry of <paramref name="entry"/>'s name.</summary>
     public void Set(ModelEntry entry) => Mutate(models =>
     {
+        entry = entry with { OnDemand = Volatile.Read(ref _onDemand).Contains(entry.Name) };
         var index = models.FindIndex(m => m.Name == entry.Name);
         if (index < 0)
         {

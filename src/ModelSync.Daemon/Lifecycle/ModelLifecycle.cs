@@ -139,6 +139,10 @@ internal sealed class ModelLifecycle(InventoryState inventory, ISyncObserver obs
     /// <summary>Entries of models no manifest wants any more go (their files are GC's).</summary>
     public void Retain(IReadOnlyCollection<string> names) => inventory.RetainOnly(names);
 
+    /// <summary>Which models the manifest in force places on demand (their entries say so).</summary>
+    public void OnDemand(Manifest.ModelManifest manifest) =>
+        inventory.OnDemand(manifest.Models.Where(m => m.Placement?.OnDemand == true).Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
+
     /// <summary>Writes what changed now (the end of a pass, before a verb returns).</summary>
     public void Flush() => inventory.Flush();
 

@@ -17,7 +17,7 @@ internal static partial class Log
     [LoggerMessage(2003, LogLevel.Critical, "The reconcile loop failed; stopping the daemon")]
     public static partial void LoopCrashed(ILogger logger, Exception exception);
 
-    [LoggerMessage(2004, LogLevel.Information, "Reconcile pass interrupted by a manifest change; starting over with the new manifest")]
+    [LoggerMessage(2004, LogLevel.Information, "Reconcile pass interrupted by a manifest change, a label change or a pod's request; starting over")]
     public static partial void PassInterrupted(ILogger logger);
 
     [LoggerMessage(2005, LogLevel.Information, "Next reconcile at {NextAt:u} (or at once on a manifest change)")]

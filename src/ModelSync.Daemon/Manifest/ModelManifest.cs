@@ -35,6 +35,13 @@ public sealed record StoreSettings
 
     /// <summary>How long a version GC would remove stays after its last pin was seen released (0: until the next GC).</summary>
     public TimeSpan PinGrace { get; init; } = ManifestDefaults.PinGrace;
+
+    /// <summary>Bytes on-demand models may use together (docs/manifest.md, "On demand"); null: half of
+    /// <see cref="Capacity"/> when that is written, else only the filesystem reserve bounds them.</summary>
+    public long? OnDemandCapacity { get; init; }
+
+    /// <summary>The cap on on-demand bytes in force, or null for none.</summary>
+    public long? OnDemandLimit => OnDemandCapacity ?? (Capacity is { } c ? c / 2 : null);
 }
 
 public sealed record SyncSettings

@@ -15,13 +15,27 @@ internal static class PlacementSectionReader
         var nodes = ReadNodes(m);
         var selector = m.Mapping("nodeSelector") is { } s ? ReadSelector(s) : null;
         var labelNode = ReadBool(m, "labelNode");
+        var onDemand = ReadBool(m, "onDemand") ?? false;
+        var keep = m.Duration("keepAfterLastUse", positive: true);
+        if (keep is not null && !onDemand)
+        {
+            m.Problems.Add(m.Get("keepAfterLastUse")!, m.Field("keepAfterLastUse"), "is only for an on-demand model: write onDemand: true, or leave keepAfterLastUse out");
+        }
+
         m.ReportUnknownKeys();
         if (((YMapping)m.Node).Entries.Count == 0)
         {
-            m.Problems.Add(m.Node, m.Path, "is empty: write nodes, nodeSelector and/or labelNode, or leave placement out (every node)");
+            m.Problems.Add(m.Node, m.Path, "is empty: write nodes, nodeSelector, labelNode and/or onDemand, or leave placement out (every node)");
         }
 
-        return new PlacementSpec { Nodes = nodes, Selector = selector, LabelNode = labelNode ?? false };
+        return new PlacementSpec
+        {
+            Nodes = nodes,
+            Selector = selector,
+            LabelNode = labelNode ?? false,
+            OnDemand = onDemand,
+            KeepAfterLastUse = keep ?? PlacementSpec.DefaultKeepAfterLastUse,
+        };
     }
 
     private static List<string> ReadNodes(MappingReader m)

@@ -18,6 +18,14 @@ public sealed record PlacementSpec
     /// <summary>Label this node <c>modelsync.io/&lt;model&gt;=ready</c> while the model is Ready here.</summary>
     public bool LabelNode { get; init; }
 
+    /// <summary>Fetched on a node only when a pod there asks for it (docs/manifest.md, "On demand").</summary>
+    public bool OnDemand { get; init; }
+
+    /// <summary>How long an on-demand model stays after its last use (a request, or a look that found it pinned).</summary>
+    public TimeSpan KeepAfterLastUse { get; init; } = DefaultKeepAfterLastUse;
+
+    public static readonly TimeSpan DefaultKeepAfterLastUse = TimeSpan.FromHours(24);
+
     /// <summary>The node's labels are needed to decide.</summary>
     public bool NeedsLabels => Selector is not null;
 
@@ -37,7 +45,8 @@ public sealed record PlacementSpec
                 parts.Add(s.Text);
             }
 
-            return parts.Count == 0 ? EveryNode : string.Join(" and ", parts);
+            var where = parts.Count == 0 ? EveryNode : string.Join(" and ", parts);
+            return OnDemand ? $"on demand, {where}" : where;
         }
     }
 }

@@ -23,6 +23,12 @@ internal static class StoreSectionReader
         var reserve = m.Reserve("reserve");
         var keep = m.Int("keepVersions", 0, int.MaxValue);
         var pinGrace = m.Duration("pinGrace", positive: false);
+        var onDemand = m.Size("onDemandCapacity", min: 1);
+        if (capacity is { } cap && onDemand is { } od && od > cap)
+        {
+            m.Problems.Add(m.Get("onDemandCapacity")!, m.Field("onDemandCapacity"),
+                $"must be at most store.capacity ({ByteText.Format(cap)}), got {ByteText.Format(od)}");
+        }
         // Only when both are written: the default reserve says nothing about what the author meant.
         if (capacity is { } c && reserve is { IsPercent: false, Bytes: var r } && c <= r)
         {
@@ -38,6 +44,7 @@ internal static class StoreSectionReader
             Reserve = reserve ?? ManifestDefaults.Reserve,
             KeepVersions = keep ?? ManifestDefaults.KeepVersions,
             PinGrace = pinGrace ?? ManifestDefaults.PinGrace,
+            OnDemandCapacity = onDemand,
         };
     }
 

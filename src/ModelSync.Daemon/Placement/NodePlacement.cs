@@ -15,7 +15,7 @@ namespace ModelSync.Daemon.Placement;
 /// the manifest does. Labels are asked for only when some model's placement needs them (or labels the node).
 /// </summary>
 /// <param name="labels">Null when there is no node name: nothing can be asked of the API.</param>
-internal sealed partial class NodePlacement(string? node, NodeLabels? labels, TimeProvider time, ILogger<NodePlacement> logger)
+internal sealed partial class NodePlacement(string? node, NodeLabels? labels, OnDemandBook onDemand, TimeProvider time, ILogger<NodePlacement> logger)
 {
     /// <summary>A read this young is used as it is; the refresh loop reads every <see cref="KubernetesDefaults.LabelRefresh"/>.</summary>
     public static readonly TimeSpan FreshEnough = TimeSpan.FromSeconds(5);
@@ -40,12 +40,22 @@ internal sealed partial class NodePlacement(string? node, NodeLabels? labels, Ti
         var read = labels is not null && manifest.Models.Any(m => m.Placement?.NeedsLabels == true)
             ? await labels.ReadAsync(FreshEnough, ct)
             : null;
+        if (manifest.Models.Any(m => m.Placement?.OnDemand == true))
+        {
+            var layout = new StoreLayout(manifest.Store.Root);
+            onDemand.Open(layout);
+            onDemand.PinsSeen(OnDemandPins.Look(layout, manifest.Models.Where(m => m.Placement?.OnDemand == true).Select(m => m.Name)));
+        }
+
         var view = Decide(manifest, read, held);
         Volatile.Write(ref _decidedOn, read?.Labels);
         Publish(manifest, view);
         var here = view.Models.Where(m => m.OnNode).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         return manifest with { Models = [.. manifest.Models.Where(m => here.Contains(m.Name))] };
     }
+
+    /// <summary>What the rules say of <paramref name="model"/> on this node with the labels last read (a request's answer).</summary>
+    public PlacementDecision Rules(ModelSpec model) => PlacementRules.Decide(model.Name, model.Placement, node, labels?.Last?.Labels);
 
     /// <summary>The manifest cut by the last decisions (readiness, a live gc); models decided on since are kept in.</summary>
     public ModelManifest Filter(ModelManifest manifest)
@@ -114,6 +124,11 @@ internal sealed partial class NodePlacement(string? node, NodeLabels? labels, Ti
     private PlacedModel Decide(ModelSpec model, LabelRead? read, Func<string, bool> held)
     {
         var d = PlacementRules.Decide(model.Name, model.Placement, node, read?.Labels);
+        if (d.Verdict == PlacementVerdict.Here && model.Placement is { OnDemand: true } spec)
+        {
+            return OnDemandRules.Decide(model.Name, spec, onDemand, time.GetUtcNow());
+        }
+
         if (d.Verdict != PlacementVerdict.Unknown)
         {
             return new PlacedModel(model.Name, d.OnNode, d.Why);

@@ -25,7 +25,7 @@ internal static class PlacementRules
     {
         if (spec is null || (spec.Nodes.Count == 0 && spec.Selector is null))
         {
-            return new(model, PlacementVerdict.Here, PlacementSpec.EveryNode);
+            return new(model, PlacementVerdict.Here, spec?.Rule ?? PlacementSpec.EveryNode);
         }
 
         if (node is null)

@@ -13,9 +13,10 @@ internal sealed record CapacityNeed(string Name, long FetchBytes, IReadOnlyList<
 /// Refuses a download that would push the store over <c>store.capacity</c> or the filesystem under
 /// <c>store.reserve</c>, before a byte is fetched. One guard per reconcile pass: models downloading at
 /// the same time are checked and reserved in one step, each counted at its full size, so two that
-/// fit alone cannot together overshoot. A file shared by several versions counts once.
+/// fit alone cannot together overshoot. A file shared by several versions counts once. On-demand models
+/// (<paramref name="onDemand"/>) also fit together within <c>store.onDemandCapacity</c>.
 /// </summary>
-internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
+internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store, IReadOnlySet<string>? onDemand = null)
 {
     private const long RecordsRoom = 1 << 20;
 
@@ -64,6 +65,18 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store)
         shortfall = 0;
         var needed = StillToCome(model);
         var othersStillToCome = _inFlight.Values.Sum(StillToCome);
+        if (onDemand is not null && onDemand.Contains(model.Name) && store.OnDemandLimit is { } limit)
+        {
+            var used = DiskUsage.UniqueBytes([.. onDemand.Select(layout.ModelDir).Where(Directory.Exists)])
+                + _inFlight.Values.Where(n => onDemand.Contains(n.Name)).Sum(StillToCome);
+            if (used + needed > limit)
+            {
+                shortfall = used + needed - limit;
+                return $"needs {ByteText.Format(needed)} more; on-demand models use {ByteText.Format(used)} (with downloads in flight) of the {ByteText.Format(limit)} store.onDemandCapacity allows"
+                    + (store.OnDemandCapacity is null ? " (half of store.capacity)" : "");
+            }
+        }
+
         if (store.Capacity is { } capacity)
         {
             var used = DiskUsage.StoreBytes(layout) + othersStillToCome;

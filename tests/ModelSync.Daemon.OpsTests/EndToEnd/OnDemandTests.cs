@@ -1,0 +1,143 @@
+using ModelSync.Daemon.IntegrationTests.Infrastructure;
+using ModelSync.Daemon.OpsTests.Support;
+using ModelSync.Store.Layout;
+using Xunit.Abstractions;
+
+namespace ModelSync.Daemon.OpsTests.EndToEnd;
+
+/// <summary>
+/// On-demand models with real parts (docs/manifest.md, "On demand"): the published daemon in run mode, nginx as the
+/// origin, clients on the real request socket. The gate's side is in Gate.Tests and <c>OnDemandGateTests</c>.
+/// </summary>
+public sealed class OnDemandTests(ITestOutputHelper log)
+{
+    private static string Manifest(NginxFixture nginx, string store, ModelDef preloaded, ModelDef onDemand, string keep, string extraStore = "") =>
+        ModelFiles.Manifest(nginx, store, [preloaded, onDemand], interval: "1s")
+            .Replace("  keepVersions: 1\n", $"  keepVersions: 1\n  pinGrace: 0\n{extraStore}", StringComparison.Ordinal)
+            .Replace($"  - name: {onDemand.Name}\n", $"  - name: {onDemand.Name}\n    placement: {{ onDemand: true, keepAfterLastUse: {keep} }}\n", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Run_NoPodAsks_NothingFetched_TwentyAskAtOnce_OneFetchAndEachToldReady_ThenItLeavesAfterKeepAfterLastUse()
+    {
+        using var nginx = await NginxFixture.StartAsync();
+        using var dir = new TempDir();
+        var store = dir.Combine("store");
+        var layout = new StoreLayout(store);
+        var pre = new ModelDef("base", "v1", [ModelFiles.Serve(nginx, "base/w.bin", 10_000, 1)]);
+        var lora = new ModelDef("lora-a", "v1", [ModelFiles.Serve(nginx, "lora/a.bin", 300_000, 2), ModelFiles.Serve(nginx, "lora/b.json", 500, 3)]);
+        var manifest = dir.Combine("models.yaml");
+        File.WriteAllText(manifest, Manifest(nginx, store, pre, lora, keep: "3s"));
+        Assert.Contains("onDemand: true", File.ReadAllText(manifest), StringComparison.Ordinal);
+
+        await using var daemon = DaemonRunner.Listen(manifest, log);
+        await daemon.WaitUpAsync();
+        await daemon.WaitModelAsync("base", "Ready");
+        await daemon.WaitForLogAsync("Reconcile finished", times: 3); // passes went by: nobody asked, nothing fetched
+        Assert.Empty(nginx.Requests("/lora/"));
+        Assert.False(Directory.Exists(layout.ModelDir("lora-a")));
+        var placement = (await daemon.StatusAsync()).GetProperty("placement").ToString();
+        Assert.Contains("on demand: not asked for on this node", placement, StringComparison.Ordinal);
+
+        // The socket is any uid's: 0666.
+        Assert.Equal((UnixFileMode)0b110_110_110, File.GetUnixFileMode(layout.RequestSocketPath) & (UnixFileMode)0b111_111_111);
+
+        var clients = Enumerable.Range(0, 20).Select(_ => RequestSocket.Connect(layout.RequestSocketPath)).ToList();
+        try
+        {
+            foreach (var c in clients)
+            {
+                c.Send("want lora-a\n");
+            }
+
+            foreach (var c in clients)
+            {
+                var first = await c.ReadLineAsync();
+                Assert.True(first is "fetching lora-a" or "ready lora-a v1", first);
+                if (first == "fetching lora-a")
+                {
+                    Assert.Equal("ready lora-a v1", await c.ReadLineAsync());
+                }
+            }
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+
+        Assert.True(File.Exists(layout.MarkerPath("lora-a", "v1")));
+        Assert.Single(nginx.Requests("/lora/a.bin")); // twenty asked, one fetch
+        Assert.Single(nginx.Requests("/lora/b.json"));
+        Assert.Equal(1, await daemon.MetricAsync("modelsync_ondemand_fetches_total", "model=\"lora-a\""));
+        Assert.Equal(20, (await daemon.MetricAsync("modelsync_ondemand_requests_total", "answer=\"fetching\"") ?? 0) + (await daemon.MetricAsync("modelsync_ondemand_requests_total", "answer=\"ready\"") ?? 0));
+        Assert.Contains("\"lora-a\"", File.ReadAllText(layout.OnDemandPath), StringComparison.Ordinal);
+        await Eventually.WaitAsync(() => File.ReadAllText(layout.InventoryPath).Contains("\"onDemand\": true", StringComparison.Ordinal), "the inventory to say onDemand", () => File.ReadAllText(layout.InventoryPath));
+
+        // Nobody pins it: past keepAfterLastUse (3 s) a pass drops it and GC removes it; the preloaded model stays.
+        await Eventually.WaitAsync(() => !Directory.Exists(layout.ModelDir("lora-a")), "lora-a to leave the node", () => daemon.Output, TimeSpan.FromSeconds(60));
+        Assert.True(File.Exists(layout.MarkerPath("base", "v1")));
+        placement = (await daemon.StatusAsync()).GetProperty("placement").ToString();
+        Assert.Contains("past keepAfterLastUse 3s", placement, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_HostileRequests_ChangeNothingOnDisk_AreAnsweredAndLoggedOncePerConnection()
+    {
+        using var nginx = await NginxFixture.StartAsync();
+        using var dir = new TempDir();
+        var store = dir.Combine("store");
+        var layout = new StoreLayout(store);
+        var pre = new ModelDef("base", "v1", [ModelFiles.Serve(nginx, "base/w.bin", 10_000, 1)]);
+        var lora = new ModelDef("lora-a", "v1", [ModelFiles.Serve(nginx, "lora/a.bin", 3_000, 2)]);
+        var manifest = dir.Combine("models.yaml");
+        File.WriteAllText(manifest, Manifest(nginx, store, pre, lora, keep: "1h"));
+
+        await using var daemon = DaemonRunner.Listen(manifest, log);
+        await daemon.WaitUpAsync();
+        await daemon.WaitModelAsync("base", "Ready");
+        string Tree() => string.Join('\n', Directory.EnumerateFileSystemEntries(store, "*", SearchOption.AllDirectories)
+            .Where(p => !p.Contains("/.modelsync/", StringComparison.Ordinal) && !p.EndsWith("inventory.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        var before = Tree();
+
+        using (var c = RequestSocket.Connect(layout.RequestSocketPath))
+        {
+            c.Send("want base\nwant nope\ncheck base\nwant ../../etc\n");
+            Assert.StartsWith("no base is not an on-demand model", await c.ReadLineAsync(), StringComparison.Ordinal);
+            Assert.Equal("no nope is not in the manifest", await c.ReadLineAsync());
+            Assert.StartsWith("no base ", await c.ReadLineAsync(), StringComparison.Ordinal);
+            Assert.StartsWith("error not a model name", await c.ReadLineAsync(), StringComparison.Ordinal);
+            Assert.Null(await c.ReadLineAsync()); // closed
+        }
+
+        using (var c = RequestSocket.Connect(layout.RequestSocketPath))
+        {
+            c.Send("want http://127.0.0.1/x\n");
+            Assert.StartsWith("error ", await c.ReadLineAsync(), StringComparison.Ordinal);
+        }
+
+        using (var c = RequestSocket.Connect(layout.RequestSocketPath))
+        {
+            c.Send(new string('a', 10_000));
+            Assert.Equal("error a line longer than 256 bytes", await c.ReadLineAsync());
+            Assert.Null(await c.ReadLineAsync());
+        }
+
+        using (var c = RequestSocket.Connect(layout.RequestSocketPath))
+        {
+            c.Send(string.Concat(Enumerable.Repeat("check nope\n", 12)));
+            var lines = new List<string?>();
+            for (var line = await c.ReadLineAsync(); line is not null; line = await c.ReadLineAsync())
+            {
+                lines.Add(line);
+            }
+
+            Assert.Equal(8, lines.Count(l => l == "no nope is not in the manifest"));
+            Assert.Equal("error more than 8 requests in a second", lines[^1]);
+        }
+
+        Assert.Equal(before, Tree());
+        Assert.False(File.Exists(layout.OnDemandPath), "no valid want: nothing recorded");
+        Assert.Empty(nginx.Requests("/lora/"));
+        Assert.Equal(2, daemon.CountLines("refused: ")); // first connection's refusal once, and the flood's once
+        Assert.Equal(2, daemon.CountLines("request connection closed: ")); // the URL and the long line (the others had logged a refusal)
+    }
+}
