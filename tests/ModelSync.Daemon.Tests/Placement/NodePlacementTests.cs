@@ -48,7 +48,7 @@ public sealed class NodePlacementTests(FaultServer server) : IClassFixture<Fault
     {
         var path = _api.WriteKubeconfig(_dir.Path);
         var labels = api ? new NodeLabels(new KubernetesNodeApi(node, () => KubernetesClientConfiguration.BuildConfigFromConfigFile(path)), _engine.Time, NullLogger<NodeLabels>.Instance) : null;
-        return new NodePlacement(node, labels, _engine.Time, NullLogger<NodePlacement>.Instance);
+        return new NodePlacement(node, labels, new OnDemandBook(_engine.Time), _engine.Time, NullLogger<NodePlacement>.Instance);
     }
 
     /// <summary>placement, pass, labels, GC: the order of <c>ReconcileLoop</c>.</summary>
