@@ -5,6 +5,7 @@ using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Placement;
+using ModelSync.Daemon.Requests;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
 
@@ -33,6 +34,7 @@ internal sealed class ReconcileLoop : BackgroundService
     private readonly ILogger<ReconcileLoop> _logger;
     private readonly NodePlacement _placement;
     private readonly OnDemandBook _onDemand;
+    private readonly RequestMetrics _requestMetrics;
 
     public ReconcileLoop(
         Func<ModelLifecycle, Reconciler> reconcilerFor,
@@ -47,8 +49,10 @@ internal sealed class ReconcileLoop : BackgroundService
         TimeProvider time,
         ILogger<ReconcileLoop> logger,
         NodePlacement placement,
-        OnDemandBook onDemand)
+        OnDemandBook onDemand,
+        RequestMetrics requestMetrics)
     {
+        _requestMetrics = requestMetrics;
         _placement = placement;
         _onDemand = onDemand;
         _reconcilerFor = reconcilerFor;
@@ -129,6 +133,7 @@ internal sealed class ReconcileLoop : BackgroundService
             session.Lifecycle.OnDemand(inForce);
             // This node's models only (Placement/): the pass and the GC below never see the others.
             manifest = await _placement.ForThisNodeAsync(inForce, HeldModels.Of(session.Lifecycle, session.Layout), pass.Token);
+            _requestMetrics.Evicted("unused", _placement.LeftForDisuse);
             result = await reconciler.ReconcileAsync(manifest, pass.Token, enforceFailurePolicy: true);
             await _placement.LabelNodeAsync(manifest, session.Lifecycle, pass.Token);
         }
@@ -152,6 +157,8 @@ internal sealed class ReconcileLoop : BackgroundService
             var evicted = OnDemandEviction.Evict(manifest, session.Layout, _onDemand, result.Shortfall);
             if (evicted.Names.Count > 0)
             {
+                _requestMetrics.Evicted("pressure", evicted.Names.Count);
+                Log.OnDemandEvicted(_logger, string.Join(", ", evicted.Names), Store.Text.ByteText.Format(evicted.Freed));
                 manifest = manifest with { Models = [.. manifest.Models.Where(m => !evicted.Names.Contains(m.Name))] };
             }
 

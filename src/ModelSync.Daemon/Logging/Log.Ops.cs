@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Information, "Next reconcile at {NextAt:u} (or at once on a manifest change)")]
     public static partial void NextReconcile(ILogger logger, DateTimeOffset nextAt);
 
+    [LoggerMessage(2007, LogLevel.Warning, "On-demand models evicted to make room (least recently used, not pinned, nobody waiting): {Models}; frees {Bytes}")]
+    public static partial void OnDemandEvicted(ILogger logger, string models, string bytes);
+
     [LoggerMessage(2006, LogLevel.Critical, "Not started: {Failure}")]
     public static partial void ListenFailed(ILogger logger, string failure);
 

@@ -140,9 +140,13 @@ internal sealed partial class NodePlacement(string? node, NodeLabels? labels, On
         return new PlacedModel(model.Name, kept, $"{d.Why}{error}; {(kept ? "kept as it is on this node" : "not fetched")}");
     }
 
+    /// <summary>On-demand models the last decision took off this node for disuse (they were on it before).</summary>
+    public int LeftForDisuse { get; private set; }
+
     private void Publish(ModelManifest manifest, PlacementView view)
     {
         var before = View;
+        LeftForDisuse = view.Models.Count(m => m.Disused && before?.Models.FirstOrDefault(b => b.Name == m.Name) is { OnNode: true });
         Volatile.Write(ref _view, view);
         foreach (var m in view.Models.Where(m => before?.Models.FirstOrDefault(b => b.Name == m.Name) is not { } b || b.OnNode != m.OnNode || b.Why != m.Why))
         {

@@ -29,6 +29,6 @@ internal static class OnDemandRules
         var until = use.LastUsedAt + spec.KeepAfterLastUse;
         return now < until
             ? new(name, true, $"on demand: {asked}last use {DurationText.Format(now - use.LastUsedAt)} ago; kept until {until:u}")
-            : new(name, false, $"on demand: {asked}last use {DurationText.Format(now - use.LastUsedAt)} ago, past keepAfterLastUse {DurationText.Format(spec.KeepAfterLastUse)}");
+            : new(name, false, $"on demand: {asked}last use {DurationText.Format(now - use.LastUsedAt)} ago, past keepAfterLastUse {DurationText.Format(spec.KeepAfterLastUse)}") { Disused = true };
     }
 }

@@ -5,7 +5,12 @@ namespace ModelSync.Daemon.Placement;
 
 /// <summary>One model of the manifest: on this node or not, and why (<c>every node</c>, <c>nodes gpu-*</c>,
 /// <c>label gpu=a100</c>, <c>not for this node (...)</c>).</summary>
-internal sealed record PlacedModel(string Name, bool OnNode, string Why);
+internal sealed record PlacedModel(string Name, bool OnNode, string Why)
+{
+    /// <summary>An on-demand model past its <c>keepAfterLastUse</c>: it leaves the node for disuse.</summary>
+    [JsonIgnore]
+    public bool Disused { get; init; }
+}
 
 /// <summary>The last pass's placement, as <c>/status</c>, the page and <c>status</c> show it; written to
 /// <c>.modelsync/placement.json</c> for the <c>status</c> verb, which reads files only.</summary>

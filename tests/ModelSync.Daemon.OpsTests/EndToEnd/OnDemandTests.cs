@@ -1,5 +1,6 @@
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.OpsTests.Support;
+using ModelSync.Gate.Tests.Support;
 using ModelSync.Store.Layout;
 using Xunit.Abstractions;
 
@@ -77,6 +78,7 @@ public sealed class OnDemandTests(ITestOutputHelper log)
         Assert.True(File.Exists(layout.MarkerPath("base", "v1")));
         placement = (await daemon.StatusAsync()).GetProperty("placement").ToString();
         Assert.Contains("past keepAfterLastUse 3s", placement, StringComparison.Ordinal);
+        Assert.Equal(1, await daemon.MetricAsync("modelsync_ondemand_evictions_total", "why=\"unused\""));
     }
 
     [Fact]
@@ -139,5 +141,58 @@ public sealed class OnDemandTests(ITestOutputHelper log)
         Assert.Empty(nginx.Requests("/lora/"));
         Assert.Equal(2, daemon.CountLines("refused: ")); // first connection's refusal once, and the flood's once
         Assert.Equal(2, daemon.CountLines("request connection closed: ")); // the URL and the long line (the others had logged a refusal)
+    }
+
+    private static async Task WantAsync(StoreLayout layout, string name)
+    {
+        using var c = RequestSocket.Connect(layout.RequestSocketPath);
+        c.Send($"want {name}\n");
+        var line = await c.ReadLineAsync();
+        // A failure is told and the daemon goes on (a download that did not fit is retried once room is made).
+        while (line is not null && (line == $"fetching {name}" || line.StartsWith($"failed {name} ", StringComparison.Ordinal)))
+        {
+            line = await c.ReadLineAsync();
+        }
+
+        Assert.Equal($"ready {name} v1", line);
+    }
+
+    [Fact]
+    public async Task Run_OnDemandCapacityFull_TheLeastRecentlyUsedUnpinnedModelMakesRoom_APinnedOneStaysThoughOlder()
+    {
+        using var nginx = await NginxFixture.StartAsync();
+        using var dir = new TempDir();
+        var store = dir.Combine("store");
+        var layout = new StoreLayout(store);
+        var pre = new ModelDef("base", "v1", [ModelFiles.Serve(nginx, "base/w.bin", 10_000, 1)]);
+        ModelDef Lora(string n, int seed) => new(n, "v1", [ModelFiles.Serve(nginx, $"{n}/w.bin", 300_000, seed)]);
+        var manifest = dir.Combine("models.yaml");
+        var yaml = ModelFiles.Manifest(nginx, store, [pre, Lora("lora-b", 2), Lora("lora-a", 3), Lora("lora-c", 4)], interval: "1s")
+            .Replace("  keepVersions: 1\n", "  keepVersions: 1\n  pinGrace: 0\n  onDemandCapacity: 700Ki\n", StringComparison.Ordinal);
+        foreach (var n in new[] { "lora-a", "lora-b", "lora-c" })
+        {
+            yaml = yaml.Replace($"  - name: {n}\n", $"  - name: {n}\n    placement: {{ onDemand: true, keepAfterLastUse: 1h }}\n", StringComparison.Ordinal);
+        }
+
+        File.WriteAllText(manifest, yaml);
+        await using var daemon = DaemonRunner.Listen(manifest, log);
+        await daemon.WaitUpAsync();
+        await daemon.WaitModelAsync("base", "Ready");
+
+        // b is used first (the least recent) but a pod holds it; a is used after it and held by nobody.
+        await WantAsync(layout, "lora-b");
+        using var holder = GateProcess.Start(log, ["--root", store, "--require", "lora-b", "--hold", "--interval", "100ms"]);
+        holder.WaitForLine(l => l.StartsWith("holding 1 pin", StringComparison.Ordinal));
+        await WantAsync(layout, "lora-a");
+        await daemon.WaitForLogAsync("lora-b: on this node (on demand: pinned by a pod)");
+
+        // c does not fit beside them (900,000 bytes > 700 KiB): a goes, b stays.
+        await WantAsync(layout, "lora-c");
+        Assert.True(File.Exists(layout.MarkerPath("lora-c", "v1")));
+        Assert.True(File.Exists(layout.MarkerPath("lora-b", "v1")), "a pinned on-demand model is never evicted");
+        await Eventually.WaitAsync(() => !Directory.Exists(layout.ModelDir("lora-a")), "lora-a to be evicted", () => daemon.Output);
+        Assert.Contains("on-demand models use", daemon.Output, StringComparison.Ordinal);
+        Assert.Contains("On-demand models evicted to make room (least recently used, not pinned, nobody waiting): lora-a;", daemon.Output, StringComparison.Ordinal);
+        Assert.Equal(1, await daemon.MetricAsync("modelsync_ondemand_evictions_total", "why=\"pressure\""));
     }
 }
