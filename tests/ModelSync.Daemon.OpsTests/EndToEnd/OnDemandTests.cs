@@ -195,4 +195,49 @@ public sealed class OnDemandTests(ITestOutputHelper log)
         Assert.Contains("On-demand models evicted to make room (least recently used, not pinned, nobody waiting): lora-a;", daemon.Output, StringComparison.Ordinal);
         Assert.Equal(1, await daemon.MetricAsync("modelsync_ondemand_evictions_total", "why=\"pressure\""));
     }
+
+    [Fact]
+    public async Task Run_APinnedOnDemandModel_StaysPastKeepAfterLastUse_AndAcrossADaemonRestart_LeavesAfterThePodDies()
+    {
+        using var nginx = await NginxFixture.StartAsync();
+        using var dir = new TempDir();
+        var store = dir.Combine("store");
+        var layout = new StoreLayout(store);
+        var pre = new ModelDef("base", "v1", [ModelFiles.Serve(nginx, "base/w.bin", 10_000, 1)]);
+        var lora = new ModelDef("lora-a", "v1", [ModelFiles.Serve(nginx, "lora/a.bin", 30_000, 2)]);
+        var manifest = dir.Combine("models.yaml");
+        File.WriteAllText(manifest, Manifest(nginx, store, pre, lora, keep: "2s"));
+
+        GateProcess holder;
+        await using (var daemon = DaemonRunner.Listen(manifest, log))
+        {
+            await daemon.WaitUpAsync();
+            await daemon.WaitModelAsync("base", "Ready");
+            await WantAsync(layout, "lora-a");
+            holder = GateProcess.Start(log, ["--root", store, "--require", "lora-a", "--hold", "--interval", "100ms"]);
+            holder.WaitForLine(l => l.StartsWith("holding 1 pin", StringComparison.Ordinal));
+            await daemon.WaitForLogAsync("lora-a: on this node (on demand: pinned by a pod)");
+            var passes = daemon.CountLines("Reconcile finished");
+            await daemon.WaitForLogAsync("Reconcile finished", times: passes + 4); // well past 2 s
+            Assert.True(File.Exists(layout.MarkerPath("lora-a", "v1")), daemon.Output);
+            daemon.Sigterm();
+            Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        using (holder)
+        {
+            await using var daemon = DaemonRunner.Listen(manifest, log);
+            await daemon.WaitUpAsync();
+            await daemon.WaitForLogAsync("lora-a: on this node (on demand: pinned by a pod)");
+            var passes = daemon.CountLines("Reconcile finished");
+            await daemon.WaitForLogAsync("Reconcile finished", times: passes + 4);
+            Assert.True(File.Exists(layout.MarkerPath("lora-a", "v1")), "a restarted daemon keeps what a pod pins");
+            Assert.Empty(nginx.Requests("/lora/").Skip(1)); // fetched once, never again
+
+            holder.Signal("KILL");
+            holder.WaitForExit();
+            await Eventually.WaitAsync(() => !Directory.Exists(layout.ModelDir("lora-a")), "lora-a to leave once its pod is gone", () => daemon.Output, TimeSpan.FromSeconds(60));
+            Assert.True(File.Exists(layout.MarkerPath("base", "v1")));
+        }
+    }
 }
