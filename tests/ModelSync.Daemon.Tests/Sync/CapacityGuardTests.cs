@@ -71,4 +71,22 @@ public sealed class CapacityGuardTests : IDisposable
         Assert.Null(problem);
         Assert.Equal(60, ModelSync.Store.IO.DiskUsage.StoreBytes(layout));
     }
+
+    [Fact]
+    public void TryReserve_OnDemandModelsOverOnDemandCapacity_RefusedWithTheShortfall_APreloadedOneFits()
+    {
+        var layout = new StoreLayout(_root);
+        Directory.CreateDirectory(layout.VersionDir("lora-a", "v1"));
+        File.WriteAllBytes(Path.Combine(layout.VersionDir("lora-a", "v1"), "w.bin"), new byte[60]);
+        var guard = new CapacityGuard(layout, new StoreSettings { Root = _root, Capacity = 1000, OnDemandCapacity = 100, Reserve = 0 }, new HashSet<string> { "lora-a", "lora-b" });
+
+        var refused = guard.TryReserve(Model("lora-b", 50), out var problem);
+        using var preloaded = guard.TryReserve(Model("base", 50), out var preloadedProblem);
+
+        Assert.Null(refused);
+        Assert.Contains("on-demand models use 60 B (with downloads in flight) of the 100 B store.onDemandCapacity allows", problem, StringComparison.Ordinal);
+        Assert.Equal(10, guard.Shortfall);
+        Assert.NotNull(preloaded);
+        Assert.Null(preloadedProblem);
+    }
 }
