@@ -73,4 +73,18 @@ public sealed class PlacementComponentTests
         var models = Assert.Single(Objects.OfType<V1ConfigMap>(), c => c.Metadata.Name == "modelsync-models").Data["models.yaml"];
         Assert.Contains("matchLabels: { gpu: a100 }", models, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Render_OnDemandService_AsksThroughAPinHoldingSidecar_OnTheNodesTheAdapterMayBeOn()
+    {
+        var bot = Assert.Single(Objects.OfType<V1Deployment>(), d => d.Metadata.Name == "support-bot");
+        var gate = Assert.Single(bot.Spec.Template.Spec.InitContainers);
+        // The plain init-container form refuses an on-demand model: only a pin tells the daemon the pod uses it.
+        Assert.Equal("Always", gate.RestartPolicy);
+        Assert.Contains("--hold", gate.Args);
+        Assert.Equal("llm,lora-support", Assert.Single(gate.Env, e => e.Name == "MODELSYNC_REQUIRE").Value);
+        Assert.All(gate.VolumeMounts.Where(m => m.Name == "models"), m => Assert.True(m.ReadOnlyProperty));
+        var term = Assert.Single(bot.Spec.Template.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms);
+        Assert.Equal(("gpu", "In", "a100"), (term.MatchExpressions[0].Key, term.MatchExpressions[0].OperatorProperty, Assert.Single(term.MatchExpressions[0].Values)));
+    }
 }
