@@ -7,6 +7,7 @@
 #   - the sentiment-service pod is played while the models download: its gate init container must
 #     block (observed), then exit 0; the service container then reads /app/models and fails to write it;
 #   - a pod that requires a model nobody publishes fails its gate (timeout) and never starts;
+#   - an on-demand model is fetched only when a pod's gate asks for it on the request socket, and leaves after;
 #   - the store is a non-default node directory (a temp dir), set once through the modelsync-store
 #     ConfigMap and components/store-path: the rendered DaemonSet and PV must carry it as they are;
 #   - `k3s-models.sh uninstall --purge`'s DaemonSet, played as a Pod, deletes that store.
@@ -88,6 +89,10 @@ for m in finbert:8 minilm:4; do
   printf '{"model": "%s"}\n' "$name" >"$www/$name/config.json"
   head -c $((${m#*:} * 1024 * 1024)) /dev/urandom >"$www/$name/weights.bin"
 done
+# lora is on demand (placement.onDemand): no node has it until a pod asks; adapter-service asks below.
+mkdir -p "$www/lora"
+printf '{"model": "lora"}\n' >"$www/lora/config.json"
+head -c $((1024 * 1024)) /dev/urandom >"$www/lora/weights.bin"
 # gpu-llm is for nodes named gpu-* only (models[].placement): this pod's node (e2e-node) must never ask for it.
 mkdir -p "$www/gpu-llm"
 head -c $((1024 * 1024)) /dev/urandom >"$www/gpu-llm/weights.bin"
@@ -120,7 +125,7 @@ store:
   reserve: 100Mi
   keepVersions: 1
 sync:
-  interval: 1m
+  interval: 10s
   concurrency: 2
   retry: { maxAttempts: 3, baseDelay: 1s, maxDelay: 5s }
   stallTimeout: 30s
@@ -137,6 +142,10 @@ EOF
   done
   printf '  - name: gpu-llm\n    version: "e2e-1"\n    placement: { nodes: ["gpu-*"] }\n    baseUrl: http://127.0.0.1:%s/gpu-llm/\n    files:\n' "$http_port"
   printf '      - path: weights.bin\n        size: %s\n        sha256: %s\n' "$(stat -c %s "$www/gpu-llm/weights.bin")" "$(sha256sum "$www/gpu-llm/weights.bin" | cut -d' ' -f1)"
+  printf '  - name: lora\n    version: "e2e-1"\n    placement: { onDemand: true, keepAfterLastUse: 3s }\n    baseUrl: http://127.0.0.1:%s/lora/\n    files:\n' "$http_port"
+  for f in config.json weights.bin; do
+    printf '      - path: %s\n        size: %s\n        sha256: %s\n' "$f" "$(stat -c %s "$www/lora/$f")" "$(sha256sum "$www/lora/$f" | cut -d' ' -f1)"
+  done
 } >"$manifest"
 
 # --- render the overlay with that manifest, then turn it into what podman kube play accepts
@@ -266,6 +275,23 @@ for e in gate["env"]:
     if e["name"] == "MODELSYNC_INTERVAL": e["value"] = "1s"
 missing["spec"]["containers"][0]["command"][-1] = "touch /results/missing-started; sleep 1"
 yaml.safe_dump(missing, open(f"{work}/missing.yaml", "w"), sort_keys=False)
+
+# 4. a service that needs the on-demand model lora: its --hold gate (uid 10001, read-only mount) asks the daemon
+#    on the store's request socket, waits for it, pins it; the service reads it
+adapter = copy.deepcopy(pod)
+adapter["metadata"]["name"] = "adapter-service"
+adapter["metadata"]["labels"] = {"app.kubernetes.io/name": "adapter-service"}
+for e in adapter["spec"]["containers"][0]["env"]:
+    if e["name"] == "MODELSYNC_REQUIRE": e["value"] = "lora"
+adapter["spec"]["containers"][1]["command"][-1] = """
+  while [ ! -s /pins/paths ]; do sleep 0.2; done
+  dir=$(sed -n 's/^lora=//p' /pins/paths)
+  cat "$dir/config.json" > /results/adapter-read.txt 2>&1
+  touch /results/adapter-done
+  trap 'exit 0' TERM
+  while :; do sleep 0.2; done
+"""
+yaml.safe_dump(adapter, open(f"{work}/adapter.yaml", "w"), sort_keys=False)
 EOF
 log "rendered: $work/daemon.yaml $work/service.yaml $work/missing.yaml"
 
@@ -353,6 +379,25 @@ if [ "$mode" = daemon ]; then
   grep -q '"model": "minilm"' <<<"$seen" || die "snapshots/<commit>/config.json is not minilm's: $seen"
   grep -q "^$(sha256sum "$www/minilm/weights.bin" | cut -d' ' -f1) " <<<"$seen" || die "weights.bin read through the view differs from the source: $seen"
   log "ok: the service reads minilm through the hub view ($view, commit ${minilm_commit:0:12})"
+
+  # On demand: lora was asked for by nobody yet: not one request. adapter-service's gate asks through the
+  # request socket in its read-only mount; the daemon fetches lora once and tells it; the pod reads it; once the
+  # pod is gone and keepAfterLastUse (3s) has passed, a pass (interval 10s) takes it off the node.
+  ! grep -q '/lora/' "$work/http.log" || die "the daemon fetched the on-demand model lora before any pod asked"
+  [ -S "$store/.modelsync/request.sock" ] || die "no request socket at $store/.modelsync/request.sock"
+  played+=("$work/adapter.yaml")
+  podman kube play "$work/adapter.yaml" >"$work/play-adapter.log" 2>&1 || { cat "$work/play-adapter.log" >&2; die "adapter-service did not start"; }
+  for _ in $(seq 600); do [ -e "$results/adapter-done" ] && break; sleep 0.1; done
+  [ -e "$results/adapter-done" ] || die "adapter-service never read lora: $(podman logs adapter-service-modelsync-gate 2>&1 | tail -n 5)"
+  grep -q '"model": "lora"' "$results/adapter-read.txt" || die "adapter-service read something else: $(cat "$results/adapter-read.txt")"
+  [ "$(grep -c 'GET /lora/weights.bin' "$work/http.log")" = 1 ] || die "lora's weights were not fetched exactly once: $(grep '/lora/' "$work/http.log")"
+  asked=$(podman logs adapter-service-modelsync-gate 2>&1 | grep -m1 'lora' || true)
+  log "ok: adapter-service's gate asked for lora, it was fetched once and the pod reads it (gate: $asked)"
+  podman kube down "$work/adapter.yaml" >/dev/null 2>"$work/down-adapter.log"
+  for _ in $(seq 300); do [ ! -e "$store/models/lora" ] && break; sleep 0.2; done
+  [ ! -e "$store/models/lora" ] || die "lora stayed on the node after its pod left and keepAfterLastUse passed"
+  curl -fsS "http://127.0.0.1:$daemon_port/status" | grep -q 'past keepAfterLastUse 3s' || die "/status does not say why lora left"
+  log "ok: lora left the node once its pod was gone and keepAfterLastUse passed"
 fi
 
 log "playing missing-model-service (requires no-such-model, MODELSYNC_TIMEOUT=4s)"
