@@ -175,8 +175,16 @@ internal sealed partial class RequestConnection(Socket socket, RequestDesk desk,
         }
     }
 
-    private async Task SendAsync(AnswerLine answer, CancellationToken ct) =>
+    private async Task SendAsync(AnswerLine answer, CancellationToken ct)
+    {
+        if (answer.Kind is AnswerKind.Ready or AnswerKind.Failed)
+        {
+            // The gate checks the inventory file at once on these lines: it must already say so (writes are batched).
+            lifecycle.Flush();
+        }
+
         await socket.SendAsync(Encoding.UTF8.GetBytes(RequestProtocol.Format(answer)), SocketFlags.None, ct);
+    }
 
     private static partial class Log
     {
