@@ -127,6 +127,7 @@ internal sealed partial class RequestConnection(Socket socket, RequestDesk desk,
 
     private async Task RefuseAsync(string problem, CancellationToken ct)
     {
+        desk.NotARequest();
         if (!_logged)
         {
             _logged = true;

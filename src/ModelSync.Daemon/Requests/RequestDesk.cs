@@ -28,6 +28,9 @@ internal sealed class RequestDesk(ManifestInForce manifests, NodePlacement place
         return answer;
     }
 
+    /// <summary>A line that was no request (too long, unknown verb, too many): the connection ends with <c>error</c>.</summary>
+    public void NotARequest() => metrics.Answered("error");
+
     /// <summary>The answer a waiting connection sends on its own, or null while the model is still on its way.</summary>
     public static AnswerLine? Outcome(string name, ModelLifecycle lifecycle, string? failedBefore) =>
         lifecycle.Find(name) switch

@@ -141,6 +141,7 @@ public sealed class OnDemandTests(ITestOutputHelper log)
         Assert.Empty(nginx.Requests("/lora/"));
         Assert.Equal(2, daemon.CountLines("refused: ")); // first connection's refusal once, and the flood's once
         Assert.Equal(2, daemon.CountLines("request connection closed: ")); // the URL and the long line (the others had logged a refusal)
+        Assert.Equal(4, await daemon.MetricAsync("modelsync_ondemand_requests_total", "answer=\"error\""));
     }
 
     private static async Task WantAsync(StoreLayout layout, string name)
