@@ -74,10 +74,14 @@ internal sealed class RequestChannel(StoreLayout layout, TimeSpan retryEvery, Ti
         _wake.Dispose();
     }
 
-    /// <summary>The reason as the C library words it (connection refused, no such file or directory, permission denied).</summary>
-    private static string Why(Exception ex)
+    /// <summary>The reason, short: a missing socket (the runtime reports ENOENT as "address not available"), a
+    /// refused connection (a socket left by a daemon that is gone), no permission, a path too long for a socket.</summary>
+    private static string Why(Exception ex) => ex switch
     {
-        var text = ex is SocketException { SocketErrorCode: SocketError.ConnectionRefused } ? "connection refused" : ex.Message.TrimEnd('.');
-        return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..] : "no answer";
-    }
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
+        SocketException { SocketErrorCode: SocketError.AddressNotAvailable } => "no socket there",
+        SocketException { SocketErrorCode: SocketError.AccessDenied } => "permission denied",
+        SocketException s => $"error {s.ErrorCode}",
+        _ => "path too long for a unix socket",
+    };
 }
