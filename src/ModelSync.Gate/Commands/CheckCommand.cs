@@ -12,8 +12,7 @@ internal static class CheckCommand
     {
         using var shutdown = new StopSignal();
         ProbeResult probe;
-        using var refusal = OnDemandRefusal.Create(options, options.Json ? Console.Error : Console.Out,
-            "on-demand models cannot be asked about; judging by the inventory alone");
+        using var refusal = OnDemandRefusal.Create(options);
         try
         {
             probe = StoreProbe.Run(options, shutdown.Token);

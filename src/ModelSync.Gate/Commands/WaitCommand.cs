@@ -23,7 +23,7 @@ internal static class WaitCommand
         last = null;
         // With --json, stdout carries only the final document; the waiting lines go to stderr.
         var log = options.Json ? Console.Error : Console.Out;
-        using var refusal = asker is null ? OnDemandRefusal.Create(options, log, "on-demand models cannot be asked for; waiting for the inventory") : null;
+        using var refusal = asker is null ? OnDemandRefusal.Create(options) : null;
         var reporter = new WaitReporter();
         var time = TimeProvider.System;
         var started = time.GetTimestamp();

@@ -10,7 +10,7 @@ namespace ModelSync.Gate.Requests;
 /// <summary>
 /// The pin forms' side of on-demand models (docs/gate.md, "On-demand models"): at each look, asks the daemon
 /// (<c>want NAME</c>, once per connection) for every required model that is not valid and absent from the
-/// inventory or not Ready, and prints what it answers, each distinct line once. The wait blocks on
+/// inventory, or listed as on demand and not Ready, and prints what it answers, each distinct line once. The wait blocks on
 /// <see cref="Wake"/> as well as its interval, so a <c>ready</c> line makes it look again at once.
 /// </summary>
 internal sealed class OnDemandAsker(RequestChannel channel, TimeProvider time, TextWriter log) : IDisposable
@@ -70,11 +70,13 @@ internal sealed class OnDemandAsker(RequestChannel channel, TimeProvider time, T
 
     public void Dispose() => channel.Dispose();
 
-    /// <summary>Required models the inventory does not show Ready (absent, or still on their way).</summary>
+    /// <summary>Required models that are not valid and absent from the inventory, or on demand and not Ready. A
+    /// listed model without <c>onDemand</c> is preloaded: the daemon brings it unasked (and would answer <c>no</c>).</summary>
     private static List<string> Lacking(IReadOnlyList<ModelRequirement> required, ProbeResult probe) =>
         probe.Report is not { } report
             ? [.. required.Select(r => r.Name).Distinct()]
-            : [.. report.Models.Where(m => !m.IsValid && m.Entry is not { State: ModelState.Ready }).Select(m => m.Requirement.Name).Distinct()];
+            : [.. report.Models.Where(m => !m.IsValid && m.Entry is null or { OnDemand: true, State: not ModelState.Ready })
+                .Select(m => m.Requirement.Name).Distinct()];
 
     /// <summary>Within the daemon's bounds (docs/store-format.md, "Requests"): one more would close the connection.</summary>
     private bool MaySend()

@@ -20,10 +20,11 @@ internal sealed class OnDemandRefusal(RequestChannel channel, TimeProvider time)
     private readonly HashSet<string> _checked = new(StringComparer.Ordinal);
     private int _checkedOn = -1;
 
-    /// <summary>For the plain forms with <c>--require</c>; null without it (nothing is asked then).</summary>
-    public static OnDemandRefusal? Create(GateOptions options, TextWriter log, string withoutDaemon) =>
+    /// <summary>For the plain forms with <c>--require</c>; null without it (nothing is asked then). Quiet when no
+    /// daemon answers: the plain forms ask for nothing, and judge by the inventory's entries alone then.</summary>
+    public static OnDemandRefusal? Create(GateOptions options) =>
         options.Requirements is null ? null
-        : new(new RequestChannel(new StoreLayout(options.Root), options.Interval, TimeProvider.System, log, withoutDaemon), TimeProvider.System);
+        : new(new RequestChannel(new StoreLayout(options.Root), options.Interval, TimeProvider.System, Console.Error, null), TimeProvider.System);
 
     /// <summary>The refusal as a usage error (exit 2, one line on stderr).</summary>
     public static int Refuse(string refusal)

@@ -8,10 +8,11 @@ namespace ModelSync.Gate.Requests;
 /// <summary>
 /// The gate's way to the daemon's request socket across connections: connects when asked to, at most once per
 /// <paramref name="retryEvery"/> (a daemon restarting comes back; a hostile one cannot make the gate spin), says
-/// once in the gate's whole run that no daemon answers, and gathers what every connection hears in one queue with
+/// once in the gate's whole run that no daemon answers (unless <paramref name="withoutDaemon"/> is null: quiet),
+/// and gathers what every connection hears in one queue with
 /// one wake signal for the wait to block on.
 /// </summary>
-internal sealed class RequestChannel(StoreLayout layout, TimeSpan retryEvery, TimeProvider time, TextWriter log, string withoutDaemon) : IDisposable
+internal sealed class RequestChannel(StoreLayout layout, TimeSpan retryEvery, TimeProvider time, TextWriter log, string? withoutDaemon) : IDisposable
 {
     private readonly ConcurrentQueue<DaemonNews> _news = new();
     private readonly AutoResetEvent _wake = new(false);
@@ -53,7 +54,7 @@ internal sealed class RequestChannel(StoreLayout layout, TimeSpan retryEvery, Ti
         }
         catch (Exception ex) when (ex is SocketException or ArgumentException)
         {
-            if (!_saidNoDaemon)
+            if (!_saidNoDaemon && withoutDaemon is not null)
             {
                 _saidNoDaemon = true;
                 log.WriteLine($"no daemon answers on {Path} ({Why(ex)}): {withoutDaemon}");

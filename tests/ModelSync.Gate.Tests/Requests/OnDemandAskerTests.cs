@@ -76,6 +76,22 @@ public sealed class OnDemandAskerTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Look_PreloadedModelStillDownloading_AsksNothing()
+    {
+        _store.WriteInventory(StoreBuilder.Downloading("x", "v1", 32, 64));
+        using var daemon = new FakeRequestDaemon(_store.Layout.RequestSocketPath, (_, _) => "no x is not an on-demand model\n");
+        using var gate = Start("50ms", ["--require", "x", .. Service]);
+
+        gate.WaitForLine(l => l.StartsWith("waiting for x@v1: downloading", StringComparison.Ordinal));
+        _store.WriteInventory(PublishX());
+        var result = gate.WaitForExit();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Empty(daemon.Received);
+        Assert.DoesNotContain(result.Stdout, l => l.Contains("daemon", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Look_NoSocket_SaysSoOnceAndPassesWhenTheModelAppearsInTheInventory()
     {
         _store.WriteInventory();
