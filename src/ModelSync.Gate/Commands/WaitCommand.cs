@@ -73,7 +73,8 @@ internal static class WaitCommand
                 }
 
                 // A pin form also wakes when the daemon says something (a `ready` means: look again now).
-                var interval = remaining < options.Interval ? remaining : options.Interval;
+                var next = asker?.NextLook(options.Interval) ?? options.Interval;
+                var interval = remaining < next ? remaining : next;
                 if (asker is null ? shutdown.Token.WaitHandle.WaitOne(interval) : WaitHandle.WaitAny([shutdown.Token.WaitHandle, asker.Wake], interval) == 0)
                 {
                     throw new OperationCanceledException(shutdown.Token);

@@ -15,10 +15,15 @@ namespace ModelSync.Gate.Requests;
 /// </summary>
 internal sealed class OnDemandAsker(RequestChannel channel, TimeProvider time, TextWriter log) : IDisposable
 {
+    /// <summary>The daemon may say <c>ready</c> a moment before its inventory shows it: look often for a while.</summary>
+    private static readonly TimeSpan AfterReady = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AfterReadyEvery = TimeSpan.FromMilliseconds(100);
+
     private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
     private readonly HashSet<string> _said = new(StringComparer.Ordinal);
     private readonly Queue<long> _sentAt = new();
     private int _askedOn = -1;
+    private long? _readyAt;
 
     public WaitHandle Wake => channel.Wake;
 
@@ -36,7 +41,12 @@ internal sealed class OnDemandAsker(RequestChannel channel, TimeProvider time, T
     {
         while (channel.TryTake(out var news))
         {
-            if (Line(news!) is { } line && _said.Add(line))
+            if (news!.Answer is { Kind: AnswerKind.Ready })
+            {
+                _readyAt = time.GetTimestamp();
+            }
+
+            if (Line(news) is { } line && _said.Add(line))
             {
                 log.WriteLine(line);
             }
@@ -67,6 +77,11 @@ internal sealed class OnDemandAsker(RequestChannel channel, TimeProvider time, T
             _sentAt.Enqueue(time.GetTimestamp());
         }
     }
+
+    /// <summary>How long the wait may sleep before its next look: <paramref name="interval"/>, or less for a few
+    /// seconds after a <c>ready</c> line, so the pod starts when the inventory catches up, not an interval later.</summary>
+    public TimeSpan NextLook(TimeSpan interval) =>
+        _readyAt is { } at && time.GetElapsedTime(at) < AfterReady && interval > AfterReadyEvery ? AfterReadyEvery : interval;
 
     public void Dispose() => channel.Dispose();
 

@@ -51,6 +51,24 @@ public sealed class OnDemandAskerTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Look_ReadyLineBeforeTheInventoryShowsIt_LooksAgainSoonInsteadOfAnInterval()
+    {
+        _store.WriteInventory();
+        using var daemon = new FakeRequestDaemon(_store.Layout.RequestSocketPath, (_, line) => line == "want x" ? "fetching x\n" : null);
+        using var gate = Start("10m", ["--require", "x", .. Service]);
+
+        gate.WaitForLine(l => l == "asked the daemon for x: fetching");
+        // The daemon's line first, its inventory write after: the wake finds nothing new, the looks after it do.
+        daemon.SendToAll("ready x v1\n");
+        gate.WaitForLine(l => l == "the daemon says x is ready (v1)");
+        _store.WriteInventory(PublishX() with { OnDemand = true });
+        var result = gate.WaitForExit();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("service ran", result.Stdout);
+    }
+
+    [Fact]
     public void Look_DaemonAnswersNo_PrintsItOnceKeepsWaitingThenGivesUpAsBefore()
     {
         // A live daemon with a download under way: the gate cannot give up until the test ends the download.
