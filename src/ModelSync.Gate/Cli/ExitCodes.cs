@@ -9,7 +9,8 @@ internal static class ExitCodes
     /// <summary>At least one required model is not valid, the wait timed out, or SIGTERM arrived.</summary>
     public const int NotValid = 1;
 
-    /// <summary>Bad command line or environment; nothing was checked.</summary>
+    /// <summary>Bad command line or environment; nothing was checked. Also: the plain wait or <c>--check</c> was
+    /// asked for an on-demand model, which needs a pin form (docs/gate.md, "On-demand models").</summary>
     public const int Usage = 2;
 
     /// <summary>No inventory, or a corrupt one, at the end of the wait or on <c>--check</c>.</summary>

@@ -41,9 +41,12 @@ internal static class Usage
 
         Durations: 500ms, 2s, 5m, 1h, 1h30m (each unit once, largest first).
         The command line wins over the environment.
-        Exit codes: 0 valid, 1 not valid or timed out, 2 usage error, 3 no or corrupt inventory,
-        4 cannot succeed (waiting cannot help), 126/127 CMD could not be executed / not found.
+        Exit codes: 0 valid, 1 not valid or timed out, 2 usage error (or an on-demand model in a plain
+        form), 3 no or corrupt inventory, 4 cannot succeed (waiting cannot help),
+        126/127 CMD could not be executed / not found.
         Pins: only '-- CMD' and --hold pin; the plain wait and --check hold no pin.
+        On-demand models: '-- CMD' and --hold ask the daemon for them (on ROOT/.modelsync/request.sock);
+        the plain wait and --check refuse them (exit 2).
         """;
 
     /// <summary>The same string <c>ModelSync.Daemon --version</c> prints: the informational version.</summary>

@@ -1,5 +1,6 @@
 using ModelSync.Gate.Cli;
 using ModelSync.Gate.Output;
+using ModelSync.Gate.Requests;
 using ModelSync.Store.Signals;
 
 namespace ModelSync.Gate.Commands;
@@ -11,9 +12,14 @@ internal static class CheckCommand
     {
         using var shutdown = new StopSignal();
         ProbeResult probe;
+        using var refusal = OnDemandRefusal.Create(options);
         try
         {
             probe = StoreProbe.Run(options, shutdown.Token);
+            if (refusal?.Refusal(options.Requirements!, probe, shutdown.Token) is { } refused)
+            {
+                return OnDemandRefusal.Refuse(refused);
+            }
         }
         catch (OperationCanceledException)
         {

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text;
 using ModelSync.Gate.Cli;
+using ModelSync.Gate.Requests;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using ModelSync.Store.Signals;
@@ -16,9 +17,11 @@ internal static class PinFlow
     public static int WaitAndPin(GateOptions options, StopSignal shutdown, PinSet pins)
     {
         var layout = new StoreLayout(options.Root);
+        // One asker for every round: what it asked on its connection stays asked (docs/gate.md, "On-demand models").
+        using var asker = OnDemandAsker.Create(options);
         for (var round = 1; ; round++)
         {
-            var code = WaitCommand.Run(options, shutdown, out var probe);
+            var code = WaitCommand.Run(options, shutdown, out var probe, asker);
             if (code != ExitCodes.Valid)
             {
                 return code;

@@ -35,7 +35,9 @@ internal static class StoreProbe
             return new(null, read.Error, null);
         }
 
-        var report = StoreValidator.Validate(layout, inventory, options.Requirements, options.Verify, ct, options.RequireSigned);
+        // Without --require, every listed model but the on-demand ones: those are there for the pods that name them.
+        var requirements = options.Requirements ?? [.. inventory.Models.Where(m => !m.OnDemand).Select(m => new ModelRequirement(m.Name, null))];
+        var report = StoreValidator.Validate(layout, inventory, requirements, options.Verify, ct, options.RequireSigned);
         return new(inventory, null, report) { Writer = WriterCheck.Check(layout, inventory, time.GetUtcNow()) };
     }
 

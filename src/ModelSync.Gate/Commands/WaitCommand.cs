@@ -1,5 +1,6 @@
 using ModelSync.Gate.Cli;
 using ModelSync.Gate.Output;
+using ModelSync.Gate.Requests;
 using ModelSync.Store.Signals;
 using ModelSync.Store.Text;
 
@@ -15,12 +16,14 @@ internal static class WaitCommand
         return Run(options, shutdown, out _);
     }
 
-    /// <summary>The wait; <paramref name="last"/> is the last look (valid when this returns 0).</summary>
-    public static int Run(GateOptions options, StopSignal shutdown, out ProbeResult? last)
+    /// <summary>The wait; <paramref name="last"/> is the last look (valid when this returns 0). A pin form passes
+    /// its <paramref name="asker"/>; without one, this is the plain form, which refuses on-demand models.</summary>
+    public static int Run(GateOptions options, StopSignal shutdown, out ProbeResult? last, OnDemandAsker? asker = null)
     {
         last = null;
         // With --json, stdout carries only the final document; the waiting lines go to stderr.
         var log = options.Json ? Console.Error : Console.Out;
+        using var refusal = asker is null ? OnDemandRefusal.Create(options) : null;
         var reporter = new WaitReporter();
         var time = TimeProvider.System;
         var started = time.GetTimestamp();
@@ -33,6 +36,12 @@ internal static class WaitCommand
             while (true)
             {
                 probe = last = StoreProbe.Run(options, time, shutdown.Token);
+                if (refusal?.Refusal(options.Requirements!, probe, shutdown.Token) is { } refused)
+                {
+                    return OnDemandRefusal.Refuse(refused);
+                }
+
+                asker?.Look(options.Requirements!, probe);
                 if (probe.IsValid)
                 {
                     break;
@@ -63,7 +72,10 @@ internal static class WaitCommand
                     break;
                 }
 
-                if (shutdown.Token.WaitHandle.WaitOne(remaining < options.Interval ? remaining : options.Interval))
+                // A pin form also wakes when the daemon says something (a `ready` means: look again now).
+                var next = asker?.NextLook(options.Interval) ?? options.Interval;
+                var interval = remaining < next ? remaining : next;
+                if (asker is null ? shutdown.Token.WaitHandle.WaitOne(interval) : WaitHandle.WaitAny([shutdown.Token.WaitHandle, asker.Wake], interval) == 0)
                 {
                     throw new OperationCanceledException(shutdown.Token);
                 }
