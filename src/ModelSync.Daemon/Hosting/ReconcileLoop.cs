@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Logging;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Placement;
-using ModelSync.Daemon.Requests;
 using ModelSync.Daemon.Sync;
 using ModelSync.Store.Inventory;
 
@@ -34,7 +34,7 @@ internal sealed class ReconcileLoop : BackgroundService
     private readonly ILogger<ReconcileLoop> _logger;
     private readonly NodePlacement _placement;
     private readonly OnDemandBook _onDemand;
-    private readonly RequestMetrics _requestMetrics;
+    private readonly OnDemandMetrics _onDemandMetrics;
 
     public ReconcileLoop(
         Func<ModelLifecycle, Reconciler> reconcilerFor,
@@ -50,9 +50,9 @@ internal sealed class ReconcileLoop : BackgroundService
         ILogger<ReconcileLoop> logger,
         NodePlacement placement,
         OnDemandBook onDemand,
-        RequestMetrics requestMetrics)
+        OnDemandMetrics onDemandMetrics)
     {
-        _requestMetrics = requestMetrics;
+        _onDemandMetrics = onDemandMetrics;
         _placement = placement;
         _onDemand = onDemand;
         _reconcilerFor = reconcilerFor;
@@ -133,7 +133,7 @@ internal sealed class ReconcileLoop : BackgroundService
             session.Lifecycle.OnDemand(inForce);
             // This node's models only (Placement/): the pass and the GC below never see the others.
             manifest = await _placement.ForThisNodeAsync(inForce, HeldModels.Of(session.Lifecycle, session.Layout), pass.Token);
-            _requestMetrics.Evicted("unused", _placement.LeftForDisuse);
+            _onDemandMetrics.Evicted("unused", _placement.LeftForDisuse);
             result = await reconciler.ReconcileAsync(manifest, pass.Token, enforceFailurePolicy: true);
             await _placement.LabelNodeAsync(manifest, session.Lifecycle, pass.Token);
         }
@@ -157,7 +157,7 @@ internal sealed class ReconcileLoop : BackgroundService
             var evicted = OnDemandEviction.Evict(manifest, session.Layout, _onDemand, result.Shortfall);
             if (evicted.Names.Count > 0)
             {
-                _requestMetrics.Evicted("pressure", evicted.Names.Count);
+                _onDemandMetrics.Evicted("pressure", evicted.Names.Count);
                 Log.OnDemandEvicted(_logger, string.Join(", ", evicted.Names), Store.Text.ByteText.Format(evicted.Freed));
                 manifest = manifest with { Models = [.. manifest.Models.Where(m => !evicted.Names.Contains(m.Name))] };
             }

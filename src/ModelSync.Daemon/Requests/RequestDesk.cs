@@ -1,3 +1,4 @@
+using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Hosting;
 using ModelSync.Daemon.Lifecycle;
 using ModelSync.Daemon.Placement;
@@ -12,7 +13,7 @@ namespace ModelSync.Daemon.Requests;
 /// its rules, is ever fetched: the name is looked up, never used as a path or a URL. The first <c>want</c> that makes
 /// a model wanted starts a pass at once; later ones only count as use.
 /// </summary>
-internal sealed class RequestDesk(ManifestInForce manifests, NodePlacement placement, OnDemandBook book, ReconcileTrigger trigger, RequestMetrics metrics)
+internal sealed class RequestDesk(ManifestInForce manifests, NodePlacement placement, OnDemandBook book, ReconcileTrigger trigger, OnDemandMetrics metrics)
 {
     /// <summary>The answer, and whether the connection now waits for the model (<c>fetching</c>).</summary>
     public AnswerLine Answer(RequestLine request, ModelLifecycle lifecycle)

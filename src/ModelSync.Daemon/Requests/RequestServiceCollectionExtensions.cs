@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using ModelSync.Daemon.Metrics;
 using ModelSync.Daemon.Content;
 
 namespace ModelSync.Daemon.Requests;
@@ -8,7 +9,7 @@ internal static class RequestServiceCollectionExtensions
     /// <summary>Run mode: the request socket on which pods ask for on-demand models (<see cref="RequestChannel"/>).</summary>
     public static IServiceCollection AddRequestChannel(this IServiceCollection services)
     {
-        services.AddSingleton<RequestMetrics>();
+        services.AddSingleton<OnDemandMetrics>();
         services.AddSingleton<RequestDesk>();
         services.AddSingleton(sp =>
         {

@@ -13,7 +13,7 @@ public sealed partial class LayeringTests
     private static readonly string[][] Layers =
     [
         ["Cli"],
-        ["Hosting"],
+        ["Hosting", "Requests"],
         ["Sync", "Lifecycle", "Failures", "Verify", "Gc", "Http", "Metrics", "Placement"],
         ["Inventory"],
         ["Downloads", "Content", "Sources", "HubView", "Kubernetes", "Signatures"],

@@ -1,17 +1,16 @@
-using ModelSync.Daemon.Metrics;
 using Prometheus;
 
-namespace ModelSync.Daemon.Requests;
+namespace ModelSync.Daemon.Metrics;
 
 /// <summary>The on-demand metrics (docs/operations.md), in the daemon's registry: requests by answer, fetches a
 /// request started, and on-demand models evicted (past keepAfterLastUse, or under pressure).</summary>
-internal sealed class RequestMetrics
+internal sealed class OnDemandMetrics
 {
     private readonly Counter _requests;
     private readonly Counter _fetches;
     private readonly Counter _evictions;
 
-    public RequestMetrics(DaemonMetrics metrics)
+    public OnDemandMetrics(DaemonMetrics metrics)
     {
         var f = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
         _requests = f.CreateCounter("modelsync_ondemand_requests_total", "Requests on the request socket, by answer (ready, fetching, on-demand, no, error).", ["answer"]);
