@@ -283,8 +283,14 @@ adapter["metadata"]["name"] = "adapter-service"
 adapter["metadata"]["labels"] = {"app.kubernetes.io/name": "adapter-service"}
 for e in adapter["spec"]["containers"][0]["env"]:
     if e["name"] == "MODELSYNC_REQUIRE": e["value"] = "lora"
+# podman keeps an emptyDir as a volume named after it, shared by pods that name it alike: its own name here.
+for v in adapter["spec"]["volumes"]:
+    if v["name"] == "pins": v["name"] = "adapter-pins"
+for c in adapter["spec"]["containers"]:
+    for m in c.get("volumeMounts", []):
+        if m["name"] == "pins": m["name"] = "adapter-pins"
 adapter["spec"]["containers"][1]["command"][-1] = """
-  while [ ! -s /pins/paths ]; do sleep 0.2; done
+  until grep -q '^lora=' /pins/paths 2>/dev/null; do sleep 0.2; done
   dir=$(sed -n 's/^lora=//p' /pins/paths)
   cat "$dir/config.json" > /results/adapter-read.txt 2>&1
   touch /results/adapter-done
