@@ -26,6 +26,12 @@ internal sealed class OnDemandBook
     private readonly HashSet<string> _pinned = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private string? _path;
+    private DateTimeOffset _savedAt;
+    private bool _unsaved;
+
+    /// <summary>Repeated asks and ends of waits are written at most this often: a pod asking in a loop must not
+    /// turn into an fsync per line (the first ask, pins and evictions are written at once).</summary>
+    public static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(10);
 
     public OnDemandBook(TimeProvider time) => _time = time;
 
@@ -65,7 +71,7 @@ internal sealed class OnDemandBook
             var before = WantedLocked(name, keep, now);
             _uses[name] = new OnDemandUse(now, now);
             _waiting[name] = _waiting.GetValueOrDefault(name) + 1;
-            Save();
+            Save(force: !before);
             return !before;
         }
     }
@@ -81,7 +87,7 @@ internal sealed class OnDemandBook
             }
 
             _uses[name] = (_uses.TryGetValue(name, out var u) ? u : new OnDemandUse(null, default)) with { LastUsedAt = _time.GetUtcNow() };
-            Save();
+            Save(force: false);
         }
     }
 
@@ -109,7 +115,7 @@ internal sealed class OnDemandBook
                 }
             }
 
-            if (changed)
+            if (changed || _unsaved)
             {
                 Save();
             }
@@ -163,12 +169,21 @@ internal sealed class OnDemandBook
     private bool WantedLocked(string name, TimeSpan keep, DateTimeOffset now) =>
         _waiting.ContainsKey(name) || _pinned.Contains(name) || (_uses.TryGetValue(name, out var u) && now - u.LastUsedAt < keep);
 
-    private void Save()
+    private void Save(bool force = true)
     {
         if (_path is null)
         {
             return;
         }
+
+        var now = _time.GetUtcNow();
+        if (!force && now - _savedAt < SaveEvery)
+        {
+            _unsaved = true; // written with the next change, or by the next pass's look at the pins
+            return;
+        }
+
+        (_savedAt, _unsaved) = (now, false);
 
         try
         {

@@ -100,4 +100,28 @@ public sealed class OnDemandBookTests : IDisposable
         Assert.Equal("on demand: not asked for on this node", OnDemandRules.Decide("m", Spec, book, _time.GetUtcNow()).Why);
         Assert.True(book.Asked("m", Keep));
     }
+
+    [Fact]
+    public void StoppedWaiting_SoonAfterASave_WrittenWithTheNextLookNotAtOnce()
+    {
+        var book = Open();
+        book.Asked("m", Keep); // the first ask is written at once
+        _time.Advance(TimeSpan.FromSeconds(5));
+        book.StoppedWaiting("m");
+
+        var before = Open2().Use("m")!.LastUsedAt;
+        book.PinsSeen(new Dictionary<string, bool>());
+        var after = Open2().Use("m")!.LastUsedAt;
+
+        Assert.Equal(T0, before);
+        Assert.Equal(T0.AddSeconds(5), after);
+    }
+
+    /// <summary>A second reader of the same file (a restarted daemon).</summary>
+    private OnDemandBook Open2()
+    {
+        var book = new OnDemandBook(_time);
+        book.Open(new StoreLayout(_root));
+        return book;
+    }
 }
