@@ -73,11 +73,19 @@ internal static class ManifestLoader
             return;
         }
 
-        var total = manifest.Models.Sum(model => model.TotalBytes);
+        // On-demand models are never all on a node (they make room for each other, least recently used out):
+        // the preloaded ones must fit with the largest of them, and each within store.onDemandCapacity.
+        var onDemand = manifest.Models.Where(m => m.Placement?.OnDemand == true).ToList();
+        var total = manifest.Models.Except(onDemand).Sum(model => model.TotalBytes) + onDemand.Select(m => m.TotalBytes).DefaultIfEmpty(0).Max();
         if (total > capacity)
         {
             var largest = manifest.Models.MaxBy(model => model.TotalBytes)!;
-            problems.Add(at, "store.capacity", $"the models need {ByteText.Format(total)} in all (the largest, '{largest.Name}', {ByteText.Format(largest.TotalBytes)}), more than the capacity of {ByteText.Format(capacity)}");
+            problems.Add(at, "store.capacity", $"the models need {ByteText.Format(total)} in all{(onDemand.Count > 0 ? " (on-demand ones: the largest only)" : "")} (the largest, '{largest.Name}', {ByteText.Format(largest.TotalBytes)}), more than the capacity of {ByteText.Format(capacity)}");
+        }
+
+        if (manifest.Store.OnDemandLimit is { } limit && onDemand.FirstOrDefault(m => m.TotalBytes > limit) is { } tooLarge)
+        {
+            problems.Add(at, "store.onDemandCapacity", $"the on-demand model '{tooLarge.Name}' needs {ByteText.Format(tooLarge.TotalBytes)}, more than the {ByteText.Format(limit)} on-demand models may use{(manifest.Store.OnDemandCapacity is null ? " (half of store.capacity)" : "")}");
         }
     }
 

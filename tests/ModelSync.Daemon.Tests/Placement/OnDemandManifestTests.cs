@@ -56,4 +56,27 @@ public sealed class OnDemandManifestTests
         var problem = Assert.Single(result.Problems);
         Assert.StartsWith(prefix, problem.ToString(), StringComparison.Ordinal);
     }
+
+    private static string Catalog(int models, int size, string store) =>
+        $"store:\n  root: /tmp/x\n  capacity: 1Mi\n{store}\nmodels:\n" + string.Concat(Enumerable.Range(0, models).Select(i =>
+            $"  - name: lora-{i}\n    version: \"1\"\n    baseUrl: http://127.0.0.1:65001/m\n" +
+            $"    files: [{{ path: a, size: {size}, xxh128: 0123456789abcdef0123456789abcdef }}]\n    placement: {{ onDemand: true }}\n"));
+
+    [Fact]
+    public void Load_OnDemandCatalogLargerThanCapacity_Accepted_TheyMakeRoomForEachOther()
+    {
+        var result = ManifestLoaderTests.Load(Catalog(models: 100, size: 100_000, store: "  onDemandCapacity: 512Ki"));
+
+        Assert.Empty(result.Problems);
+        Assert.Equal(100, result.Manifest!.Models.Count);
+    }
+
+    [Fact]
+    public void Load_AnOnDemandModelLargerThanOnDemandCapacity_ProblemNamesIt()
+    {
+        var result = ManifestLoaderTests.Load(Catalog(models: 2, size: 600_000, store: ""));
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Contains("store.onDemandCapacity: the on-demand model 'lora-0' needs 585.94 KiB, more than the 512 KiB on-demand models may use (half of store.capacity)", problem.ToString(), StringComparison.Ordinal);
+    }
 }
