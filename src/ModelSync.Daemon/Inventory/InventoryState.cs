@@ -36,6 +36,9 @@ internal sealed class InventoryState : IInventoryReader
     private ITimer? _scheduled;
     private bool _dirty;
 
+    /// <summary>The file says what this writer would write at a stop: nobody has to (a no-op <c>sync</c>).</summary>
+    private bool _fileCurrent;
+
     /// <param name="mode">What the writer is, for readers: <c>run</c>, <c>sync</c>, <c>verify</c>, ...</param>
     public InventoryState(StoreLayout layout, string? node, TimeProvider time, ILogger<InventoryState> logger, string mode = "run")
     {
@@ -45,7 +48,11 @@ internal sealed class InventoryState : IInventoryReader
         _writer = new WriterInfo { Pid = Environment.ProcessId, Host = Environment.MachineName, Mode = mode, StartedAt = time.GetUtcNow() };
         var inventory = InventoryLoad.Read(layout, node, time, logger);
         _models = [.. inventory.Models];
+        _models.Sort(ByName);
         _generation = inventory.Generation;
+        // Only a file a previous writer stopped cleanly may be left as it is; a rebuilt one (no writer) must be
+        // written, and one whose writer was killed is marked as taken over.
+        _fileCurrent = inventory.Writer?.StoppedAt is not null;
     }
 
     public StoreInventory Snapshot()
@@ -79,7 +86,9 @@ internal sealed class InventoryState : IInventoryReader
         var index = models.FindIndex(m => m.Name == entry.Name);
         if (index < 0)
         {
-            models.Add(entry);
+            // In name order, as it is written: sorting the whole list after every change was n log n per model.
+            var at = models.FindIndex(m => string.CompareOrdinal(m.Name, entry.Name) > 0);
+            models.Insert(at < 0 ? models.Count : at, entry);
         }
         else if (models[index] == entry)
         {
@@ -169,12 +178,18 @@ internal sealed class InventoryState : IInventoryReader
         lock (_lock)
         {
             _stoppedAt = _time.GetUtcNow();
+            var changed = false;
             for (var i = 0; i < _models.Count; i++)
             {
-                _models[i] = ModelEntries.Interrupted(_models[i]);
+                changed |= Replace(_models, i, ModelEntries.Interrupted);
             }
 
-            Write();
+            // A verb that changed nothing leaves the file as the last clean stop wrote it: a no-op `sync` of
+            // 1,000 models would otherwise rewrite and fsync 1.8 MB to say only that it ran.
+            if (changed || _dirty || !_fileCurrent)
+            {
+                Write();
+            }
         }
     }
 
@@ -194,7 +209,6 @@ internal sealed class InventoryState : IInventoryReader
                 return;
             }
 
-            _models.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
             _dirty = true;
             if (_scheduled is null && _time.GetElapsedTime(_lastWriteTicks) >= WriteDelay)
             {
@@ -206,8 +220,11 @@ internal sealed class InventoryState : IInventoryReader
         }
     }
 
+    private static int ByName(ModelEntry a, ModelEntry b) => string.CompareOrdinal(a.Name, b.Name);
+
     private void Write()
     {
+        _fileCurrent = false;
         _scheduled?.Dispose();
         _scheduled = null;
         _dirty = false;
