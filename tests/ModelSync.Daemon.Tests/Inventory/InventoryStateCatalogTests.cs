@@ -76,4 +76,12 @@ public sealed class InventoryStateCatalogTests(FaultServer server) : IClassFixtu
 
         Assert.Equal(["a", "b", "c"], _engine.Store.ReadInventory().Models.Select(m => m.Name));
     }
+
+    [Theory]
+    [InlineData(0, 100)]
+    [InlineData(2, 100)]
+    [InlineData(30, 600)]
+    [InlineData(500, 2000)]
+    public void BatchDelay_CostlierWrites_LongerBatchesUpToTheProgressInterval(int writeMs, int batchMs) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(batchMs), Daemon.Inventory.InventoryState.BatchDelay(TimeSpan.FromMilliseconds(writeMs)));
 }
