@@ -81,11 +81,12 @@ EOF
   awk -v n="$n" -v p="$port" -v f="$files" -v d="$work/dl/aria" 'BEGIN { for (m = 0; m < n; m++) for (i = 0; i < f; i++) printf "http://127.0.0.1:%s/m%d/f%d.bin\n  dir=%s/m%d\n", p, m, i, d, m }' >"$work/urls-$n"
 }
 
-# timed NAME COMMAND...: wall seconds and peak RSS KiB into $t and $m.
+# timed NAME COMMAND...: wall seconds, peak RSS KiB and CPU seconds (user + system) into $t, $m and $c. On a
+# machine shared with other builds the wall time is mostly waiting for a core; the CPU time is what it cost.
 timed() {
   local name=$1; shift
   sync
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/$name.out" 2>"$work/$name.log" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" >"$work/$name.out" 2>"$work/$name.log" || {
     local rc=$?
     # status and the gate exit 1 when a model is not Ready: that is a finding, not a bench failure.
     if [ "$rc" -ne 1 ] || [[ $name != status* && $name != gate* ]]; then
@@ -94,7 +95,9 @@ timed() {
       exit 1
     fi
   }
-  read -r t m <"$work/time"
+  local u s
+  read -r t m u s <"$work/time"
+  c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
 }
 
 # seconds DURATION: the log's durations (1m2s850ms, 29s985ms, 850ms) as seconds.
@@ -121,11 +124,11 @@ for n in $counts; do
   timed "sync-first-$n" "$daemon" sync -m "$manifest_path"
   first=$t first_rss=$m
   timed "sync-noop-$n" "$daemon" sync -m "$manifest_path"
-  noop=$t noop_rss=$m
+  noop=$t noop_rss=$m noop_cpu=$c
   timed "status-$n" "$daemon" status --root "$store"
-  status=$t
+  status=$t status_cpu=$c
   timed "gate-$n" "$gate" --check --root "$store"
-  gate_s=$t gate_rss=$m
+  gate_s=$t gate_rss=$m gate_cpu=$c
   inv_kib=$(($(stat -c %s "$store/inventory.json") / 1024))
 
   # Run mode over the synced store: every pass a no-op. The first pass after start is counted too.
@@ -143,7 +146,7 @@ for n in $counts; do
   run_rss=$(awk '/VmHWM/ { print $2 }' "/proc/$run_pid/status")
   kill "$run_pid"; wait "$run_pid" 2>/dev/null || true; run_pid=""
 
-  row="| $n | $bytes | $aria | $first | $(awk -v a="$aria" -v b="$first" 'BEGIN { printf "%.2f", b / a }') | $((first_rss / 1024)) | $noop | $((noop_rss / 1024)) | ${run_passes% } | $((run_rss / 1024)) | $status | $http_status | $gate_s | $((gate_rss / 1024)) | $inv_kib |"
+  row="| $n | $bytes | $aria | $first | $(awk -v a="$aria" -v b="$first" 'BEGIN { printf "%.2f", b / a }') | $((first_rss / 1024)) | $noop ($noop_cpu) | $((noop_rss / 1024)) | ${run_passes% } | $((run_rss / 1024)) | $status ($status_cpu) | $http_status | $gate_s ($gate_cpu) | $((gate_rss / 1024)) | $inv_kib |"
   echo "catalog: $row"
   rows+=("$row")
   rm -rf "$work/dl/aria"
@@ -151,9 +154,11 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 report() {
-  echo "Reproduce: \`COUNTS=\"$counts\" FILES=$files FILE_KIB=$file_kib PASSES=$passes bash bench/catalog.sh\` ($(git -C "$repo" rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ))."
+  echo "Reproduce: \`COUNTS=\"$counts\" FILES=$files FILE_KIB=$file_kib PASSES=$passes PARTS=$parts DIGEST=$digest bash bench/catalog.sh\` ($(git -C "$repo" rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ))."
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r), shared with other builds;"
   echo "load average before: $load_before, after: $load_after. One run of each (not a median)."
+  echo
+  echo "Times in seconds, wall (CPU: user + system where given). Manifest: $( [ "$parts" -gt 1 ] && echo "a directory of $parts files" || echo "one file"), $digest digests."
   echo
   echo "| models | bytes | aria2c -j16 s | first sync s | sync/aria2c | first sync RSS MiB | no-op sync s | no-op RSS MiB | run passes s | run RSS MiB | status s | /status s | gate --check s | gate RSS MiB | inventory KiB |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"
