@@ -4,7 +4,10 @@
 # same work, so aria2c is given as is and with `sync` after it, both from an empty directory), a no-op
 # `sync`, the run mode's no-op passes (its own "Reconcile finished ... in" lines), `status`, `/status` and
 # the gate's `--check` of every model. Peak RSS from /usr/bin/time (the one-shot verbs) or VmHWM (run).
-#   bash bench/catalog.sh                         # COUNTS="100 300 1000" FILES=10 FILE_KIB=4 PASSES=3
+# The manifest is a directory of PARTS files (default 10; models dealt out in turn, the first also has store and
+# sync), with DIGEST (default sha256) digests; PARTS=1 writes one file instead (xxh128 then keeps 1,000 x 10 files
+# under the 1 MiB a file may be).
+#   bash bench/catalog.sh                         # COUNTS="100 300 1000" FILES=10 FILE_KIB=4 PASSES=3 PARTS=10
 #   COUNTS="100 300" BENCH_OUT=/tmp/catalog.md bash bench/catalog.sh
 # Writes the table to BENCH_OUT (default: stdout only); the write-up is bench/CATALOG.md.
 set -euo pipefail
@@ -14,6 +17,8 @@ counts=${COUNTS:-100 300 1000}
 files=${FILES:-10}
 file_kib=${FILE_KIB:-4}
 passes=${PASSES:-3}
+parts=${PARTS:-10}
+digest=${DIGEST:-sha256}
 port=${BENCH_PORT:-18283}
 listen_port=$((port + 1))
 work=${BENCH_WORK:-/var/tmp/modelsync-catalog}
@@ -39,39 +44,49 @@ for m in range(models):
         with open(os.path.join(d, f"f{f}.bin"), "wb") as out:
             out.write(os.urandom(kib * 1024))
 EOF
-(cd "$work/src" && find . -name '*.bin' -print0 | xargs -0 xxhsum -H2 | sed 's|  \./|  |') >"$work/hashes"
+if [ "$digest" = sha256 ]; then hasher=(sha256sum); else hasher=(xxhsum -H2); fi
+(cd "$work/src" && find . -name '*.bin' -print0 | xargs -0 "${hasher[@]}" | sed 's|  \./|  |') >"$work/hashes"
 start_nginx "$work/src" "$port" "$work"
 run_pid=""
 cleanup() { [ -n "$run_pid" ] && kill "$run_pid" 2>/dev/null; stop_nginx; }
 trap cleanup EXIT
 
-# manifest N: models m0..m(N-1), xxh128 (a 1 MiB manifest holds 1,000 x 10 files with it; sha256 would not fit).
+# manifest N: models m0..m(N-1) into $manifest_path: a directory of PARTS files, or one file when PARTS=1.
 manifest() {
   local n=$1
-  python3 - "$work/hashes" "$n" "$files" "$work/dl/store-$n" "$port" "$((file_kib * 1024))" >"$work/catalog-$n.yaml" <<'EOF'
+  manifest_path=$work/catalog-$n
+  rm -rf "$manifest_path" "$manifest_path.yaml"
+  if [ "$parts" -gt 1 ]; then mkdir -p "$manifest_path"; else manifest_path=$manifest_path.yaml; fi
+  python3 - "$work/hashes" "$n" "$files" "$work/dl/store-$n" "$port" "$((file_kib * 1024))" "$parts" "$digest" "$manifest_path" <<'EOF'
 import sys
-hashes, n, files, store, port, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6])
+hashes, n, files, store, port, size, parts, digest, target = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6]), int(sys.argv[7]), sys.argv[8], sys.argv[9]
 by = {}
 for line in open(hashes):
     h, p = line.split()
     by[p] = h
-print(f"store: {{ root: {store}, reserve: 1Gi }}")
-print("sync: { interval: 1s }")
-print("models:")
+out = [open(target, "w")] if parts == 1 else [open(f"{target}/part-{i:02d}.yaml", "w") for i in range(parts)]
+print(f"store: {{ root: {store}, reserve: 1Gi }}", file=out[0])
+print("sync: { interval: 1s }", file=out[0])
+for o in out:
+    print("models:", file=o)
 for m in range(n):
-    print(f"  - name: m{m}\n    version: v1\n    baseUrl: http://127.0.0.1:{port}/m{m}/\n    files:")
+    o = out[m % len(out)]
+    print(f"  - name: m{m}\n    version: v1\n    baseUrl: http://127.0.0.1:{port}/m{m}/\n    files:", file=o)
     for f in range(files):
-        print(f"      - {{ path: f{f}.bin, size: {size}, xxh128: {by[f'm{m}/f{f}.bin']} }}")
+        print(f"      - {{ path: f{f}.bin, size: {size}, {digest}: {by[f'm{m}/f{f}.bin']} }}", file=o)
+for o in out:
+    o.close()
 EOF
   # Each model in its own directory, as the store keeps them (aria2c's per-URL dir= would be relative to the cwd).
   awk -v n="$n" -v p="$port" -v f="$files" -v d="$work/dl/aria" 'BEGIN { for (m = 0; m < n; m++) for (i = 0; i < f; i++) printf "http://127.0.0.1:%s/m%d/f%d.bin\n  dir=%s/m%d\n", p, m, i, d, m }' >"$work/urls-$n"
 }
 
-# timed NAME COMMAND...: wall seconds and peak RSS KiB into $t and $m.
+# timed NAME COMMAND...: wall seconds, peak RSS KiB and CPU seconds (user + system) into $t, $m and $c. On a
+# machine shared with other builds the wall time is mostly waiting for a core; the CPU time is what it cost.
 timed() {
   local name=$1; shift
   sync
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/$name.out" 2>"$work/$name.log" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" >"$work/$name.out" 2>"$work/$name.log" || {
     local rc=$?
     # status and the gate exit 1 when a model is not Ready: that is a finding, not a bench failure.
     if [ "$rc" -ne 1 ] || [[ $name != status* && $name != gate* ]]; then
@@ -80,7 +95,9 @@ timed() {
       exit 1
     fi
   }
-  read -r t m <"$work/time"
+  local u s
+  read -r t m u s <"$work/time"
+  c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
 }
 
 # seconds DURATION: the log's durations (1m2s850ms, 29s985ms, 850ms) as seconds.
@@ -104,18 +121,18 @@ for n in $counts; do
   timed "aria2c-$n" aria2c -q -j16 --allow-overwrite=true -d "$work/dl/aria" -i "$work/urls-$n"
   aria=$t
   rm -rf "$store"
-  timed "sync-first-$n" "$daemon" sync -m "$work/catalog-$n.yaml"
+  timed "sync-first-$n" "$daemon" sync -m "$manifest_path"
   first=$t first_rss=$m
-  timed "sync-noop-$n" "$daemon" sync -m "$work/catalog-$n.yaml"
-  noop=$t noop_rss=$m
+  timed "sync-noop-$n" "$daemon" sync -m "$manifest_path"
+  noop=$t noop_rss=$m noop_cpu=$c
   timed "status-$n" "$daemon" status --root "$store"
-  status=$t
+  status=$t status_cpu=$c
   timed "gate-$n" "$gate" --check --root "$store"
-  gate_s=$t gate_rss=$m
+  gate_s=$t gate_rss=$m gate_cpu=$c
   inv_kib=$(($(stat -c %s "$store/inventory.json") / 1024))
 
   # Run mode over the synced store: every pass a no-op. The first pass after start is counted too.
-  "$daemon" run --manifest "$work/catalog-$n.yaml" --listen "http://127.0.0.1:$listen_port" --node bench 2>"$work/run-$n.log" &
+  "$daemon" run --manifest "$manifest_path" --listen "http://127.0.0.1:$listen_port" --node bench 2>"$work/run-$n.log" &
   run_pid=$!
   for _ in $(seq 1200); do
     (($(grep -c 'Reconcile finished' "$work/run-$n.log" || true) >= passes)) && break
@@ -129,7 +146,7 @@ for n in $counts; do
   run_rss=$(awk '/VmHWM/ { print $2 }' "/proc/$run_pid/status")
   kill "$run_pid"; wait "$run_pid" 2>/dev/null || true; run_pid=""
 
-  row="| $n | $bytes | $aria | $first | $(awk -v a="$aria" -v b="$first" 'BEGIN { printf "%.2f", b / a }') | $((first_rss / 1024)) | $noop | $((noop_rss / 1024)) | ${run_passes% } | $((run_rss / 1024)) | $status | $http_status | $gate_s | $((gate_rss / 1024)) | $inv_kib |"
+  row="| $n | $bytes | $aria | $first | $(awk -v a="$aria" -v b="$first" 'BEGIN { printf "%.2f", b / a }') | $((first_rss / 1024)) | $noop ($noop_cpu) | $((noop_rss / 1024)) | ${run_passes% } | $((run_rss / 1024)) | $status ($status_cpu) | $http_status | $gate_s ($gate_cpu) | $((gate_rss / 1024)) | $inv_kib |"
   echo "catalog: $row"
   rows+=("$row")
   rm -rf "$work/dl/aria"
@@ -137,9 +154,11 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 report() {
-  echo "Reproduce: \`COUNTS=\"$counts\" FILES=$files FILE_KIB=$file_kib PASSES=$passes bash bench/catalog.sh\` ($(git -C "$repo" rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ))."
+  echo "Reproduce: \`COUNTS=\"$counts\" FILES=$files FILE_KIB=$file_kib PASSES=$passes PARTS=$parts DIGEST=$digest bash bench/catalog.sh\` ($(git -C "$repo" rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ))."
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r), shared with other builds;"
   echo "load average before: $load_before, after: $load_after. One run of each (not a median)."
+  echo
+  echo "Times in seconds, wall (CPU: user + system where given). Manifest: $( [ "$parts" -gt 1 ] && echo "a directory of $parts files" || echo "one file"), $digest digests."
   echo
   echo "| models | bytes | aria2c -j16 s | first sync s | sync/aria2c | first sync RSS MiB | no-op sync s | no-op RSS MiB | run passes s | run RSS MiB | status s | /status s | gate --check s | gate RSS MiB | inventory KiB |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"

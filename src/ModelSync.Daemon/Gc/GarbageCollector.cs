@@ -31,12 +31,15 @@ internal sealed record GcResult(DateTimeOffset At, bool DryRun, IReadOnlyList<Gc
 /// one released within <c>store.pinGrace</c> (<see cref="PinWatch"/>), is kept; a removal takes the exclusive
 /// lock again and holds it across the rename into trash, so a pin taken after the look keeps the version too.
 /// </summary>
-internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, ILogger<GarbageCollector> logger)
+internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, ILogger<GarbageCollector> logger, MarkerCache? markers = null)
 {
     private readonly PinWatch _pins = new(time);
 
     /// <summary>When a GC look last found a version (relative path) pinned: its last use, for status.</summary>
     public DateTimeOffset? LastSeenPinned(string version) => _pins.LastSeenPinned(version);
+
+    /// <summary>The daemon's marker cache (null in a one-shot <c>gc</c>), shared with the status look.</summary>
+    public MarkerCache? Markers => markers;
 
     /// <param name="evictBytes">Bytes a download of the last pass lacked (<c>ReconcileResult.Shortfall</c>): after what
     /// the rules remove, previous versions are evicted, least recently used first, until that much is free.</param>
@@ -49,7 +52,7 @@ internal sealed class GarbageCollector(TimeProvider time, StoreChanges changes, 
             m => m.Name,
             m => m.SourceKey is null ? m.Version : inventory?.Find(m.Name)?.Version ?? "",
             StringComparer.Ordinal);
-        var scan = StoreScan.Read(layout);
+        var scan = StoreScan.Read(layout, markers);
         var holds = _pins.Look(ProbePins(layout, scan), manifest.Store.PinGrace);
         var planned = GcPlanner.Plan(layout, scan, wanted, manifest.Store.KeepVersions, holds);
         var kept = planned.Kept;

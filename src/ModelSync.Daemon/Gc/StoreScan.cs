@@ -1,3 +1,4 @@
+using ModelSync.Daemon.Content;
 using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
@@ -23,14 +24,16 @@ internal sealed record StoreScan(
     IReadOnlyList<StagingOnDisk> Staging,
     IReadOnlyList<string> TrashEntries)
 {
-    public static StoreScan Read(StoreLayout layout)
+    /// <param name="markers">The daemon's marker cache: an unchanged marker costs an lstat, not a read (GC runs
+    /// after every pass, and /status looks every 2 s, over every version of the store).</param>
+    public static StoreScan Read(StoreLayout layout, MarkerCache? markers = null)
     {
         var models = new List<ModelOnDisk>();
         foreach (var dir in RealDirectories(layout.ModelsDir))
         {
             var name = dir.Name;
             var versions = RealDirectories(dir.FullName)
-                .Select(v => new VersionOnDisk(v.Name, MarkerFile.TryRead(v.FullName)?.PublishedAt))
+                .Select(v => new VersionOnDisk(v.Name, (markers is null ? MarkerFile.TryRead(v.FullName) : markers.Marker(v.FullName))?.PublishedAt))
                 .ToList();
             models.Add(new ModelOnDisk(name, CurrentLink.Read(layout, name), versions));
         }

@@ -1,3 +1,4 @@
+using ModelSync.Daemon.Content;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
@@ -15,10 +16,10 @@ internal sealed record VersionView(string Model, string Version, bool Current, b
 /// <summary>Looks at every version directory of the store: one scan and one flock probe per version.</summary>
 internal static class VersionsOnDisk
 {
-    public static IReadOnlyList<VersionView> Look(StoreLayout layout, Func<string, DateTimeOffset?> lastSeenPinned, DateTimeOffset now)
+    public static IReadOnlyList<VersionView> Look(StoreLayout layout, Func<string, DateTimeOffset?> lastSeenPinned, DateTimeOffset now, MarkerCache? markers = null)
     {
         var versions = new List<VersionView>();
-        foreach (var model in StoreScan.Read(layout).Models)
+        foreach (var model in StoreScan.Read(layout, markers).Models)
         {
             foreach (var v in model.Versions)
             {

@@ -28,7 +28,7 @@ internal sealed class VersionsSnapshot(GarbageCollector gc, TimeProvider time)
             IReadOnlyList<VersionView> versions;
             try
             {
-                versions = VersionsOnDisk.Look(new StoreLayout(root), gc.LastSeenPinned, now);
+                versions = VersionsOnDisk.Look(new StoreLayout(root), gc.LastSeenPinned, now, gc.Markers);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

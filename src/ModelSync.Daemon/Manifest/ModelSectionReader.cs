@@ -25,7 +25,7 @@ internal static class ModelSectionReader
         var firstByName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < list.Items.Count; i++)
         {
-            if (MappingReader.AsMapping(list.Items[i], $"models[{i}]", problems) is not { } m)
+            if (MappingReader.AsMapping(list.Items[i], "models", i, problems) is not { } m)
             {
                 continue;
             }

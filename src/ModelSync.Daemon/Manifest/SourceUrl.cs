@@ -6,6 +6,10 @@ public static class SourceUrl
     private static readonly string[] SourceSchemes = ["http", "https", "file"];
     private static readonly string[] ProxySchemes = ["http", "https"];
 
+    /// <summary>What <see cref="Uri.EscapeDataString(string)"/> leaves as it is (RFC 3986 unreserved), and '/'.</summary>
+    private static readonly System.Buffers.SearchValues<char> Unescaped =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/");
+
     /// <summary>Null when <paramref name="text"/> is an acceptable source URL, else why not.</summary>
     internal static string? Check(string text, out Uri? uri, bool proxy = false)
     {
@@ -49,7 +53,10 @@ public static class SourceUrl
     /// </summary>
     public static Uri Resolve(Uri baseUrl, string relativePath)
     {
-        var escaped = string.Join('/', relativePath.Split('/').Select(Uri.EscapeDataString));
+        // Most paths need no escaping ("model.safetensors"): spare them the split and join.
+        var escaped = relativePath.AsSpan().ContainsAnyExcept(Unescaped)
+            ? string.Join('/', relativePath.Split('/').Select(Uri.EscapeDataString))
+            : relativePath;
         return new Uri(AsBase(baseUrl), escaped);
     }
 }

@@ -94,5 +94,13 @@ public sealed class EngineHarness : IDisposable
         return await pass;
     }
 
+    /// <summary>A new process over the same store, as a second <c>sync</c> is: the next pass loads the inventory
+    /// and knows no marker.</summary>
+    internal void Restart()
+    {
+        _lifecycle = null;
+        Markers = new MarkerCache();
+    }
+
     public void Dispose() => Store.Dispose();
 }

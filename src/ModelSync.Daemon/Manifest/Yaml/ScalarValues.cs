@@ -5,7 +5,11 @@ namespace ModelSync.Daemon.Manifest.Yaml;
 internal static class ScalarValues
 {
     public static string? String(this MappingReader m, string key, bool required = false) =>
-        (required ? m.Require(key) : m.Get(key)) is { } node ? AsString(node, m.Field(key), m.Problems) : null;
+        (required ? m.Require(key) : m.Get(key)) is { } node ? AsString(node, m, key) : null;
+
+    /// <summary>As <see cref="AsString(YNode, string, ProblemList)"/>, naming the field only for a problem.</summary>
+    private static string? AsString(YNode node, MappingReader m, string key) =>
+        node is YScalar s ? s.Value : AsString(node, m.Field(key), m.Problems);
 
     public static string? AsString(YNode node, string field, ProblemList problems)
     {
@@ -73,7 +77,7 @@ internal static class ScalarValues
     /// <summary>A size (see <see cref="ByteSize"/>) of at least <paramref name="min"/> bytes.</summary>
     public static long? Size(this MappingReader m, string key, long min = 0, bool required = false)
     {
-        if ((required ? m.Require(key) : m.Get(key)) is not { } node || AsString(node, m.Field(key), m.Problems) is not { } text)
+        if ((required ? m.Require(key) : m.Get(key)) is not { } node || AsString(node, m, key) is not { } text)
         {
             return null;
         }

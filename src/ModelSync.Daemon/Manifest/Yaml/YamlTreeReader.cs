@@ -115,7 +115,13 @@ internal sealed class YamlTreeReader(ProblemList problems)
                 items.Add(ReadNode(parser, depth + 1));
             }
 
-            node = new YSequence(seqStart.Start, items) { Weight = Expanded(seqStart.Start, 1 + items.Sum(i => i.Weight)) };
+            var weight = 1L;
+            foreach (var item in items)
+            {
+                weight += item.Weight;
+            }
+
+            node = new YSequence(seqStart.Start, items) { Weight = Expanded(seqStart.Start, weight) };
             anchor = seqStart.Anchor;
         }
         else
@@ -136,7 +142,13 @@ internal sealed class YamlTreeReader(ProblemList problems)
                 }
             }
 
-            node = new YMapping(mapStart.Start, entries) { Weight = Expanded(mapStart.Start, 1 + entries.Sum(e => 1 + e.Item2.Weight)) };
+            var weight = 1L;
+            foreach (var (_, value) in entries)
+            {
+                weight += 1 + value.Weight;
+            }
+
+            node = new YMapping(mapStart.Start, entries) { Weight = Expanded(mapStart.Start, weight) };
             anchor = mapStart.Anchor;
         }
 
