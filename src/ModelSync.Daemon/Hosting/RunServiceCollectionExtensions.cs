@@ -44,7 +44,12 @@ internal static class RunServiceCollectionExtensions
     public static IServiceCollection AddStoreMetrics(this IServiceCollection services)
     {
         services.AddSingleton<LiveRates>();
-        services.AddSingleton<StoreUsage>();
+        services.AddSingleton(sp =>
+        {
+            var usage = new StoreUsage(sp.GetRequiredService<TimeProvider>());
+            sp.GetRequiredService<StoreChanges>().Subscribe(_ => usage.Invalidate());
+            return usage;
+        });
         services.AddSingleton<VersionsSnapshot>();
         services.AddSingleton<DaemonMetrics>();
         services.AddSingleton<ISyncObserver, RunObserver>();

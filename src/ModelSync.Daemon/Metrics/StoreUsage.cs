@@ -8,14 +8,25 @@ namespace ModelSync.Daemon.Metrics;
 internal sealed record StoreUsageView(string Root, long BytesUsed, long? CapacityBytes, long ReserveBytes, long FilesystemFreeBytes, long FilesystemTotalBytes);
 
 /// <summary>Walks the store at most every <see cref="CacheFor"/>, so /status every 2 s and scrapes stay cheap,
-/// and again as soon as the inventory changed (a publish, a failure, GC): only this process writes the
-/// store, so between inventory changes the walk would find the same bytes, give or take progress.</summary>
+/// and again as soon as the inventory file changed or the store did (<see cref="Invalidate"/>, raised with
+/// <c>StoreChanges</c>: a publication reaches the in-memory inventory before its batched write bumps the
+/// generation): only this process writes the store, so in between the walk would find the same bytes, give or
+/// take progress.</summary>
 internal sealed class StoreUsage(TimeProvider time)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 
     private readonly Lock _lock = new();
     private (DateTimeOffset At, long? Generation, StoreUsageView View)? _cached;
+
+    /// <summary>The store changed (a publication, a GC, a condemnation): the next read walks it again.</summary>
+    public void Invalidate()
+    {
+        lock (_lock)
+        {
+            _cached = null;
+        }
+    }
 
     public StoreUsageView Read(StoreSettings store, long? inventoryGeneration)
     {
