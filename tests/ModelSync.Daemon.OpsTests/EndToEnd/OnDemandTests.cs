@@ -139,6 +139,9 @@ public sealed class OnDemandTests(ITestOutputHelper log)
         Assert.Equal(before, Tree());
         Assert.False(File.Exists(layout.OnDemandPath), "no valid want: nothing recorded");
         Assert.Empty(nginx.Requests("/lora/"));
+        // The daemon's log reaches the test asynchronously: wait for the lines, then check there are no more.
+        await daemon.WaitForLogAsync("refused: ", times: 2);
+        await daemon.WaitForLogAsync("request connection closed: ", times: 2);
         Assert.Equal(2, daemon.CountLines("refused: ")); // first connection's refusal once, and the flood's once
         Assert.Equal(2, daemon.CountLines("request connection closed: ")); // the URL and the long line (the others had logged a refusal)
         Assert.Equal(4, await daemon.MetricAsync("modelsync_ondemand_requests_total", "answer=\"error\""));
