@@ -69,7 +69,11 @@ internal sealed partial class RequestConnection(Socket socket, RequestDesk desk,
                     return;
                 }
 
-                var answer = desk.Answer(request, lifecycle);
+                // Asked again on this connection while waiting: the same answer, and the book counts this gate once
+                // (each ask it counts is ended once, when the connection ends).
+                var answer = request.Verb == RequestVerb.Want && _waiting.ContainsKey(request.Name)
+                    ? new AnswerLine(AnswerKind.Fetching, request.Name, null)
+                    : desk.Answer(request, lifecycle);
                 if (answer.Kind == AnswerKind.No && !_logged)
                 {
                     _logged = true;

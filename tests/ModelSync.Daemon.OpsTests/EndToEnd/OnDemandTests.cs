@@ -50,14 +50,17 @@ public sealed class OnDemandTests(ITestOutputHelper log)
                 c.Send("want lora-a\n");
             }
 
+            clients[0].Send("want lora-a\n"); // asked twice on one connection: still one waiting gate, released once
+
             foreach (var c in clients)
             {
-                var first = await c.ReadLineAsync();
-                Assert.True(first is "fetching lora-a" or "ready lora-a v1", first);
-                if (first == "fetching lora-a")
+                var line = await c.ReadLineAsync();
+                for (var extra = 0; line == "fetching lora-a" && extra < 3; extra++)
                 {
-                    Assert.Equal("ready lora-a v1", await c.ReadLineAsync());
+                    line = await c.ReadLineAsync();
                 }
+
+                Assert.Equal("ready lora-a v1", line);
             }
         }
         finally
