@@ -76,9 +76,9 @@ internal static class SyncCommand
                 var here = await placement.ForThisNodeAsync(manifest, HeldModels.Of(lifecycle, new StoreLayout(manifest.Store.Root)), cancel.Token);
                 var result = await reconciler.ReconcileAsync(here, cancel.Token);
                 var evicted = OnDemandEviction.Evict(here, new StoreLayout(here.Store.Root), provider.GetRequiredService<OnDemandBook>(), result.Shortfall);
-                var kept = here with { Models = [.. here.Models.Where(m => !evicted.Names.Contains(m.Name))] };
+                var kept = evicted.From(here);
                 if (result.Shortfall > 0
-                    && (provider.GetRequiredService<GarbageCollector>().Collect(new StoreLayout(here.Store.Root), kept, dryRun: false, Math.Max(0, result.Shortfall - evicted.Freed)).Evicted.Count > 0
+                    && (provider.GetRequiredService<GarbageCollector>().Collect(new StoreLayout(here.Store.Root), kept, dryRun: false, evicted.StillMissing(result.Shortfall)).Evicted.Count > 0
                         || evicted.Names.Count > 0))
                 {
                     here = kept;

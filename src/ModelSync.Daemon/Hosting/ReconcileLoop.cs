@@ -159,10 +159,10 @@ internal sealed class ReconcileLoop : BackgroundService
             {
                 _onDemandMetrics.Evicted("pressure", evicted.Names.Count);
                 Log.OnDemandEvicted(_logger, string.Join(", ", evicted.Names), Store.Text.ByteText.Format(evicted.Freed));
-                manifest = manifest with { Models = [.. manifest.Models.Where(m => !evicted.Names.Contains(m.Name))] };
+                manifest = evicted.From(manifest);
             }
 
-            var gc = _gc.Collect(session.Layout, manifest, dryRun: false, evictBytes: Math.Max(0, result.Shortfall - evicted.Freed));
+            var gc = _gc.Collect(session.Layout, manifest, dryRun: false, evictBytes: evicted.StillMissing(result.Shortfall));
             _status.GcDone(gc);
             if (gc.Evicted.Count > 0 || evicted.Names.Count > 0)
             {

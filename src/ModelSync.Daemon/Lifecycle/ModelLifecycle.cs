@@ -140,8 +140,7 @@ internal sealed class ModelLifecycle(InventoryState inventory, ISyncObserver obs
     public void Retain(IReadOnlyCollection<string> names) => inventory.RetainOnly(names);
 
     /// <summary>Which models the manifest in force places on demand (their entries say so).</summary>
-    public void OnDemand(Manifest.ModelManifest manifest) =>
-        inventory.OnDemand(manifest.Models.Where(m => m.Placement?.OnDemand == true).Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
+    public void OnDemand(Manifest.ModelManifest manifest) => inventory.OnDemand(manifest.OnDemandModels);
 
     /// <summary>Writes what changed now (the end of a pass, before a verb returns).</summary>
     public void Flush() => inventory.Flush();

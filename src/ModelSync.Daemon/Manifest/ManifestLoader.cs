@@ -76,7 +76,7 @@ internal static class ManifestLoader
         // On-demand models are never all on a node (they make room for each other, least recently used out):
         // the preloaded ones must fit with the largest of them, and each within store.onDemandCapacity.
         var onDemand = manifest.Models.Where(m => m.Placement?.OnDemand == true).ToList();
-        var total = manifest.Models.Except(onDemand).Sum(model => model.TotalBytes) + onDemand.Select(m => m.TotalBytes).DefaultIfEmpty(0).Max();
+        var total = manifest.Models.Where(m => m.Placement?.OnDemand != true).Sum(model => model.TotalBytes) + onDemand.Select(m => m.TotalBytes).DefaultIfEmpty(0).Max();
         if (total > capacity)
         {
             var largest = manifest.Models.MaxBy(model => model.TotalBytes)!;

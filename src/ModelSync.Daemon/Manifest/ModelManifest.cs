@@ -16,6 +16,9 @@ public sealed record ModelManifest
 
     public required IReadOnlyList<ModelSpec> Models { get; init; }
 
+    /// <summary>The names of the models placed on demand (docs/manifest.md, "On demand").</summary>
+    public IReadOnlySet<string> OnDemandModels => Models.Where(m => m.Placement?.OnDemand == true).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>When loaded from a directory (<c>--manifest DIR</c>): each file's content in force and the files held
     /// back; null for a single file.</summary>
     public Directories.ManifestFileSet? FileSet { get; init; }

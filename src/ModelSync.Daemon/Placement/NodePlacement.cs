@@ -40,11 +40,11 @@ internal sealed partial class NodePlacement(string? node, NodeLabels? labels, On
         var read = labels is not null && manifest.Models.Any(m => m.Placement?.NeedsLabels == true)
             ? await labels.ReadAsync(FreshEnough, ct)
             : null;
-        if (manifest.Models.Any(m => m.Placement?.OnDemand == true))
+        if (manifest.OnDemandModels is { Count: > 0 } onDemandModels)
         {
             var layout = new StoreLayout(manifest.Store.Root);
             onDemand.Open(layout);
-            onDemand.PinsSeen(OnDemandPins.Look(layout, manifest.Models.Where(m => m.Placement?.OnDemand == true).Select(m => m.Name)));
+            onDemand.PinsSeen(OnDemandPins.Look(layout, onDemandModels));
         }
 
         var view = Decide(manifest, read, held);

@@ -8,6 +8,13 @@ namespace ModelSync.Daemon.Placement;
 internal sealed record OnDemandEvicted(IReadOnlyList<string> Names, long Freed)
 {
     public static readonly OnDemandEvicted None = new([], 0);
+
+    /// <summary><paramref name="placed"/> without the evicted models: what GC then keeps.</summary>
+    public ModelManifest From(ModelManifest placed) =>
+        Names.Count == 0 ? placed : placed with { Models = [.. placed.Models.Where(m => !Names.Contains(m.Name))] };
+
+    /// <summary>What is still missing of <paramref name="shortfall"/> after these: previous versions' share.</summary>
+    public long StillMissing(long shortfall) => Math.Max(0, shortfall - Freed);
 }
 
 /// <summary>

@@ -34,6 +34,6 @@ internal sealed class PassFactory(
             loggers.CreateLogger<FailurePolicy>(), random);
         var registry = sources.Registry(new SourcePass(manifest.Sync, http, time, loggers.CreateLogger<SourceKinds>()));
         var resolution = new SourceResolution(store, manifest.Sync, registry, lifecycle, policy, time, loggers.CreateLogger<SourceResolution>());
-        return new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store, manifest.Models.Where(m => m.Placement?.OnDemand == true).Select(m => m.Name).ToHashSet(StringComparer.Ordinal)), policy);
+        return new ModelSyncer(engine, resolution, new CapacityGuard(layout, manifest.Store, manifest.OnDemandModels), policy);
     }
 }
