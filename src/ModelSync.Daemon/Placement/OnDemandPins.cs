@@ -4,26 +4,23 @@ using ModelSync.Store.Layout;
 namespace ModelSync.Daemon.Placement;
 
 /// <summary>Which on-demand models on disk a pod holds now: any version (or parked copy) pinned (docs/store-format.md,
-/// "Pins"). A model not on disk is left out, so the book starts no clock for it.</summary>
+/// "Pins"). A model not on disk is left out, so the book starts no clock for it. Walked as GC walks the store
+/// (<see cref="RealDirectories"/>: a planted symlink is never one of its directories).</summary>
 internal static class OnDemandPins
 {
-    public static Dictionary<string, bool> Look(StoreLayout layout, IEnumerable<string> names)
+    public static Dictionary<string, bool> Look(StoreLayout layout, IReadOnlySet<string> names)
     {
-        var wanted = names.ToHashSet(StringComparer.Ordinal);
         var look = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var name in wanted.Where(n => Directory.Exists(layout.ModelDir(n))))
+        foreach (var name in names.Where(n => Directory.Exists(layout.ModelDir(n))))
         {
-            look[name] = Directory.EnumerateDirectories(layout.ModelDir(name)).Any(VersionRemovalLock.IsPinned);
+            look[name] = RealDirectories.Below(layout.ModelDir(name)).Any(v => VersionRemovalLock.IsPinned(v.FullName));
         }
 
-        if (Directory.Exists(layout.TrashDir))
+        foreach (var entry in RealDirectories.Below(layout.TrashDir))
         {
-            foreach (var entry in Directory.EnumerateDirectories(layout.TrashDir))
+            if (StoreLayout.ParkedCopyOf(entry.Name) is { } parked && names.Contains(parked.Name) && VersionRemovalLock.IsPinned(entry.FullName))
             {
-                if (StoreLayout.ParkedCopyOf(Path.GetFileName(entry)) is { } parked && wanted.Contains(parked.Name) && VersionRemovalLock.IsPinned(entry))
-                {
-                    look[parked.Name] = true;
-                }
+                look[parked.Name] = true;
             }
         }
 
