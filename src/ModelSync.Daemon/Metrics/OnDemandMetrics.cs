@@ -1,3 +1,4 @@
+using ModelSync.Store.Requests;
 using Prometheus;
 
 namespace ModelSync.Daemon.Metrics;
@@ -16,16 +17,17 @@ internal sealed class OnDemandMetrics
         _requests = f.CreateCounter("modelsync_ondemand_requests_total", "Requests on the request socket, by answer (ready, fetching, on-demand, no, error).", ["answer"]);
         _fetches = f.CreateCounter("modelsync_ondemand_fetches_total", "On-demand models a request made wanted on this node (each is one fetch, however many pods asked).", ["model"]);
         _evictions = f.CreateCounter("modelsync_ondemand_evictions_total", "On-demand models removed from this node, by why (unused: past keepAfterLastUse; pressure: room for another).", ["why"]);
-        foreach (var answer in new[] { "ready", "fetching", "on-demand", "no", "error" })
+        // Every answer a request can get (a failure is only ever pushed later, never an answer).
+        foreach (var kind in Enum.GetValues<AnswerKind>().Where(k => k != AnswerKind.Failed))
         {
-            _requests.WithLabels(answer).IncTo(0);
+            _requests.WithLabels(RequestProtocol.Word(kind)).IncTo(0);
         }
 
         _evictions.WithLabels("unused").IncTo(0);
         _evictions.WithLabels("pressure").IncTo(0);
     }
 
-    public void Answered(string answer) => _requests.WithLabels(answer).Inc();
+    public void Answered(AnswerKind answer) => _requests.WithLabels(RequestProtocol.Word(answer)).Inc();
 
     public void FetchStarted(string model) => _fetches.WithLabels(model).Inc();
 

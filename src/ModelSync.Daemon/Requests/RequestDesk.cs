@@ -19,18 +19,12 @@ internal sealed class RequestDesk(ManifestInForce manifests, NodePlacement place
     public AnswerLine Answer(RequestLine request, ModelLifecycle lifecycle)
     {
         var answer = Decide(request, lifecycle);
-        metrics.Answered(answer.Kind switch
-        {
-            AnswerKind.Ready => "ready",
-            AnswerKind.Fetching => "fetching",
-            AnswerKind.OnDemand => "on-demand",
-            _ => "no",
-        });
+        metrics.Answered(answer.Kind);
         return answer;
     }
 
     /// <summary>A line that was no request (too long, unknown verb, too many): the connection ends with <c>error</c>.</summary>
-    public void NotARequest() => metrics.Answered("error");
+    public void NotARequest() => metrics.Answered(AnswerKind.Error);
 
     /// <summary>The answer a waiting connection sends on its own, or null while the model is still on its way.</summary>
     public static AnswerLine? Outcome(string name, ModelLifecycle lifecycle, string? failedBefore) =>

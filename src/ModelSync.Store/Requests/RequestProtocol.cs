@@ -72,17 +72,20 @@ public static class RequestProtocol
         return new(parts[0] == "want" ? RequestVerb.Want : RequestVerb.Check, parts[1]);
     }
 
+    /// <summary>The first word of an answer of <paramref name="kind"/> (also the daemon's metric label for it).</summary>
+    public static string Word(AnswerKind kind) => kind switch
+    {
+        AnswerKind.Ready => "ready",
+        AnswerKind.Fetching => "fetching",
+        AnswerKind.OnDemand => "on-demand",
+        AnswerKind.No => "no",
+        AnswerKind.Failed => "failed",
+        _ => "error",
+    };
+
     public static string Format(AnswerLine answer)
     {
-        var word = answer.Kind switch
-        {
-            AnswerKind.Ready => "ready",
-            AnswerKind.Fetching => "fetching",
-            AnswerKind.OnDemand => "on-demand",
-            AnswerKind.No => "no",
-            AnswerKind.Failed => "failed",
-            _ => "error",
-        };
+        var word = Word(answer.Kind);
         // One line whatever the reason says: a newline in it would be a second answer.
         var text = string.Join(' ', new[] { word, answer.Name, answer.Detail }.Where(p => !string.IsNullOrEmpty(p)))
             .Replace('\n', ' ').Replace('\r', ' ');
