@@ -64,8 +64,7 @@ public sealed class OnDemandGateTests(ITestOutputHelper log) : IDisposable
         var pre = new ModelDef("base", "v1", [ModelFiles.Serve(nginx, "base/w.bin", 10_000, 1)]);
         var lora = new ModelDef("lora-a", "v1", [ModelFiles.Serve(nginx, "lora/a.bin", 2_000_000, 2)]);
         var manifest = dir.Combine("models.yaml");
-        File.WriteAllText(manifest, ModelFiles.Manifest(nginx, store, [pre, lora], interval: "10m")
-            .Replace("  - name: lora-a\n", "  - name: lora-a\n    placement: { onDemand: true }\n", StringComparison.Ordinal));
+        File.WriteAllText(manifest, ModelFiles.OnDemand(ModelFiles.Manifest(nginx, store, [pre, lora], interval: "10m"), "lora-a"));
 
         await using var daemon = DaemonRunner.Listen(manifest, log);
         await daemon.WaitUpAsync();

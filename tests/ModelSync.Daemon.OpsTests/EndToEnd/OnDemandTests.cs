@@ -12,10 +12,11 @@ namespace ModelSync.Daemon.OpsTests.EndToEnd;
 /// </summary>
 public sealed class OnDemandTests(ITestOutputHelper log)
 {
-    private static string Manifest(NginxFixture nginx, string store, ModelDef preloaded, ModelDef onDemand, string keep, string extraStore = "") =>
-        ModelFiles.Manifest(nginx, store, [preloaded, onDemand], interval: "1s")
-            .Replace("  keepVersions: 1\n", $"  keepVersions: 1\n  pinGrace: 0\n{extraStore}", StringComparison.Ordinal)
-            .Replace($"  - name: {onDemand.Name}\n", $"  - name: {onDemand.Name}\n    placement: {{ onDemand: true, keepAfterLastUse: {keep} }}\n", StringComparison.Ordinal);
+    private static string Manifest(NginxFixture nginx, string store, ModelDef preloaded, ModelDef onDemand, string keep) =>
+        ModelFiles.OnDemand(
+            ModelFiles.Manifest(nginx, store, [preloaded, onDemand], interval: "1s").Replace("  keepVersions: 1\n", "  keepVersions: 1\n  pinGrace: 0\n", StringComparison.Ordinal),
+            onDemand.Name,
+            keep);
 
     [Fact]
     public async Task Run_NoPodAsks_NothingFetched_TwentyAskAtOnce_OneFetchAndEachToldReady_ThenItLeavesAfterKeepAfterLastUse()
@@ -178,7 +179,7 @@ public sealed class OnDemandTests(ITestOutputHelper log)
             .Replace("  keepVersions: 1\n", "  keepVersions: 1\n  pinGrace: 0\n  onDemandCapacity: 700Ki\n", StringComparison.Ordinal);
         foreach (var n in new[] { "lora-a", "lora-b", "lora-c" })
         {
-            yaml = yaml.Replace($"  - name: {n}\n", $"  - name: {n}\n    placement: {{ onDemand: true, keepAfterLastUse: 1h }}\n", StringComparison.Ordinal);
+            yaml = ModelFiles.OnDemand(yaml, n, "1h");
         }
 
         File.WriteAllText(manifest, yaml);

@@ -23,6 +23,15 @@ public static class ModelFiles
         return new ServedFile(urlPath, Path.GetFileName(urlPath), size, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
+    /// <summary><paramref name="yaml"/> (from <see cref="Manifest"/>) with <paramref name="model"/> placed on demand.</summary>
+    public static string OnDemand(string yaml, string model, string? keepAfterLastUse = null)
+    {
+        var entry = $"  - name: {model}\n";
+        Assert.Contains(entry, yaml, StringComparison.Ordinal);
+        var keep = keepAfterLastUse is null ? "" : $", keepAfterLastUse: {keepAfterLastUse}";
+        return yaml.Replace(entry, $"{entry}    placement: {{ onDemand: true{keep} }}\n", StringComparison.Ordinal);
+    }
+
     public static string Manifest(NginxFixture nginx, string storeRoot, IEnumerable<ModelDef> models, int keepVersions = 1, string interval = "10m", string extraSync = "")
     {
         var yaml = new StringBuilder();
