@@ -1,14 +1,15 @@
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using k8s;
-using k8s.Models;
 
 namespace ModelSync.Daemon.Kubernetes;
 
 /// <summary>
-/// This node's object in the Kubernetes API, through the official client (<c>KubernetesClient.Aot</c>): GET it, and a
-/// JSON merge patch of <c>metadata.labels</c>. Configured on first use, never before (a manifest without label-based
-/// placement never loads a kubeconfig): the pod's service account when in a pod, else <c>KUBECONFIG</c> (or
+/// This node's object in the Kubernetes API, through the official client's configuration, credentials and TLS
+/// (<c>KubernetesClient.Aot</c>, <see cref="KubernetesHttp"/>): a GET of the node and a JSON merge patch of
+/// <c>metadata.labels</c>. Configured on first use, never before (a manifest without label-based placement never loads
+/// a kubeconfig): the pod's service account when in a pod, else <c>KUBECONFIG</c> (or
 /// <c>~/.kube/config</c>), as the client loads them. Any failure, configuration included, is an
 /// <see cref="NodeApiException"/> whose message says what to fix.
 /// </summary>
@@ -16,22 +17,19 @@ namespace ModelSync.Daemon.Kubernetes;
 internal sealed class KubernetesNodeApi(string node, Func<KubernetesClientConfiguration>? configuration = null) : IDisposable
 {
     private readonly Lock _lock = new();
-    private k8s.Kubernetes? _client;
+    private KubernetesHttp? _client;
 
     public string Node => node;
 
-    public async Task<IReadOnlyDictionary<string, string>> LabelsAsync(CancellationToken ct)
-    {
-        var found = await Call(c => c.CoreV1.ReadNodeAsync(node, cancellationToken: ct), ct);
-        return Labels(found);
-    }
+    public async Task<IReadOnlyDictionary<string, string>> LabelsAsync(CancellationToken ct) =>
+        await Call(HttpMethod.Get, content: null, ct);
 
     /// <summary>One merge patch: a value sets the label, null removes it. Returns the labels the API then holds.</summary>
     public async Task<IReadOnlyDictionary<string, string>> PatchLabelsAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken ct)
     {
-        var patch = new V1Patch(MergePatch(changes), V1Patch.PatchType.MergePatch);
-        var patched = await Call(c => c.CoreV1.PatchNodeAsync(patch, node, cancellationToken: ct), ct);
-        return Labels(patched);
+        using var content = new StringContent(MergePatch(changes), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json") { CharSet = "utf-8" };
+        return await Call(HttpMethod.Patch, content, ct);
     }
 
     /// <summary><c>{"metadata":{"labels":{"k":"v","gone":null}}}</c> (RFC 7386: null deletes).</summary>
@@ -63,24 +61,34 @@ internal sealed class KubernetesNodeApi(string node, Func<KubernetesClientConfig
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static Dictionary<string, string> Labels(V1Node n) =>
-        new(n.Metadata?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-
-    private async Task<T> Call<T>(Func<k8s.Kubernetes, Task<T>> call, CancellationToken ct)
+    /// <summary>The request goes as the client sends it (<see cref="KubernetesHttp"/>); only the node's JSON is read here.</summary>
+    private async Task<Dictionary<string, string>> Call(HttpMethod method, HttpContent? content, CancellationToken ct)
     {
         var client = Client();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(client.Timeout);
         try
         {
-            return await call(client);
+            using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, $"api/v1/nodes/{Uri.EscapeDataString(node)}")) { Content = content };
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            using var response = await client.SendAsync(request, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                var status = (int)response.StatusCode;
+                throw new NodeApiException($"the API answered {status} for node '{node}'{Hint(status)}");
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            var found = await JsonSerializer.DeserializeAsync(body, NodeJsonContext.Default.NodeObject, timeout.Token);
+            return new(found?.Metadata?.Labels ?? [], StringComparer.Ordinal);
         }
-        catch (k8s.Autorest.HttpOperationException ex)
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            var status = (int)ex.Response.StatusCode;
-            throw new NodeApiException($"the API answered {status} for node '{node}'{Hint(status)}", ex);
+            throw new NodeApiException($"the API server does not answer within {client.Timeout.TotalSeconds:0} s", ex);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is not NodeApiException and not OperationCanceledException)
         {
-            // Refused, reset, TLS, the client's own timeout, a body it cannot read: all "not reachable" to placement.
+            // Refused, reset, TLS, a body that is not a node: all "not reachable" to placement.
             throw new NodeApiException($"the API server does not answer ({ex.GetBaseException().Message})", ex);
         }
     }
@@ -93,13 +101,13 @@ internal sealed class KubernetesNodeApi(string node, Func<KubernetesClientConfig
         _ => "",
     };
 
-    private k8s.Kubernetes Client()
+    private KubernetesHttp Client()
     {
         lock (_lock)
         {
             try
             {
-                return _client ??= new k8s.Kubernetes(WithTimeout(configuration is null ? Configuration() : configuration()));
+                return _client ??= new KubernetesHttp(WithTimeout(configuration is null ? Configuration() : configuration()));
             }
             catch (Exception ex) when (ex is not NodeApiException)
             {
