@@ -33,8 +33,9 @@ internal sealed partial class ManifestDirectoryReloader
         _logger = logger;
         var set = _startup.FileSet!;
         _files = new LastGoodFiles(set.InForce);
-        // No fingerprint of the startup read is kept: the first look applies the files again, which changes
-        // nothing for those in force and names again the ones left out at start (shown below meanwhile).
+        // The startup read, not a second one: at 1,000 models another parse of every file would stack on the first
+        // pass's memory, and an edit landing in between is still seen at the first look.
+        _seen = set.ReadFingerprint;
         if (set.HeldBack.Count > 0)
         {
             Reject(set.HeldBack);

@@ -124,14 +124,33 @@ public sealed class ManifestDirectoryReloadTests : IDisposable
     }
 
     [Fact]
+    public void CheckNow_FirstLook_UnchangedSinceStart_ParsesNothing_AnEditBeforeItIsSeen()
+    {
+        var (inForce, reloader) = Start(Files(Models(("a1", "1")), Models(("b1", "1"))));
+        Assert.Equal(ReloadOutcome.Unchanged, reloader.CheckNow());
+        Assert.Empty(_applied);
+
+        _volume.Write(Files(Models(("a1", "1")), Models(("b1", "1"))));
+        var started = Daemon.Manifest.Directories.ManifestDirectoryLoader.LoadLeavingOut(_volume.Path, SourceKinds.Create().Syntax);
+        _volume.Write(Files(Models(("a1", "2")), Models(("b1", "1")))); // lands between the load and the reloader
+        var late = new ManifestInForce(started.Manifest!, _time.GetUtcNow());
+        var lateReloader = new ManifestReloader(_volume.Path, late, SourceKinds.Create(), _time, NullLogger<ManifestReloader>.Instance);
+
+        Assert.Equal(ReloadOutcome.Reloaded, lateReloader.CheckNow());
+        Assert.Equal("2", Version(late, "a1"));
+    }
+
+    [Fact]
     public void Start_FileBadFromTheStart_IsNotInForce_TheOthersRun_NamedUntilFixed()
     {
         var (inForce, reloader) = Start(Files(Models(("a1", "1")) + "    colour: red\n", Models(("b1", "1"))));
 
         Assert.Equal(["b1"], inForce.Current.Models.Select(m => m.Name));
         Assert.All(inForce.LastFailure!.Problems, p => Assert.StartsWith(FileIn("team-a.yaml") + ":", p, StringComparison.Ordinal));
-        Assert.Equal(ReloadOutcome.Rejected, reloader.CheckNow());
+        // The first look sees the startup read itself: nothing parsed again, the bad file still named.
+        Assert.Equal(ReloadOutcome.Unchanged, reloader.CheckNow());
         Assert.Equal(1, inForce.Snapshot().Rejections);
+        Assert.All(inForce.LastFailure!.Problems, p => Assert.StartsWith(FileIn("team-a.yaml") + ":", p, StringComparison.Ordinal));
 
         _volume.Write(Files(Models(("a1", "1")), Models(("b1", "1"))));
         Assert.Equal(ReloadOutcome.Reloaded, reloader.CheckNow());

@@ -29,13 +29,15 @@ internal static class ManifestDirectoryLoader
     /// <returns>The manifest (with <see cref="ModelManifest.FileSet"/>) and the problems of the files left out.</returns>
     public static ManifestLoadResult LoadLeavingOut(string directory, IReadOnlyList<ISourceSyntax> kinds)
     {
-        var outcome = new LastGoodFiles().Apply(DirectoryListing.Read(directory), kinds, requiredRoot: null, previous: null);
+        var read = DirectoryListing.Read(directory);
+        var outcome = new LastGoodFiles().Apply(read, kinds, requiredRoot: null, previous: null);
         if (outcome.Manifest is null || outcome.SettingsLeftOut.Count > 0)
         {
             return new ManifestLoadResult(null, [.. outcome.Problems, .. outcome.SettingsLeftOut.Select(f => new ManifestProblem(f, 0, 0, "",
                 "has store or sync and is not valid: without its settings the daemon cannot start"))]);
         }
 
-        return new ManifestLoadResult(outcome.Manifest, outcome.Problems);
+        var manifest = outcome.Manifest with { FileSet = outcome.Manifest.FileSet! with { ReadFingerprint = read.Fingerprint() } };
+        return new ManifestLoadResult(manifest, outcome.Problems);
     }
 }

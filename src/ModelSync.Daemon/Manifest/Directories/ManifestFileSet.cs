@@ -5,6 +5,10 @@ namespace ModelSync.Daemon.Manifest.Directories;
 /// <param name="InForce">By path; a file held back without a last good content is absent.</param>
 public sealed record ManifestFileSet(IReadOnlyDictionary<string, byte[]> InForce, IReadOnlyList<ManifestProblem> HeldBack)
 {
+    /// <summary>The <see cref="DirectoryRead.Fingerprint"/> of the read this set was made from, when loaded as run
+    /// mode starts: the reloader's first look then parses nothing unless the directory changed since.</summary>
+    public string? ReadFingerprint { get; init; }
+
     /// <summary>The files held back, in name order.</summary>
     public IReadOnlyList<string> HeldBackFiles(string directory) =>
         [.. HeldBack.Select(p => p.File).Where(f => f != directory).Distinct().Order(StringComparer.Ordinal)];
