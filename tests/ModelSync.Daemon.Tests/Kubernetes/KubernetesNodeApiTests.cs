@@ -60,6 +60,19 @@ public sealed class KubernetesNodeApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LabelsAsync_ClientCertificateKubeconfig_PresentsIt_NoToken()
+    {
+        using var client = Client(kubeconfig: _api.WriteKubeconfig(_dir.Path, clientCertificate: true));
+
+        var labels = await client.LabelsAsync(CancellationToken.None);
+
+        Assert.Equal("a100", labels["gpu"]);
+        var request = Assert.Single(_api.Requests);
+        Assert.Null(request.Authorization);
+        Assert.NotNull(request.ClientCertificate);
+    }
+
+    [Fact]
     public async Task LabelsAsync_NoSuchNode_SaysSo()
     {
         using var client = Client("nope");

@@ -8,18 +8,19 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
 namespace ModelSync.TestKit.Kubernetes;
 
 /// <summary>One request the API stand-in answered.</summary>
-public sealed record KubeRequest(string Method, string Path, string? ContentType, string? Authorization, string Body);
+public sealed record KubeRequest(string Method, string Path, string? ContentType, string? Authorization, string Body, string? ClientCertificate = null);
 
 /// <summary>
 /// An in-process HTTPS stand-in for the Kubernetes API server, speaking its wire format for nodes: <c>GET
 /// /api/v1/nodes/NAME</c> (a v1 Node), <c>PATCH</c> of the same with <c>application/merge-patch+json</c> (RFC 7386 on
 /// <c>metadata.labels</c>), a v1 Status with 401/404/415 otherwise. TLS with its own CA-less self-signed certificate
-/// (the CA a client must trust), a bearer token required; <see cref="WriteKubeconfig"/> and <see cref="WritePodSecrets"/>
+/// (the CA a client must trust), a bearer token or the client certificate it minted required; <see cref="WriteKubeconfig"/> and <see cref="WritePodSecrets"/>
 /// lay them out as a kubeconfig or a pod's service-account directory has them.
 /// </summary>
 public sealed class KubeApiServer : IAsyncDisposable
@@ -27,6 +28,7 @@ public sealed class KubeApiServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Dictionary<string, string>> _nodes = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<KubeRequest> _requests = new();
     private readonly X509Certificate2 _certificate = SelfSigned();
+    private readonly (string Certificate, string Key, string Thumbprint) _client = ClientIdentity();
     private WebApplication? _app;
 
     public string Token { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
@@ -45,7 +47,12 @@ public sealed class KubeApiServer : IAsyncDisposable
         var server = new KubeApiServer();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(server._certificate)));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = server._certificate,
+            ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+            ClientCertificateValidation = (_, _, _) => true, // checked by thumbprint per request, as an authenticator would
+        })));
         var app = builder.Build();
         app.Run(server.AnswerAsync);
         await app.StartAsync();
@@ -58,10 +65,19 @@ public sealed class KubeApiServer : IAsyncDisposable
 
     public IReadOnlyDictionary<string, string> Labels(string name) => new Dictionary<string, string>(_nodes[name]);
 
-    /// <summary>A kubeconfig with the server, its CA (certificate-authority-data) and the token.</summary>
-    public string WriteKubeconfig(string dir)
+    /// <summary>A kubeconfig with the server, its CA (certificate-authority-data) and the token, or with
+    /// <paramref name="clientCertificate"/> the client certificate and key (client-certificate-data, client-key-data).</summary>
+    public string WriteKubeconfig(string dir, bool clientCertificate = false)
     {
         var path = Path.Combine(dir, "kubeconfig");
+        var user = clientCertificate
+            ? $"""
+                  client-certificate-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(_client.Certificate))}
+                  client-key-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(_client.Key))}
+            """
+            : $"""
+                  token: {Token}
+            """;
         File.WriteAllText(path, $"""
             apiVersion: v1
             kind: Config
@@ -73,7 +89,7 @@ public sealed class KubeApiServer : IAsyncDisposable
             users:
               - name: modelsync
                 user:
-                  token: {Token}
+            {user}
             contexts:
               - name: test
                 context:
@@ -98,8 +114,9 @@ public sealed class KubeApiServer : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
         var request = context.Request;
-        _requests.Enqueue(new KubeRequest(request.Method, request.Path.Value ?? "", request.ContentType, request.Headers.Authorization.FirstOrDefault(), body));
-        if (request.Headers.Authorization.FirstOrDefault() != $"Bearer {Token}")
+        var presented = context.Connection.ClientCertificate?.Thumbprint;
+        _requests.Enqueue(new KubeRequest(request.Method, request.Path.Value ?? "", request.ContentType, request.Headers.Authorization.FirstOrDefault(), body, presented));
+        if (request.Headers.Authorization.FirstOrDefault() != $"Bearer {Token}" && presented != _client.Thumbprint)
         {
             await StatusAsync(context, 401, "Unauthorized", "Unauthorized");
             return;
@@ -183,6 +200,15 @@ public sealed class KubeApiServer : IAsyncDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
         using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(2));
         return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
+    }
+
+    private static (string Certificate, string Key, string Thumbprint) ClientIdentity()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=system:node:gpu-1, O=system:nodes", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(2));
+        return (cert.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem(), cert.Thumbprint);
     }
 
     public async ValueTask DisposeAsync()
