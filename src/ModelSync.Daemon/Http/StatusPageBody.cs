@@ -40,29 +40,24 @@ internal static class StatusPageBody
             h.Append("  <div id=\"restart\" class=\"notice\">Changed settings that take effect only after a restart: ").Append(E(string.Join(", ", mf.RestartRequired))).Append("</div>\n");
         }
 
-        h.Append("  <section>\n    <h2>Models</h2>\n    <table>\n      <thead><tr><th>Model</th><th>Version</th><th>State</th><th>Size</th><th>Progress</th><th>Last error</th></tr></thead>\n      <tbody id=\"models\">\n");
-        Models(h, s);
+        var rows = StatusPageRows.Of(s);
+        h.Append("  <section>\n    <h2>Models</h2>\n    <div id=\"summary\">").Append(E(StatusPageRows.Summary(rows))).Append("</div>\n    <table>\n      <thead><tr><th>Model</th><th>Version</th><th>State</th><th>Size</th><th>Progress</th><th>Last error</th></tr></thead>\n      <tbody id=\"models\">\n");
+        Models(h, rows, s);
         h.Append("      </tbody>\n    </table>\n  </section>\n  <div class=\"grid\">\n");
         Cards(h, s);
         h.Append("  </div>\n</main>\n</div>");
         return h.ToString();
     }
 
-    private static void Models(StringBuilder h, StatusDocument s)
+    private static void Models(StringBuilder h, IReadOnlyList<StatusPageRow> rows, StatusDocument s)
     {
-        var entries = s.Inventory?.Models ?? [];
-        var names = s.Manifest.Models.Select(m => m.Name).Concat(entries.Select(e => e.Name)).Distinct(StringComparer.Ordinal).ToList();
-        if (names.Count == 0)
+        if (rows.Count == 0)
         {
             h.Append("        <tr><td colspan=\"6\" class=\"muted\">").Append(s.Inventory is null ? "waiting for the store lock" : "no models").Append("</td></tr>\n");
         }
 
-        foreach (var name in names)
+        foreach (var (name, state, m, want, placed) in rows)
         {
-            var m = entries.FirstOrDefault(e => e.Name == name);
-            var want = s.Manifest.Models.FirstOrDefault(x => x.Name == name);
-            var placed = s.Placement?.Models.FirstOrDefault(p => p.Name == name);
-            var state = m?.State.ToString() ?? (placed is { OnNode: false } ? "NotHere" : "Pending");
             var parked = m is not null && FailureText.IsParked(m);
             h.Append("        <tr data-model=\"").Append(E(name)).Append("\" data-state=\"").Append(state).Append(parked ? "\" data-parked=\"true" : "").Append("\">");
             h.Append("<td><b class=\"model-name\">").Append(E(name)).Append("</b>");

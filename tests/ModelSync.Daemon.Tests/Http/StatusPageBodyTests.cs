@@ -63,4 +63,25 @@ public sealed class StatusPageBodyTests
         Assert.DoesNotContain("parked", row, StringComparison.Ordinal);
         Assert.Contains("failed 2 passes in a row, backing off until 2026-12-01T12:10:00Z", row, StringComparison.Ordinal);
     }
+    private static ModelEntry Entry(string name, ModelState state) => new() { Name = name, Version = "v1", State = state };
+
+    [Fact]
+    public void Render_ManyModels_SummaryFirst_FailedThenDownloadingThenPendingThenReady_EachByName()
+    {
+        var html = StatusPageBody.Render(Document(
+            Entry("a-ready", ModelState.Ready),
+            Entry("b-pending", ModelState.Pending),
+            Entry("c-failed", ModelState.Failed),
+            Entry("d-downloading", ModelState.Downloading),
+            Entry("e-failed", ModelState.Failed),
+            Entry("f-ready", ModelState.Ready)));
+
+        var summary = html.IndexOf("<div id=\"summary\">6 models: 2 Failed, 1 Downloading, 1 Pending, 2 Ready</div>", StringComparison.Ordinal);
+        var order = new[] { "c-failed", "e-failed", "d-downloading", "b-pending", "a-ready", "f-ready" }
+            .Select(m => html.IndexOf($"<tr data-model=\"{m}\"", StringComparison.Ordinal)).ToList();
+        Assert.True(summary >= 0, "the summary line heads the table");
+        Assert.True(summary < html.IndexOf("<table>", StringComparison.Ordinal));
+        Assert.Equal(order.Order().ToList(), order);
+        Assert.DoesNotContain(-1, order);
+    }
 }
