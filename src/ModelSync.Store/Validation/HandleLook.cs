@@ -1,4 +1,3 @@
-using ModelSync.Store.Inventory;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
@@ -32,9 +31,14 @@ internal sealed class HandleLook : IDisposable
     public DirectoryHandle? Version(string modelPath) =>
         modelPath.StartsWith(ModelsPrefix, StringComparison.Ordinal) ? models.OpenBeneath(modelPath[ModelsPrefix.Length..]) : null;
 
-    /// <summary>The marker of <paramref name="version"/>, or null when it cannot be read or parsed.</summary>
-    public ModelMarker? Marker(DirectoryHandle version) =>
-        version.ReadFile(StoreLayout.MarkerFileName, ref buffer) is { } length ? MarkerFile.TryParse(buffer.AsSpan(0, length)) : null;
+    /// <summary>The bytes of <paramref name="version"/>'s marker (valid until the next call), or false when it
+    /// cannot be opened or read through the handle.</summary>
+    public bool TryReadMarker(DirectoryHandle version, out ReadOnlySpan<byte> json)
+    {
+        var length = version.ReadFile(StoreLayout.MarkerFileName, ref buffer);
+        json = length is { } read ? buffer.AsSpan(0, read) : default;
+        return length is not null;
+    }
 
     public void Dispose() => models.Dispose();
 }

@@ -36,18 +36,35 @@ public static class StoreValidator
         var checks = new List<ModelCheck>(requirements.Count);
         // Full mode opens and hashes every file by path anyway: the handles only speed up the size look.
         using var look = mode == VerifyMode.Size && quickLook ? HandleLook.Open(layout) : null;
+        var entries = ByName(inventory);
         foreach (var requirement in requirements)
         {
-            checks.Add(Check(layout, look, inventory, requirement, mode, cancellationToken, requireSigned));
+            checks.Add(Check(layout, look, inventory, requirement.Name is { } key ? entries.GetValueOrDefault(key) : inventory.Find(requirement.Name!), requirement, mode, cancellationToken, requireSigned));
         }
 
         return new ValidationReport(checks);
     }
 
-    private static ModelCheck Check(StoreLayout layout, HandleLook? look, StoreInventory inventory, ModelRequirement requirement, VerifyMode mode, CancellationToken ct, bool requireSigned)
+    /// <summary>The entries by name, the first of a name winning as <see cref="StoreInventory.Find"/>'s does: one
+    /// lookup per requirement instead of a scan of the inventory (a million comparisons at 1,000 models).</summary>
+    private static Dictionary<string, ModelEntry> ByName(StoreInventory inventory)
+    {
+        var entries = new Dictionary<string, ModelEntry>(inventory.Models.Count, StringComparer.Ordinal);
+        foreach (var entry in inventory.Models)
+        {
+            if (entry.Name is not null)
+            {
+                entries.TryAdd(entry.Name, entry);
+            }
+        }
+
+        return entries;
+    }
+
+    private static ModelCheck Check(StoreLayout layout, HandleLook? look, StoreInventory inventory, ModelEntry? found, ModelRequirement requirement, VerifyMode mode, CancellationToken ct, bool requireSigned)
     {
         var name = requirement.Name;
-        if (inventory.Find(name) is not { } entry)
+        if (found is not { } entry)
         {
             // A typo in a pod spec (embed-smal) waits for a model no manifest will ever list: name the likely one.
             var near = Spelling.Nearest(name, inventory.Models.Select(m => m.Name));
@@ -106,8 +123,11 @@ public static class StoreValidator
             return problems;
         }
 
-        var marker = (handle is null ? null : look!.Marker(handle)) ?? MarkerFile.TryRead(modelDir);
-        if (MarkerMismatch(marker, name, version, files) is { } markerProblem)
+        // The quick match vouches for a marker as the daemon writes it; any other is parsed to decide and say why.
+        var markerProblem = handle is not null && look!.TryReadMarker(handle, out var json)
+            ? MarkerMatch.Vouches(json, name, version, files) ? null : MarkerMismatch(MarkerFile.TryParse(json), name, version, files)
+            : MarkerMismatch(MarkerFile.TryRead(modelDir), name, version, files);
+        if (markerProblem is not null)
         {
             problems.Add(new(name, null, ProblemKind.MarkerMissing, $"{modelPath}: {markerProblem}"));
         }

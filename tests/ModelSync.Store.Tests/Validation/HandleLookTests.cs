@@ -57,7 +57,8 @@ public sealed class HandleLookTests : IDisposable
         using var version = look?.Version("models/finbert/v1");
 
         Assert.NotNull(version);
-        Assert.Equal("v1", look!.Marker(version)?.Version);
+        Assert.True(look!.TryReadMarker(version, out var json));
+        Assert.Equal("v1", MarkerFile.TryParse(json)?.Version);
         Assert.Equal(7_000, version.RegularFileSize("onnx/model.onnx"));
         Assert.Null(look.Version("finbert/v1"));
     }
