@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The gate's `--check --root STORE` of every model, before and after a change, in one run (issue 33, third round).
-# Each binary runs RUNS times, alternating, quiet and then beside LOAD busy loops (the machine under load);
+# Each binary runs RUNS times, alternating, on the machine as found and then beside LOAD more busy loops;
 # prints median and best wall and CPU (user + system) seconds, peak RSS and, with strace, the syscalls of one run.
 #   STORE=/var/tmp/st1000/store BEFORE=/tmp/gate-main bash bench/gate-check.sh   # AFTER: artifacts/gate/ModelSync.Gate
 # A store of 1,000 models x 10 files: the one bench/catalog.sh syncs (COUNTS=1000, kept in its BENCH_WORK).
@@ -19,9 +19,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# measure LABEL: RUNS alternating runs of both binaries into $tmp/LABEL-{before,after}.
+# measure LABEL: RUNS alternating runs of both binaries into $tmp/LABEL-{before,after}; the load average
+# when it started into $tmp/LABEL-load.
 measure() {
   local label=$1 i
+  cut -d' ' -f1 /proc/loadavg >"$tmp/$label-load"
   for ((i = 0; i < runs; i++)); do
     for which in before after; do
       local bin=$before
@@ -36,20 +38,20 @@ measure() {
 cmp -s "$tmp/out-before" "$tmp/out-after" && echo "reports: identical ($(tail -1 "$tmp/out-after"))" \
   || echo "reports: DIFFER (diff $tmp/out-before $tmp/out-after)"
 
-measure quiet
+measure "as found"
 for ((i = 0; i < load; i++)); do
   (while :; do :; done) &
   busy+=($!)
 done
-measure loaded
+measure "+$load busy loops"
 for pid in "${busy[@]}"; do kill "$pid" 2>/dev/null || true; done
 busy=()
 
 echo "| gate | machine | wall s median (best) | CPU s median (best) | peak RSS MiB |"
 echo "|---|---|---:|---:|---:|"
-for label in quiet loaded; do
+for label in "as found" "+$load busy loops"; do
   for which in before after; do
-    python3 - "$tmp/$label-$which" "$which" "$label, load $(cut -d' ' -f1 /proc/loadavg)" <<'EOF'
+    python3 - "$tmp/$label-$which" "$which" "$label (load average $(cat "$tmp/$label-load") at its start)" <<'EOF'
 import statistics, sys
 rows = [list(map(float, line.split())) for line in open(sys.argv[1]) if line.strip() and line[0].isdigit()]
 wall = [r[0] for r in rows]
