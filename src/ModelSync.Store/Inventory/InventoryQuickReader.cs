@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace ModelSync.Store.Inventory;
 
@@ -13,10 +12,10 @@ namespace ModelSync.Store.Inventory;
 /// </summary>
 internal static class InventoryQuickReader
 {
-    private static readonly byte[][] InventoryNames = Names("schemaVersion", "generation", "writtenAt", "node", "writer", "models");
-    private static readonly byte[][] EntryNames = Names("name", "version", "source", "state", "path", "bytes",
+    private static readonly byte[][] InventoryNames = QuickJson.Names("schemaVersion", "generation", "writtenAt", "node", "writer", "models");
+    private static readonly byte[][] EntryNames = QuickJson.Names("name", "version", "source", "state", "path", "bytes",
         "readyAt", "verifiedAt", "files", "signature", "onDemand", "progress", "error", "previous", "failure");
-    private static readonly byte[][] FileNames = Names("path", "size", "sha256", "xxh128", "gitBlobSha1");
+    private static readonly byte[][] FileNames = QuickJson.Names("path", "size", "sha256", "xxh128", "gitBlobSha1");
 
     private static StoreJsonContext Json => StoreJsonContext.Default;
 
@@ -39,7 +38,7 @@ internal static class InventoryQuickReader
         // A property left out is default(T) to the serializer, not the record's initializer (schemaVersion 0, models
         // null): so it is here, the same inventory to the last field.
         var inventory = new StoreInventory { SchemaVersion = 0, Models = null! };
-        var seen = new Seen();
+        var seen = new QuickJson.Seen();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
@@ -47,14 +46,14 @@ internal static class InventoryQuickReader
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = Property(ref reader, ref seen, InventoryNames);
+            var property = QuickJson.Property(ref reader, ref seen, InventoryNames);
             inventory = property switch
             {
                 0 => inventory with { SchemaVersion = reader.GetInt32() },
                 1 => inventory with { Generation = reader.GetInt64() },
-                2 => inventory with { WrittenAt = Value(ref reader, Json.DateTimeOffset) },
+                2 => inventory with { WrittenAt = QuickJson.Value(ref reader, Json.DateTimeOffset) },
                 3 => inventory with { Node = reader.TokenType == JsonTokenType.Null ? null : reader.GetString() },
-                4 => inventory with { Writer = Value(ref reader, Json.WriterInfo) },
+                4 => inventory with { Writer = QuickJson.Value(ref reader, Json.WriterInfo) },
                 5 => Models(ref reader) is { } models ? inventory with { Models = models } : null,
                 _ => null,
             };
@@ -91,27 +90,27 @@ internal static class InventoryQuickReader
     private static ModelEntry? Entry(ref Utf8JsonReader reader)
     {
         ModelEntry entry = new() { Name = null!, Version = null!, Files = null! };
-        var seen = new Seen();
+        var seen = new QuickJson.Seen();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = Property(ref reader, ref seen, EntryNames);
+            var property = QuickJson.Property(ref reader, ref seen, EntryNames);
             entry = property switch
             {
-                0 => entry with { Name = Required(ref reader) },
-                1 => entry with { Version = Required(ref reader) },
+                0 => entry with { Name = QuickJson.Required(ref reader) },
+                1 => entry with { Version = QuickJson.Required(ref reader) },
                 2 => entry with { Source = reader.TokenType == JsonTokenType.Null ? null : reader.GetString() },
-                3 => entry with { State = Value(ref reader, Json.ModelState) },
+                3 => entry with { State = QuickJson.Value(ref reader, Json.ModelState) },
                 4 => entry with { Path = reader.TokenType == JsonTokenType.Null ? null : reader.GetString() },
                 5 => entry with { Bytes = reader.GetInt64() },
-                6 => entry with { ReadyAt = Value(ref reader, Json.NullableDateTimeOffset) },
-                7 => entry with { VerifiedAt = Value(ref reader, Json.NullableDateTimeOffset) },
+                6 => entry with { ReadyAt = QuickJson.Value(ref reader, Json.NullableDateTimeOffset) },
+                7 => entry with { VerifiedAt = QuickJson.Value(ref reader, Json.NullableDateTimeOffset) },
                 8 => entry with { Files = Files(ref reader) ?? throw new JsonException() },
-                9 => entry with { Signature = Value(ref reader, Json.SignatureRecord) },
+                9 => entry with { Signature = QuickJson.Value(ref reader, Json.SignatureRecord) },
                 10 => entry with { OnDemand = reader.GetBoolean() },
-                11 => entry with { Progress = Value(ref reader, Json.ModelProgress) },
-                12 => entry with { Error = Value(ref reader, Json.ModelError) },
-                13 => entry with { Previous = Value(ref reader, Json.PreviousVersion) },
-                14 => entry with { Failure = Value(ref reader, Json.FailureRecord) },
+                11 => entry with { Progress = QuickJson.Value(ref reader, Json.ModelProgress) },
+                12 => entry with { Error = QuickJson.Value(ref reader, Json.ModelError) },
+                13 => entry with { Previous = QuickJson.Value(ref reader, Json.PreviousVersion) },
+                14 => entry with { Failure = QuickJson.Value(ref reader, Json.FailureRecord) },
                 _ => throw new JsonException(),
             };
         }
@@ -132,12 +131,12 @@ internal static class InventoryQuickReader
         {
             string? path = null, sha256 = null, xxh128 = null, gitBlobSha1 = null;
             long size = 0;
-            var seen = new Seen();
+            var seen = new QuickJson.Seen();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                switch (Property(ref reader, ref seen, FileNames))
+                switch (QuickJson.Property(ref reader, ref seen, FileNames))
                 {
-                    case 0: path = Required(ref reader); break;
+                    case 0: path = QuickJson.Required(ref reader); break;
                     case 1: size = reader.GetInt64(); break;
                     case 2: sha256 = reader.TokenType == JsonTokenType.Null ? null : reader.GetString(); break;
                     case 3: xxh128 = reader.TokenType == JsonTokenType.Null ? null : reader.GetString(); break;
@@ -154,44 +153,5 @@ internal static class InventoryQuickReader
         }
 
         return reader.TokenType == JsonTokenType.EndArray ? files : null;
-    }
-
-    /// <summary>Which of <paramref name="names"/> the property at the reader is (the reader moved to its value); an
-    /// unknown or repeated name throws, to give up.</summary>
-    private static int Property(ref Utf8JsonReader reader, ref Seen seen, byte[][] names)
-    {
-        for (var i = 0; i < names.Length; i++)
-        {
-            if (reader.ValueTextEquals(names[i]))
-            {
-                if (seen.Has(i) || !reader.Read())
-                {
-                    throw new JsonException();
-                }
-
-                seen.Add(i);
-                return i;
-            }
-        }
-
-        throw new JsonException();
-    }
-
-    /// <summary>A string the contract requires: a null gives up, as the serializer refuses it.</summary>
-    private static string Required(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException();
-
-    /// <summary>A value read by the serializer's own metadata for its type (a null where the type allows one).</summary>
-    private static T Value<T>(ref Utf8JsonReader reader, JsonTypeInfo<T> type) => JsonSerializer.Deserialize(ref reader, type)!;
-
-    private static byte[][] Names(params string[] names) => [.. names.Select(n => System.Text.Encoding.UTF8.GetBytes(n))];
-
-    private struct Seen
-    {
-        private int bits;
-
-        public readonly bool Has(int i) => (bits & (1 << i)) != 0;
-
-        public void Add(int i) => bits |= 1 << i;
     }
 }
