@@ -22,13 +22,21 @@ internal sealed class DirectoryHandle : IDisposable
             return null;
         }
 
+        var opened = -1;
         try
         {
-            var opened = BeneathNative.OpenDirectory(AtFdCwd, path, noFollow: false);
+            opened = BeneathNative.OpenDirectory(AtFdCwd, path, noFollow: false);
+            // statx once here: a libc without it (glibc before 2.28) throws, and then every look is by path.
+            _ = opened >= 0 ? BeneathNative.Stat(opened, ".") : null;
             return opened >= 0 ? new DirectoryHandle(opened) : null;
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
+            if (opened >= 0)
+            {
+                BeneathNative.Close(opened);
+            }
+
             return null;
         }
     }
