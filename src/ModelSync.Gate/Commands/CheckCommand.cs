@@ -1,3 +1,4 @@
+using System.Text;
 using ModelSync.Gate.Cli;
 using ModelSync.Gate.Output;
 using ModelSync.Gate.Requests;
@@ -27,13 +28,17 @@ internal static class CheckCommand
             return ExitCodes.NotValid;
         }
 
-        if (options.Json)
+        // One write for the report: Console.Out flushes every line, a thousand writes at 1,000 models.
+        using (var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024, leaveOpen: true))
         {
-            JsonReport.Write(Console.Out, options, probe);
-        }
-        else
-        {
-            ReportPrinter.PrintCheck(Console.Out, options, probe);
+            if (options.Json)
+            {
+                JsonReport.Write(output, options, probe);
+            }
+            else
+            {
+                ReportPrinter.PrintCheck(output, options, probe);
+            }
         }
 
         return ExitCodeOf(probe);

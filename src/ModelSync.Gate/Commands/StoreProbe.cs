@@ -43,7 +43,7 @@ internal static class StoreProbe
 
     private static InventoryReadResult ReadInventory(StoreLayout layout, CancellationToken ct)
     {
-        var result = InventoryFile.Read(layout);
+        var result = InventoryFile.Read(layout, quick: true);
         for (var attempt = 1; attempt < ReadAttempts && result.Inventory is null; attempt++)
         {
             if (ct.WaitHandle.WaitOne(RetryDelay))
@@ -51,7 +51,7 @@ internal static class StoreProbe
                 break;
             }
 
-            result = InventoryFile.Read(layout);
+            result = InventoryFile.Read(layout, quick: true);
         }
 
         return result;

@@ -8,7 +8,11 @@ namespace ModelSync.Store.Inventory;
 /// the writer renames a complete file over the old one, so an open sees one whole version.</summary>
 public static class InventoryFile
 {
-    public static InventoryReadResult Read(StoreLayout layout)
+    public static InventoryReadResult Read(StoreLayout layout) => Read(layout, quick: false);
+
+    /// <param name="quick">Try <see cref="InventoryQuickReader"/> first (the gate): the same inventory, read faster
+    /// when it is as the daemon writes it; any other is parsed as <see cref="Parse"/> parses it.</param>
+    public static InventoryReadResult Read(StoreLayout layout, bool quick)
     {
         byte[] bytes;
         try
@@ -28,7 +32,9 @@ public static class InventoryFile
             return InventoryReadResult.Fail($"cannot read {layout.InventoryPath}: {ex.Message}");
         }
 
-        return Parse(bytes, layout.InventoryPath);
+        return quick && InventoryQuickReader.TryRead(bytes) is { SchemaVersion: StoreInventory.CurrentSchemaVersion } inventory
+            ? InventoryReadResult.Ok(inventory)
+            : Parse(bytes, layout.InventoryPath);
     }
 
     public static InventoryReadResult Parse(ReadOnlySpan<byte> json, string source)

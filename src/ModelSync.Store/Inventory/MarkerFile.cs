@@ -30,6 +30,20 @@ public static class MarkerFile
     /// <summary>What <see cref="Condemn"/> left of a version's marker, or null.</summary>
     public static ModelMarker? TryReadSalvage(string versionDir) => TryReadFile(Path.Combine(versionDir, StoreLayout.SalvageFileName));
 
+    /// <summary>A marker from bytes already read (the gate reads them through a directory handle), or null
+    /// when they are not one, as <see cref="TryRead"/> says of an unreadable file.</summary>
+    public static ModelMarker? TryParse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, StoreJsonContext.Default.ModelMarker);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static ModelMarker? TryReadFile(string path)
     {
         try
