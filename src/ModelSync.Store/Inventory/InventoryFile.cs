@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
@@ -8,7 +9,8 @@ namespace ModelSync.Store.Inventory;
 /// the writer renames a complete file over the old one, so an open sees one whole version.</summary>
 public static class InventoryFile
 {
-    public static InventoryReadResult Read(StoreLayout layout)
+    /// <param name="typeInfo">Another contract for the same document (the <c>status</c> table skips the file lists).</param>
+    public static InventoryReadResult Read(StoreLayout layout, JsonTypeInfo<StoreInventory>? typeInfo = null)
     {
         byte[] bytes;
         try
@@ -28,14 +30,14 @@ public static class InventoryFile
             return InventoryReadResult.Fail($"cannot read {layout.InventoryPath}: {ex.Message}");
         }
 
-        return Parse(bytes, layout.InventoryPath);
+        return Parse(bytes, layout.InventoryPath, typeInfo);
     }
 
-    public static InventoryReadResult Parse(ReadOnlySpan<byte> json, string source)
+    public static InventoryReadResult Parse(ReadOnlySpan<byte> json, string source, JsonTypeInfo<StoreInventory>? typeInfo = null)
     {
         try
         {
-            var inventory = JsonSerializer.Deserialize(json, StoreJsonContext.Default.StoreInventory);
+            var inventory = JsonSerializer.Deserialize(json, typeInfo ?? StoreJsonContext.Default.StoreInventory);
             if (inventory is null)
             {
                 return InventoryReadResult.Fail($"{source}: inventory is null");
