@@ -16,7 +16,7 @@ internal sealed record StoreLook(long Bytes, IReadOnlyList<VersionDir> Versions)
 /// <summary>
 /// One walk of the store for <c>status</c> and <c>/status</c> (issue 33): the byte count, the version directories and
 /// their pin probes share one enumeration, and every name is looked up relative to its open directory (Linux
-/// openat/fdopendir/statx, see <see cref="WalkNative"/>). At 1,000 models this replaced a walk for the bytes, a
+/// openat/getdents64/statx, see <see cref="WalkNative"/>). At 1,000 models this replaced a walk for the bytes, a
 /// second scan of every version (with staging, trash and links the status never shows) and a reopen per pin probe,
 /// each by full path. Counts exactly what <see cref="DiskUsage.StoreBytes"/> counts (tested against it); falls
 /// back to it where the calls are missing.
@@ -67,6 +67,7 @@ internal sealed unsafe class StoreWalker(bool countBytes, bool probePins)
 
     private readonly HashSet<(ulong, ulong)> _linked = [];
     private readonly List<VersionDir> _versions = [];
+    private readonly List<byte[]> _buffers = [];
 
     public long Bytes { get; private set; }
 
@@ -94,43 +95,61 @@ internal sealed unsafe class StoreWalker(bool countBytes, bool probePins)
     /// whose directory this is when it is <c>models/&lt;model&gt;</c>.</summary>
     private void Directory(int fd, int depth, bool models, string? model)
     {
-        var stream = WalkNative.Stream(fd);
-        if (stream == 0)
-        {
-            return;
-        }
-
         try
         {
-            byte* name;
-            while ((name = WalkNative.Next(stream, out var type)) != null)
+            var buffer = BufferFor(depth); // kept while the entries below are walked: one per level
+            fixed (byte* batch = buffer)
             {
-                if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)) || type == WalkNative.TypeSymlink)
+                nint length;
+                while ((length = WalkNative.Entries(fd, batch, buffer.Length)) > 0)
                 {
-                    continue; // a symlink is neither followed nor counted, as DiskUsage does
-                }
-
-                if (type != WalkNative.TypeDirectory)
-                {
-                    if (WalkNative.Stat(fd, name) is not { } st || (st.Mode & TypeMask) == SymlinkType)
+                    for (nint offset = 0; offset < length; offset += WalkNative.RecordLength(batch + offset))
                     {
-                        continue; // gone since the listing
-                    }
-
-                    if ((st.Mode & TypeMask) != DirectoryType)
-                    {
-                        Count(st.Device, st.Inode, st.Links, st.Size);
-                        continue;
+                        Entry(fd, batch + offset, depth, models, model);
                     }
                 }
-
-                Below(fd, name, depth, models, model);
             }
         }
         finally
         {
-            WalkNative.CloseStream(stream);
+            WalkNative.Close(fd);
         }
+    }
+
+    private void Entry(int fd, byte* entry, int depth, bool models, string? model)
+    {
+        var name = WalkNative.Name(entry);
+        var type = WalkNative.Type(entry);
+        if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)) || type == WalkNative.TypeSymlink)
+        {
+            return; // a symlink is neither followed nor counted, as DiskUsage does
+        }
+
+        if (type != WalkNative.TypeDirectory)
+        {
+            if (WalkNative.Stat(fd, name) is not { } st || (st.Mode & TypeMask) == SymlinkType)
+            {
+                return; // gone since the listing
+            }
+
+            if ((st.Mode & TypeMask) != DirectoryType)
+            {
+                Count(st.Device, st.Inode, st.Links, st.Size);
+                return;
+            }
+        }
+
+        Below(fd, name, depth, models, model);
+    }
+
+    private byte[] BufferFor(int depth)
+    {
+        while (_buffers.Count <= depth)
+        {
+            _buffers.Add(new byte[32 * 1024]);
+        }
+
+        return _buffers[depth];
     }
 
     /// <summary>A subdirectory: a model, a version (probed), or content (walked only for the bytes).</summary>
