@@ -7,7 +7,6 @@ using ModelSync.Daemon.Placement;
 using ModelSync.Daemon.Sync;
 using ModelSync.Daemon.Walk;
 using ModelSync.Store.Inventory;
-using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using ModelSync.Store.Text;
 
