@@ -5,8 +5,8 @@ using ModelSync.Daemon.Gc;
 using ModelSync.Daemon.Manifest;
 using ModelSync.Daemon.Placement;
 using ModelSync.Daemon.Sync;
+using ModelSync.Daemon.Walk;
 using ModelSync.Store.Inventory;
-using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using ModelSync.Store.Text;
 
@@ -29,33 +29,42 @@ internal static class StatusCommand
                 return ExitCodes.Usage;
             }
 
-            var read = InventoryFile.Read(new StoreLayout(root));
+            var layout = new StoreLayout(root);
+            var read = InventoryFile.Read(layout, quick: false, parse.GetValue(json) ? null : InventoryWithoutFiles.TypeInfo());
             if (read.Inventory is not { } inventory)
             {
                 Console.Error.WriteLine(read.Error);
                 return ExitCodes.StoreUnusable;
             }
 
-            Console.Out.Write(parse.GetValue(json)
-                ? JsonSerializer.Serialize(inventory, StoreJsonContext.Default.StoreInventory) + "\n"
-                : Table(inventory, WriterCheck.Check(new StoreLayout(root), inventory, DateTimeOffset.UtcNow)) + OnDisk(new StoreLayout(root), inventory)
-                    + (PlacementView.Read(new StoreLayout(root))?.Text() ?? "") + Versions(new StoreLayout(root)));
+            if (parse.GetValue(json))
+            {
+                Console.Out.Write(JsonSerializer.Serialize(inventory, StoreJsonContext.Default.StoreInventory) + "\n");
+            }
+            else
+            {
+                // One walk for the bytes, the versions and their pins (issue 33).
+                var look = StoreWalk.Take(layout, countBytes: true, probePins: true);
+                Console.Out.Write(Table(inventory, WriterCheck.Check(layout, inventory, DateTimeOffset.UtcNow)) + OnDisk(look, inventory)
+                    + (PlacementView.Read(layout)?.Text() ?? "") + Versions(layout, look));
+            }
+
             return inventory.Models.All(m => m.State == ModelState.Ready) ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
     }
 
     /// <summary>What the store takes on disk, every shared file once, beside what the models list.</summary>
-    private static string OnDisk(StoreLayout layout, StoreInventory inventory)
+    private static string OnDisk(StoreLook look, StoreInventory inventory)
     {
         var listed = inventory.Models.Where(m => m.State == ModelState.Ready).Sum(m => m.Bytes);
-        return $"store on disk {ByteText.Format(DiskUsage.StoreBytes(layout))} (files shared between versions counted once); ready models list {ByteText.Format(listed)}\n";
+        return $"store on disk {ByteText.Format(look.Bytes)} (files shared between versions counted once); ready models list {ByteText.Format(listed)}\n";
     }
 
     /// <summary>Versions other than a plain current one: previous ones and those pods pin (docs/operations.md, "Pins in status").</summary>
-    private static string Versions(StoreLayout layout)
+    private static string Versions(StoreLayout layout, StoreLook look)
     {
-        var versions = VersionsOnDisk.Look(layout, _ => null, DateTimeOffset.UtcNow);
+        var versions = VersionsOnDisk.From(layout, look, _ => null, DateTimeOffset.UtcNow, markers: null, everyPublishedAt: false);
         var lines = new StringBuilder($"versions on disk {versions.Count}, pinned by pods {versions.Count(v => v.Pinned)}\n");
         foreach (var v in versions.Where(v => v.Pinned || !v.Current).OrderByDescending(v => v.Pinned).ThenBy(v => v.Model, StringComparer.Ordinal))
         {

@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Walk;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
@@ -41,7 +42,7 @@ internal sealed class StoreUsage(TimeProvider time)
         }
 
         var layout = new StoreLayout(store.Root);
-        var used = DiskUsage.StoreBytes(layout);
+        var used = StoreWalk.Take(layout, countBytes: true, probePins: false).Bytes;
         long free = 0, total = 0;
         try
         {

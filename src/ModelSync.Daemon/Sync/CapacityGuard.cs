@@ -1,4 +1,5 @@
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Walk;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 using ModelSync.Store.Text;
@@ -79,7 +80,7 @@ internal sealed class CapacityGuard(StoreLayout layout, StoreSettings store, IRe
 
         if (store.Capacity is { } capacity)
         {
-            var used = DiskUsage.StoreBytes(layout) + othersStillToCome;
+            var used = StoreWalk.Take(layout, countBytes: true, probePins: false).Bytes + othersStillToCome; // as DiskUsage.StoreBytes, cheaper
             if (used + needed > capacity)
             {
                 shortfall = used + needed - capacity;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using ModelSync.Store.IO;
 using ModelSync.Store.Layout;
 
@@ -12,7 +13,8 @@ public static class InventoryFile
 
     /// <param name="quick">Try <see cref="InventoryQuickReader"/> first (the gate): the same inventory, read faster
     /// when it is as the daemon writes it; any other is parsed as <see cref="Parse"/> parses it.</param>
-    public static InventoryReadResult Read(StoreLayout layout, bool quick)
+    /// <param name="typeInfo">Another contract for the same document (the <c>status</c> table skips the file lists).</param>
+    public static InventoryReadResult Read(StoreLayout layout, bool quick, JsonTypeInfo<StoreInventory>? typeInfo = null)
     {
         byte[] bytes;
         try
@@ -34,14 +36,14 @@ public static class InventoryFile
 
         return quick && InventoryQuickReader.TryRead(bytes) is { SchemaVersion: StoreInventory.CurrentSchemaVersion } inventory
             ? InventoryReadResult.Ok(inventory)
-            : Parse(bytes, layout.InventoryPath);
+            : Parse(bytes, layout.InventoryPath, typeInfo);
     }
 
-    public static InventoryReadResult Parse(ReadOnlySpan<byte> json, string source)
+    public static InventoryReadResult Parse(ReadOnlySpan<byte> json, string source, JsonTypeInfo<StoreInventory>? typeInfo = null)
     {
         try
         {
-            var inventory = JsonSerializer.Deserialize(json, StoreJsonContext.Default.StoreInventory);
+            var inventory = JsonSerializer.Deserialize(json, typeInfo ?? StoreJsonContext.Default.StoreInventory);
             if (inventory is null)
             {
                 return InventoryReadResult.Fail($"{source}: inventory is null");

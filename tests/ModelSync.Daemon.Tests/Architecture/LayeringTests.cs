@@ -16,7 +16,7 @@ public sealed partial class LayeringTests
         ["Hosting", "Requests"],
         ["Sync", "Lifecycle", "Failures", "Verify", "Gc", "Http", "Metrics", "Placement"],
         ["Inventory"],
-        ["Downloads", "Content", "Sources", "HubView", "Kubernetes", "Signatures"],
+        ["Downloads", "Content", "Sources", "HubView", "Kubernetes", "Signatures", "Walk"],
         ["Manifest", "Logging"],
     ];
 
