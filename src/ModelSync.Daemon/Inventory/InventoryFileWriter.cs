@@ -13,6 +13,26 @@ namespace ModelSync.Daemon.Inventory;
 internal sealed class InventoryFileWriter(StoreLayout layout, ILogger logger)
 {
     private string? _failing;
+    private string? _liveFailing;
+
+    /// <summary>The live file (heartbeat and progress); a failure is said once per cause, as for the inventory.</summary>
+    public void WriteLive(LiveState state)
+    {
+        try
+        {
+            LiveFile.Write(layout, state);
+            _liveFailing = null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var cause = CauseOf(ex);
+            if (_liveFailing != cause)
+            {
+                Log.InventoryWriteFailed(logger, layout.LivePath, cause);
+                _liveFailing = cause;
+            }
+        }
+    }
 
     public void Write(StoreInventory document)
     {

@@ -9,10 +9,11 @@ namespace ModelSync.Daemon.Inventory;
 /// The daemon's in-memory inventory and its only writer (the entries themselves change only through
 /// <see cref="Lifecycle.ModelLifecycle"/>). A change after a quiet moment is written at once (atomic replace,
 /// generation + 1); the changes that follow it within <see cref="WriteDelay"/> are written together at its end, so a
-/// pass that changes hundreds of models writes and fsyncs a few times, not once per model; progress alone at most every
-/// <see cref="ProgressWriteInterval"/>. A change that changes nothing writes nothing. Live state is always in
-/// <see cref="Snapshot"/>. Every write names the writer (<see cref="WriterInfo"/>) and beats its heartbeat;
-/// <see cref="StartHeartbeat"/> keeps beating while nothing else is written, so readers can tell silence from a gone writer.
+/// pass that changes hundreds of models writes and fsyncs a few times, not once per model. A change that changes nothing
+/// writes nothing. Progress and the heartbeat go to the live file (<see cref="LiveFile"/>, a few hundred bytes, not
+/// fsynced): progress at most every <see cref="ProgressWriteInterval"/>, the heartbeat every
+/// <see cref="HeartbeatInterval"/>, so the inventory every waiting gate parses changes only when a model's state does.
+/// Live state is always in <see cref="Snapshot"/>. Every write names the writer (<see cref="WriterInfo"/>).
 /// </summary>
 internal sealed class InventoryState : IInventoryReader
 {
@@ -26,7 +27,7 @@ internal sealed class InventoryState : IInventoryReader
     /// ~5% of a busy pass: a 1,000-model inventory is ~2 MB, and a write per 100 ms was a write per model.</summary>
     public const int BatchPerWriteCost = 20;
 
-    /// <summary>How often an idle writer rewrites the inventory (only <c>writer.heartbeatAt</c> moves).</summary>
+    /// <summary>How often the writer beats its heartbeat in the live file, busy or idle.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     private readonly Lock _lock = new();
@@ -37,6 +38,7 @@ internal sealed class InventoryState : IInventoryReader
     private DateTimeOffset? _stoppedAt;
     private long _generation;
     private long _lastWriteTicks;
+    private long _lastLiveTicks;
     private TimeSpan _lastWriteCost;
     private readonly InventoryFileWriter _file;
     private ITimer? _scheduled;
@@ -153,10 +155,10 @@ internal sealed class InventoryState : IInventoryReader
             }
 
             _models[index] = _models[index] with { Progress = progress };
-            _dirty = true;
-            if (_time.GetElapsedTime(_lastWriteTicks) >= ProgressWriteInterval)
+            _dirty = true; // carried by the next write of the inventory, whatever causes it
+            if (_time.GetElapsedTime(_lastLiveTicks) >= ProgressWriteInterval)
             {
-                Write();
+                WriteLive();
             }
         }
     }
@@ -173,19 +175,32 @@ internal sealed class InventoryState : IInventoryReader
         }
     }
 
-    /// <summary>Beats the heartbeat every <see cref="HeartbeatInterval"/> while nothing else wrote; dispose to stop.</summary>
+    /// <summary>Beats the heartbeat every <see cref="HeartbeatInterval"/>; dispose to stop.</summary>
     public ITimer StartHeartbeat() => _time.CreateTimer(_ => Heartbeat(), null, HeartbeatInterval, HeartbeatInterval);
 
-    /// <summary>Writes when nothing was written for a heartbeat interval.</summary>
+    /// <summary>The live file with the time, so readers can tell a quiet writer from a gone one.</summary>
     public void Heartbeat()
     {
         lock (_lock)
         {
-            if (_stoppedAt is null && _time.GetElapsedTime(_lastWriteTicks) >= HeartbeatInterval)
+            if (_stoppedAt is null)
             {
-                Write();
+                WriteLive();
             }
         }
+    }
+
+    private void WriteLive()
+    {
+        var now = _time.GetUtcNow();
+        _file.WriteLive(new LiveState
+        {
+            Pid = _writer.Pid,
+            StartedAt = _writer.StartedAt,
+            HeartbeatAt = now,
+            Models = [.. _models.Where(m => m is { State: ModelState.Downloading, Progress: not null }).Select(m => new LiveProgress(m.Name, m.Version, m.Progress!))],
+        });
+        _lastLiveTicks = _time.GetTimestamp();
     }
 
     /// <summary>The writer stops (SIGTERM, the end of a one-shot verb): downloads cut short become

@@ -16,10 +16,12 @@ public static class AtomicFile
 
     /// <summary>Serialized straight into the temporary file: a 2 MB inventory written every few hundred
     /// milliseconds no longer allocates a 2 MB array (large-object heap) per write.</summary>
-    public static void WriteJson<T>(string path, T value, JsonTypeInfo<T> typeInfo) =>
-        Write(path, stream => System.Text.Json.JsonSerializer.Serialize(stream, value, typeInfo));
+    /// <param name="durable">False for a file that is only a hint, rewritten every few seconds (the live file):
+    /// still replaced whole, but not fsynced; after a power cut it may be old or absent, never torn.</param>
+    public static void WriteJson<T>(string path, T value, JsonTypeInfo<T> typeInfo, bool durable = true) =>
+        Write(path, stream => System.Text.Json.JsonSerializer.Serialize(stream, value, typeInfo), durable);
 
-    private static void Write(string path, Action<FileStream> content)
+    private static void Write(string path, Action<FileStream> content, bool durable = true)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))
             ?? throw new ArgumentException($"'{path}' has no parent directory.", nameof(path));
@@ -29,11 +31,14 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 content(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
 
             File.Move(temp, path, overwrite: true);
-            NativeMethods.FsyncDirectory(directory);
+            if (durable)
+            {
+                NativeMethods.FsyncDirectory(directory);
+            }
         }
         catch
         {

@@ -6,7 +6,8 @@ using ModelSync.Store.Layout;
 namespace ModelSync.Store.Inventory;
 
 /// <summary>Reads and writes <c>inventory.json</c>. Reads never fail because of a concurrent replace:
-/// the writer renames a complete file over the old one, so an open sees one whole version.</summary>
+/// the writer renames a complete file over the old one, so an open sees one whole version. A read from the store
+/// includes what the live file says of the same writer (<see cref="LiveFile.Overlay"/>).</summary>
 public static class InventoryFile
 {
     public static InventoryReadResult Read(StoreLayout layout) => Read(layout, quick: false);
@@ -34,9 +35,11 @@ public static class InventoryFile
             return InventoryReadResult.Fail($"cannot read {layout.InventoryPath}: {ex.Message}");
         }
 
-        return quick && InventoryQuickReader.TryRead(bytes) is { SchemaVersion: StoreInventory.CurrentSchemaVersion } inventory
+        var read = quick && InventoryQuickReader.TryRead(bytes) is { SchemaVersion: StoreInventory.CurrentSchemaVersion } inventory
             ? InventoryReadResult.Ok(inventory)
             : Parse(bytes, layout.InventoryPath, typeInfo);
+        // The writer's heartbeat and its downloads' progress live beside it, rewritten every few seconds (LiveFile).
+        return read.Inventory is { } found ? InventoryReadResult.Ok(LiveFile.Overlay(found, LiveFile.TryRead(layout))) : read;
     }
 
     public static InventoryReadResult Parse(ReadOnlySpan<byte> json, string source, JsonTypeInfo<StoreInventory>? typeInfo = null)

@@ -12,4 +12,5 @@ namespace ModelSync.Store.Inventory;
     AllowTrailingCommas = false)]
 [JsonSerializable(typeof(StoreInventory))]
 [JsonSerializable(typeof(ModelMarker))]
+[JsonSerializable(typeof(LiveState))]
 public sealed partial class StoreJsonContext : JsonSerializerContext;

@@ -57,6 +57,9 @@ public sealed class StoreLayout
 
     public string LockPath => Path.Combine(StateDir, "lock");
 
+    /// <summary>The writer's heartbeat and download progress, rewritten every few seconds (<c>LiveFile</c>).</summary>
+    public string LivePath => Path.Combine(StateDir, "live.json");
+
     /// <summary>Where <c>run</c> answers live verify/gc/retry: a directory only its owner may enter (0700).</summary>
     public string ControlDir => Path.Combine(StateDir, "control");
 

@@ -1,7 +1,9 @@
 using System.Text;
 using ModelSync.Daemon.IntegrationTests.Infrastructure;
 using ModelSync.Daemon.Manifest;
+using ModelSync.Daemon.Inventory;
 using ModelSync.Daemon.Tests.Harness;
+using ModelSync.Store.Inventory;
 
 namespace ModelSync.Daemon.Tests.Inventory;
 
@@ -84,4 +86,32 @@ public sealed class InventoryStateCatalogTests(FaultServer server) : IClassFixtu
     [InlineData(500, 2000)]
     public void BatchDelay_CostlierWrites_LongerBatchesUpToTheProgressInterval(int writeMs, int batchMs) =>
         Assert.Equal(TimeSpan.FromMilliseconds(batchMs), Daemon.Inventory.InventoryState.BatchDelay(TimeSpan.FromMilliseconds(writeMs)));
+    [Fact]
+    public async Task ProgressAndHeartbeat_WhileDownloading_GoToTheLiveFile_InventoryUntouched()
+    {
+        var manifest = Catalog();
+        Assert.Equal(Models, (await _engine.PassAsync(manifest)).Ready);
+        _engine.Lifecycle.Planned("m0", "2", null, 1000, null);
+        Assert.True(_engine.Lifecycle.Downloading("m0", "2", new ModelProgress(0, 1000)));
+        _engine.Lifecycle.Flush();
+        var before = InventoryBytes();
+        var written = InventoryFile.Parse(before, "inventory").Inventory!;
+
+        for (var done = 100; done <= 600; done += 100)
+        {
+            _engine.Time.Advance(TimeSpan.FromSeconds(1));
+            _engine.Lifecycle.Progress("m0", new ModelProgress(done, 1000));
+        }
+
+        using (_engine.Lifecycle.StartHeartbeat())
+        {
+            _engine.Time.Advance(InventoryState.HeartbeatInterval);
+        }
+
+        Assert.Equal(before, InventoryBytes());
+        var read = InventoryFile.Read(_engine.Store.Layout).Inventory!;
+        Assert.InRange(read.Find("m0")!.Progress!.BytesDone, 500, 600); // the last live write, at most 2 s behind
+        Assert.Equal(_engine.Time.GetUtcNow(), read.Writer!.HeartbeatAt);
+        Assert.True(read.Writer.HeartbeatAt > written.Writer!.HeartbeatAt);
+    }
 }
