@@ -11,6 +11,8 @@ internal static unsafe partial class BeneathNative
 {
     private const int EIntr = 4;
     private const int EInval = 22;
+    private const int EFbig = 27;
+    private const int MaxRead = 16 << 20;
     private const int StackName = 512;
     private const int OCloExec = 0x80000; // the same on x86_64 and arm64
     private const int OPath = 0x200000; // the same on x86_64 and arm64
@@ -81,6 +83,11 @@ internal static unsafe partial class BeneathNative
         {
             if (total == buffer.Length)
             {
+                if (buffer.Length >= MaxRead)
+                {
+                    return -EFbig; // no marker is this large: the look by path words it
+                }
+
                 Array.Resize(ref buffer, buffer.Length * 2);
             }
 

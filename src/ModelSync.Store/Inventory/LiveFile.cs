@@ -55,7 +55,16 @@ public static class LiveFile
             return inventory;
         }
 
-        var progress = live.Models.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        // Only a hint: entries the daemon would not write (no name, no progress, a name twice) are passed over.
+        var progress = new Dictionary<string, LiveProgress>(StringComparer.Ordinal);
+        foreach (var entry in live.Models ?? [])
+        {
+            if (entry is { Name: not null, Version: not null, Progress: not null })
+            {
+                progress.TryAdd(entry.Name, entry);
+            }
+        }
+
         var models = inventory.Models;
         if (progress.Count > 0)
         {

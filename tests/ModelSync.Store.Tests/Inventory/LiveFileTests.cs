@@ -74,4 +74,23 @@ public sealed class LiveFileTests : IDisposable
         File.WriteAllText(layout.LivePath, "{ not json");
         Assert.Equal(100, InventoryFile.Read(layout).Inventory!.Find("big")!.Progress!.BytesDone);
     }
+    [Fact]
+    public void Read_LiveFileOfThisWriterWithOddEntries_IgnoresThem_NeverThrows()
+    {
+        var layout = new StoreLayout(_root);
+        Directory.CreateDirectory(layout.StateDir);
+        InventoryFile.Write(layout, Inventory());
+        File.WriteAllText(layout.LivePath, $$"""
+            { "pid": 42, "startedAt": "{{Started:O}}", "heartbeatAt": "{{Started.AddMinutes(3):O}}",
+              "models": [ { "version": "v2", "progress": { "bytesDone": 900, "bytesTotal": 1000 } },
+                          { "name": "big", "version": "v2" },
+                          { "name": "big", "version": "v2", "progress": { "bytesDone": 700, "bytesTotal": 1000 } },
+                          { "name": "big", "version": "v2", "progress": { "bytesDone": 800, "bytesTotal": 1000 } } ] }
+            """);
+
+        var read = InventoryFile.Read(layout).Inventory!;
+
+        Assert.Equal(700, read.Find("big")!.Progress!.BytesDone);
+        Assert.Equal(Started.AddMinutes(3), read.Writer!.HeartbeatAt);
+    }
 }
