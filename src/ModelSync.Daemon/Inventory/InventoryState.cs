@@ -39,6 +39,7 @@ internal sealed class InventoryState : IInventoryReader
     private long _generation;
     private long _lastWriteTicks;
     private long _lastLiveTicks;
+    private bool _wroteOnce;
     private TimeSpan _lastWriteCost;
     private readonly InventoryFileWriter _file;
     private ITimer? _scheduled;
@@ -183,7 +184,14 @@ internal sealed class InventoryState : IInventoryReader
     {
         lock (_lock)
         {
-            if (_stoppedAt is null)
+            if (_stoppedAt is null && !_wroteOnce)
+            {
+                // The file still names the writer before this one (a restart over a store that needed nothing):
+                // readers would take that writer's stop or silence for this one's, and the live file is not laid
+                // over another writer's inventory.
+                Write();
+            }
+            else if (_stoppedAt is null)
             {
                 WriteLive();
             }
@@ -262,6 +270,7 @@ internal sealed class InventoryState : IInventoryReader
 
     private void Write()
     {
+        _wroteOnce = true;
         _fileCurrent = false;
         _scheduled?.Dispose();
         _scheduled = null;

@@ -114,4 +114,23 @@ public sealed class InventoryStateCatalogTests(FaultServer server) : IClassFixtu
         Assert.Equal(_engine.Time.GetUtcNow(), read.Writer!.HeartbeatAt);
         Assert.True(read.Writer.HeartbeatAt > written.Writer!.HeartbeatAt);
     }
+    [Fact]
+    public async Task Heartbeat_RestartOverACleanlyStoppedFile_FirstBeatNamesThisWriterInTheInventory()
+    {
+        var manifest = Catalog();
+        Assert.Equal(Models, (await _engine.PassAsync(manifest)).Ready);
+        _engine.Lifecycle.Stop();
+        _engine.Restart();
+        Assert.Equal(Models, (await _engine.PassAsync(manifest)).Ready); // a no-op pass writes nothing
+        Assert.NotNull(InventoryFile.Read(_engine.Store.Layout).Inventory!.Writer!.StoppedAt);
+
+        using (_engine.Lifecycle.StartHeartbeat())
+        {
+            _engine.Time.Advance(InventoryState.HeartbeatInterval);
+        }
+
+        var writer = InventoryFile.Read(_engine.Store.Layout).Inventory!.Writer!;
+        Assert.Null(writer.StoppedAt);
+        Assert.Equal(_engine.Time.GetUtcNow(), writer.HeartbeatAt);
+    }
 }
