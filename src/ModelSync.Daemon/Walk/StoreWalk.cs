@@ -25,8 +25,7 @@ internal static class StoreWalk
 {
     public static StoreLook Take(StoreLayout layout, bool countBytes, bool probePins)
     {
-        // WalkNative's O_DIRECTORY/O_NOFOLLOW are x86_64's and arm64's: anywhere else, the BCL's walk.
-        if (RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
+        if (!OpenFlags.Known) // WalkNative's flags would mean something else: the BCL's walk
         {
             return Managed(layout, countBytes, probePins);
         }

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 
+using ModelSync.Store.IO;
+
 namespace ModelSync.Daemon.Walk;
 
 /// <summary>
@@ -19,11 +21,7 @@ internal static unsafe partial class WalkNative
 
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
-    private const int OCloExec = 0x80000; // the same on x86_64 and arm64
-    private static readonly bool Arm = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm;
-
-    // O_DIRECTORY and O_NOFOLLOW differ by architecture: x86_64 0x10000/0x20000, arm64 0x4000/0x8000.
-    private static readonly int OpenDirectoryFlags = (Arm ? 0x4000 | 0x8000 : 0x10000 | 0x20000) | OCloExec;
+    private static readonly int OpenDirectoryFlags = OpenFlags.Directory | OpenFlags.NoFollow | OpenFlags.CloseOnExec;
 
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
     private static partial int OpenAt(int dirFd, byte* path, int flags);

@@ -14,13 +14,8 @@ internal static unsafe partial class BeneathNative
     private const int EFbig = 27;
     private const int MaxRead = 16 << 20;
     private const int StackName = 512;
-    private const int OCloExec = 0x80000; // the same on x86_64 and arm64
-    private const int OPath = 0x200000; // the same on x86_64 and arm64
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxTypeAndSize = 0x1 | 0x200; // STATX_TYPE | STATX_SIZE
-    private static readonly bool Arm = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm;
-    private static readonly int ODirectory = Arm ? 0x4000 : 0x10000;
-    private static readonly int ONoFollow = Arm ? 0x8000 : 0x20000;
 
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
     private static partial int OpenAt(int dirFd, byte* path, int flags);
@@ -42,7 +37,7 @@ internal static unsafe partial class BeneathNative
         Span<byte> stack = stackalloc byte[StackName];
         fixed (byte* p = Utf8Z(name, stack))
         {
-            return p is null ? -EInval : Result(OpenAt(dirFd, p, OPath | ODirectory | OCloExec | (noFollow ? ONoFollow : 0)));
+            return p is null ? -EInval : Result(OpenAt(dirFd, p, OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloseOnExec | (noFollow ? OpenFlags.NoFollow : 0)));
         }
     }
 
@@ -52,7 +47,7 @@ internal static unsafe partial class BeneathNative
         Span<byte> stack = stackalloc byte[StackName];
         fixed (byte* p = Utf8Z(name, stack))
         {
-            return p is null ? -EInval : Result(OpenAt(dirFd, p, OCloExec));
+            return p is null ? -EInval : Result(OpenAt(dirFd, p, OpenFlags.CloseOnExec));
         }
     }
 

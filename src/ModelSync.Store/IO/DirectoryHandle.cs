@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 namespace ModelSync.Store.IO;
 
 /// <summary>
@@ -18,9 +17,7 @@ internal sealed class DirectoryHandle : IDisposable
     /// may be one), or null when it cannot be opened or this is not Linux.</summary>
     public static DirectoryHandle? Open(string path)
     {
-        // The O_DIRECTORY/O_NOFOLLOW values BeneathNative passes are x86_64's and arm64's; elsewhere (ppc64le has
-        // others) the flags would silently mean something else, so every look is by path.
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
+        if (!OperatingSystem.IsLinux() || !OpenFlags.Known) // elsewhere every look is by path
         {
             return null;
         }

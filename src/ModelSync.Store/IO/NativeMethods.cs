@@ -9,8 +9,6 @@ namespace ModelSync.Store.IO;
 internal static partial class NativeMethods
 {
     private const int ORdOnly = 0;
-    // O_DIRECTORY differs by architecture: 0x10000 on x86_64; on arm64 (asm-generic) 0x4000, where 0x10000 is O_DIRECT.
-    private static readonly int ODirectory = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
@@ -166,7 +164,7 @@ internal static partial class NativeMethods
             return;
         }
 
-        var fd = Open(directory, ORdOnly | ODirectory);
+        var fd = Open(directory, ORdOnly | OpenFlags.Directory);
         if (fd < 0)
         {
             throw new IOException($"Cannot open directory '{directory}' to fsync it (errno {Marshal.GetLastPInvokeError()}).");

@@ -16,8 +16,6 @@ internal static partial class PinNative
 
     private const int EIntr = 4;
     private const int EWouldBlock = 11; // EAGAIN on Linux
-    private const int OCloExec = 0x80000; // the same on x86_64 and arm64
-    private static readonly int ODirectory = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
@@ -46,7 +44,7 @@ internal static partial class PinNative
     /// <summary>open(O_RDONLY|O_DIRECTORY|O_CLOEXEC): an fd, or -errno.</summary>
     public static int OpenDirectory(string path)
     {
-        var fd = Open(path, ODirectory | OCloExec);
+        var fd = Open(path, OpenFlags.Directory | OpenFlags.CloseOnExec);
         return fd >= 0 ? fd : -Marshal.GetLastPInvokeError();
     }
 
