@@ -6,7 +6,7 @@ using ModelSync.Store.Layout;
 namespace ModelSync.Daemon.Inventory;
 
 /// <summary>
-/// Writes <c>inventory.json</c> (atomic replace) and says when it cannot: once per cause and without a stack trace
+/// Writes <c>inventory.json</c> and the live file (atomic replace) and says when it cannot: once per cause and without a stack trace
 /// (a full disk fails every progress tick and heartbeat; it is the disk, not a bug), and once when it works again.
 /// The caller keeps the state in memory; the next write tries again.
 /// </summary>
@@ -15,43 +15,29 @@ internal sealed class InventoryFileWriter(StoreLayout layout, ILogger logger)
     private string? _failing;
     private string? _liveFailing;
 
-    /// <summary>The live file (heartbeat and progress); a failure is said once per cause, as for the inventory.</summary>
-    public void WriteLive(LiveState state)
-    {
-        try
-        {
-            LiveFile.Write(layout, state);
-            _liveFailing = null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            var cause = CauseOf(ex);
-            if (_liveFailing != cause)
-            {
-                Log.InventoryWriteFailed(logger, layout.LivePath, cause);
-                _liveFailing = cause;
-            }
-        }
-    }
+    public void Write(StoreInventory document) => Attempt(layout.InventoryPath, () => InventoryFile.Write(layout, document), ref _failing);
 
-    public void Write(StoreInventory document)
+    /// <summary>The live file (heartbeat and progress), said alike.</summary>
+    public void WriteLive(LiveState state) => Attempt(layout.LivePath, () => LiveFile.Write(layout, state), ref _liveFailing);
+
+    private void Attempt(string path, Action write, ref string? failing)
     {
         try
         {
-            InventoryFile.Write(layout, document);
-            if (_failing is not null)
+            write();
+            if (failing is not null)
             {
-                Log.InventoryWriteRecovered(logger, layout.InventoryPath);
-                _failing = null;
+                Log.InventoryWriteRecovered(logger, path);
+                failing = null;
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             var cause = CauseOf(ex);
-            if (_failing != cause)
+            if (failing != cause)
             {
-                Log.InventoryWriteFailed(logger, layout.InventoryPath, cause);
-                _failing = cause;
+                Log.InventoryWriteFailed(logger, path, cause);
+                failing = cause;
             }
         }
     }
